@@ -1,0 +1,302 @@
+// Package build runs a site build as named phases (load, validate,
+// assemble, render, write) and writes public/ atomically: everything goes to
+// a sibling directory that replaces the old one only once it is complete, so
+// a failed or interrupted build leaves the last good site in place.
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	mhtml "github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	"github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+	"github.com/tdewolff/minify/v2/xml"
+	"golang.org/x/sync/errgroup"
+
+	"peerpress/generator/internal/config"
+	"peerpress/generator/internal/content"
+	"peerpress/generator/internal/diag"
+	"peerpress/generator/internal/layout"
+	"peerpress/generator/internal/markdown"
+	"peerpress/generator/internal/schema"
+	"peerpress/generator/internal/site"
+)
+
+// Options say what to build.
+type Options struct {
+	// Source is the site's root directory.
+	Source string
+	// Destination is where public/ goes; empty means <Source>/public.
+	Destination string
+	// Drafts includes draft pages.
+	Drafts bool
+	// BaseURL, when set, replaces site.yaml's base_url.
+	BaseURL string
+	// Now is the build date.
+	Now time.Time
+	// NowIsDate says Now was given as a date alone: it then means midnight
+	// at the start of that date in the site's time zone.
+	NowIsDate bool
+}
+
+// ContentError is returned when the site's content, settings or layouts have
+// errors; Diags lists all of them, warnings included.
+type ContentError struct {
+	Diags diag.List
+}
+
+func (e *ContentError) Error() string {
+	return fmt.Sprintf("%d errors in the site", e.Diags.Count(diag.Error))
+}
+
+// Project is a loaded and validated site, ready to assemble.
+type Project struct {
+	Config  *config.Config
+	Pages   []*content.Page
+	Layouts *layout.Set
+	// Diags are every problem found: errors, warnings and hidden pages.
+	Diags diag.List
+	// Hidden holds the files of pages left out of the site.
+	Hidden map[string]bool
+}
+
+// Load runs the load and validate phases. It returns a *ContentError when
+// the site has errors; other errors are I/O failures.
+func Load(ctx context.Context, opts Options) (*Project, error) {
+	fsys := os.DirFS(opts.Source)
+	cfg, diags := config.Load(fsys)
+	if diags.Err() != nil {
+		return nil, &ContentError{Diags: diags}
+	}
+	if opts.BaseURL != "" {
+		u, err := parseBaseURL(opts.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		cfg.SetBase(u)
+	}
+	layouts, ldiags := layout.Load(fsys, cfg, site.Funcs(cfg))
+	diags = append(diags, ldiags...)
+	pages, tree, err := content.Load(ctx, fsys, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	diags = append(diags, tree...)
+	var layoutNames []string
+	if layouts != nil {
+		layoutNames = layouts.Names()
+	}
+	checks := schema.Check(pages, cfg, schema.Options{
+		Exists: func(p string) bool {
+			_, err := fs.Stat(fsys, p)
+			return err == nil
+		},
+		Layouts: layoutNames,
+	})
+	p := &Project{Config: cfg, Pages: pages, Layouts: layouts, Hidden: map[string]bool{}}
+	drafts := map[string]bool{}
+	for _, pg := range pages {
+		if pg.Meta.Draft && !opts.Drafts {
+			drafts[pg.File] = true
+		}
+		diags = append(diags, pg.Diags...)
+	}
+	diags = append(diags, checks...)
+	for i, d := range diags {
+		switch {
+		case d.Severity == diag.Hidden:
+			p.Hidden[d.Pos.File] = true
+		case drafts[d.Pos.File] && d.Severity == diag.Error:
+			// A draft is not published, so its problems do not stop the
+			// build; they still show, so the editor sees them early.
+			diags[i].Severity = diag.Warning
+		}
+	}
+	p.Diags = diags.Sort()
+	if p.Diags.Err() != nil {
+		return p, &ContentError{Diags: p.Diags}
+	}
+	return p, nil
+}
+
+func parseBaseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("--base-url %q is not an absolute http(s) URL", s)
+	}
+	return u, nil
+}
+
+// Result describes a finished build.
+type Result struct {
+	// Pages counts HTML pages written; Files counts every file.
+	Pages, Files int
+	Elapsed      time.Duration
+	// Diags are the warnings and hidden pages of a successful build.
+	Diags diag.List
+	// Destination is the directory written.
+	Destination string
+}
+
+// Build validates, renders and writes the site.
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	start := time.Now()
+	dest := opts.Destination
+	if dest == "" {
+		dest = filepath.Join(opts.Source, "public")
+	}
+	p, err := Load(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	now := opts.Now
+	if opts.NowIsDate {
+		now = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, p.Config.Location)
+	}
+	s, err := site.New(ctx, p.Pages, p.Config, markdown.New(markdown.Options{BasePath: p.Config.BasePath(), UnsafeHTML: p.Config.Markdown.UnsafeHTML}),
+		site.Options{Now: now, Drafts: opts.Drafts, Hidden: func(pg *content.Page) bool { return p.Hidden[pg.File] }})
+	if err != nil {
+		return nil, fmt.Errorf("assemble: %w", err)
+	}
+	files, pages, err := render(ctx, s, p.Layouts)
+	if err != nil {
+		return nil, err
+	}
+	static, err := staticFiles(opts.Source, files)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, static...)
+	if err := write(ctx, dest, files); err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	return &Result{Pages: pages, Files: len(files), Elapsed: time.Since(start), Diags: p.Diags, Destination: dest}, nil
+}
+
+// file is one output: Body, or the contents of Src on disk.
+type file struct {
+	Path string
+	Body []byte
+	Src  string
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func newMinifier() *minify.M {
+	m := minify.New()
+	m.Add("text/html", &mhtml.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("image/svg+xml", svg.Minify)
+	m.AddFuncRegexp(regexp.MustCompile("^(application|text)/(x-)?(java|ecma)script$"), js.Minify)
+	m.AddFuncRegexp(regexp.MustCompile("[/+]json$"), json.Minify)
+	m.AddFuncRegexp(regexp.MustCompile("[/+]xml$"), xml.Minify)
+	return m
+}
+
+// render executes every output's layout in parallel and adds the site-wide
+// files. It returns the files and the number of HTML pages.
+func render(ctx context.Context, s *site.Site, layouts *layout.Set) ([]file, int, error) {
+	outputs := s.Outputs()
+	m := newMinifier()
+	files := make([]file, len(outputs))
+	errs := make([]error, len(outputs))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, o := range outputs {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			buf := bufPool.Get().(*bytes.Buffer)
+			defer bufPool.Put(buf)
+			buf.Reset()
+			if err := layouts.Execute(buf, o.Layout, o.View); err != nil {
+				errs[i] = err
+				return nil
+			}
+			out, err := m.Bytes("text/html", buf.Bytes())
+			if err != nil {
+				return fmt.Errorf("render: minify %s: %w", o.Path, err)
+			}
+			files[i] = file{Path: o.Path, Body: out}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, 0, err
+	}
+	var diags diag.List
+	for i, err := range errs {
+		if err != nil {
+			d := layouts.Diagnostic(err)
+			d.Msg = fmt.Sprintf("rendering %s: %s", outputs[i].Path, d.Msg)
+			diags.Append(d)
+		}
+	}
+	if len(diags) > 0 {
+		return nil, 0, &ContentError{Diags: diags.Sort()}
+	}
+	pages := len(files)
+	for _, a := range layouts.Assets() {
+		files = append(files, file{Path: a.Path, Body: a.Body})
+	}
+	extra, err := siteFiles(s, m)
+	if err != nil {
+		return nil, 0, fmt.Errorf("render: %w", err)
+	}
+	files = append(files, extra...)
+	return files, pages, nil
+}
+
+// staticFiles lists the site's static/ directory, copied as it is. A static
+// file may not take the place of a generated one.
+func staticFiles(source string, generated []file) ([]file, error) {
+	root := filepath.Join(source, "static")
+	taken := map[string]bool{}
+	for _, f := range generated {
+		taken[f.Path] = true
+	}
+	var out []file
+	var diags diag.List
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == root {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if taken[rel] {
+			diags.Add(diag.Pos{File: "static/" + rel}, "", "static file would replace the generated %s (rename or move it)", rel)
+			return nil
+		}
+		out = append(out, file{Path: rel, Src: p})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("static: %w", err)
+	}
+	if len(diags) > 0 {
+		return nil, &ContentError{Diags: diags}
+	}
+	return out, nil
+}

@@ -1,0 +1,195 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/tdewolff/minify/v2"
+	"golang.org/x/sync/errgroup"
+
+	"peerpress/generator/internal/schema"
+	"peerpress/generator/internal/site"
+)
+
+// siteFiles are the files about the site rather than of a page: the
+// sitemap, robots.txt and the redirects of aliases.
+func siteFiles(s *site.Site, m *minify.M) ([]file, error) {
+	abs := func(p string) string {
+		u := *s.Config.Base
+		u.Path = s.Config.BasePath() + strings.TrimPrefix(p, "/")
+		return u.String()
+	}
+	type urlEntry struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod,omitempty"`
+	}
+	type urlSet struct {
+		XMLName xml.Name   `xml:"urlset"`
+		NS      string     `xml:"xmlns,attr"`
+		URLs    []urlEntry `xml:"url"`
+	}
+	set := urlSet{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
+	for _, o := range s.Outputs() {
+		if o.View == nil || o.View.NoIndex {
+			continue
+		}
+		e := urlEntry{Loc: abs(o.View.URL)}
+		if p := o.View.Page; p != nil && !p.Date.IsZero() {
+			e.LastMod = p.Date.String()
+		}
+		set.URLs = append(set.URLs, e)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	if err := xml.NewEncoder(&buf).Encode(set); err != nil {
+		return nil, fmt.Errorf("sitemap: %w", err)
+	}
+	sitemap, err := m.Bytes("application/xml", buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("sitemap: %w", err)
+	}
+	files := []file{
+		{Path: "sitemap.xml", Body: sitemap},
+		{Path: "robots.txt", Body: fmt.Appendf(nil, "User-agent: *\nAllow: /\n\nSitemap: %s\n", abs("/sitemap.xml"))},
+	}
+	for _, pages := range [][]*site.Page{s.Networks, s.Supporters, s.Courses, s.News, s.Pages} {
+		for _, p := range pages {
+			for _, a := range p.Aliases {
+				files = append(files, file{Path: aliasPath(a), Body: redirectPage(s.Config.BasePath()+strings.TrimPrefix(p.URL, "/"), abs(p.URL))})
+			}
+		}
+	}
+	return files, nil
+}
+
+// aliasPath is the file that answers at an alias.
+func aliasPath(a string) string {
+	a = strings.TrimPrefix(schema.CleanAlias(a), "/")
+	if a == "" || strings.HasSuffix(a, "/") {
+		return a + "index.html"
+	}
+	return a
+}
+
+var redirectTmpl = template.Must(template.New("redirect").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Moved</title><link rel="canonical" href="{{.Abs}}"><meta name="robots" content="noindex"><meta http-equiv="refresh" content="0; url={{.To}}"></head>
+<body><p>This page has moved to <a href="{{.To}}">{{.Abs}}</a>.</p></body></html>
+`))
+
+func redirectPage(to, abs string) []byte {
+	var b bytes.Buffer
+	_ = redirectTmpl.Execute(&b, struct{ To, Abs string }{to, abs})
+	return b.Bytes()
+}
+
+// write writes files into a new directory beside dest, then swaps it in.
+func write(ctx context.Context, dest string, files []file) error {
+	dest, err := filepath.Abs(dest)
+	if err != nil {
+		return err
+	}
+	parent := filepath.Dir(dest)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+"-build-")
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	dirs := map[string]bool{}
+	for _, f := range files {
+		dirs[path.Dir(f.Path)] = true
+	}
+	for d := range dirs {
+		if err := os.MkdirAll(filepath.Join(tmp, filepath.FromSlash(d)), 0o755); err != nil {
+			return err
+		}
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0) * 2)
+	for _, f := range files {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			target := filepath.Join(tmp, filepath.FromSlash(f.Path))
+			if f.Src != "" {
+				return copyFile(f.Src, target)
+			}
+			return os.WriteFile(target, f.Body, 0o644)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if err := swap(tmp, dest); err != nil {
+		return err
+	}
+	ok = true
+	return nil
+}
+
+// swap replaces dest with the directory tmp: the old site is moved aside,
+// the new one renamed into place, then the old one removed. If the second
+// rename fails, the old site is put back.
+func swap(tmp, dest string) error {
+	old := ""
+	if _, err := os.Stat(dest); err == nil {
+		o, err := os.MkdirTemp(filepath.Dir(dest), "."+filepath.Base(dest)+"-old-")
+		if err != nil {
+			return err
+		}
+		if err := os.Remove(o); err != nil {
+			return err
+		}
+		if err := os.Rename(dest, o); err != nil {
+			return err
+		}
+		old = o
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		if old != "" {
+			_ = os.Rename(old, dest)
+		}
+		return err
+	}
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

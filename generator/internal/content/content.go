@@ -1,0 +1,305 @@
+// Package content loads a site's content/ directory: it walks the files,
+// splits each into YAML front matter and a Markdown body, and decodes the
+// front matter into the typed page of its section, keeping the position of
+// every field for later checks.
+package content
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/adrg/frontmatter"
+	"golang.org/x/sync/errgroup"
+
+	"peerpress/generator/internal/config"
+	"peerpress/generator/internal/decode"
+	"peerpress/generator/internal/diag"
+)
+
+// Dir is the content directory at the root of a site.
+const Dir = "content"
+
+// MaxFileSize is the largest content file read; anything larger is surely a
+// mistake (a binary or a generated file committed by accident).
+const MaxFileSize = 10 << 20
+
+// Section is a kind of content, named after its directory.
+type Section string
+
+// The sections of a site. Home is content/_index.md.
+const (
+	Home         Section = ""
+	Networks     Section = "networks"
+	Supporters   Section = "supporters"
+	Training     Section = "training"
+	Testimonials Section = "testimonials"
+	News         Section = "news"
+	Pages        Section = "pages"
+)
+
+// Sections lists the content directories in the order they are shown.
+var Sections = []Section{Networks, Supporters, Training, Testimonials, News, Pages}
+
+// IsSection reports whether name is one of the content directories.
+func IsSection(name string) bool { return slices.Contains(Sections, Section(name)) }
+
+// Page is one content file.
+type Page struct {
+	Section Section
+	// Slug is the file name without .md: the URL segment and the id other
+	// files refer to.
+	Slug string
+	// File is the path from the site root, as diagnostics show it.
+	File string
+	// Meta points at the common fields inside Data.
+	Meta *Common
+	// Data is the typed front matter: *HomePage, *Network, *Supporter,
+	// *Course, *Testimonial or *Article.
+	Data any
+	// Body is the Markdown after the front matter; BodyLine is the line of
+	// the file it starts on.
+	Body     []byte
+	BodyLine int
+	// Pos holds the position of each field present, by path.
+	Pos map[string]diag.Pos
+	// Diags are the problems found in this file alone.
+	Diags diag.List
+}
+
+// FieldPos returns where field was written, or the start of the front
+// matter if it was not.
+func (p *Page) FieldPos(field string) diag.Pos {
+	if pos, ok := p.Pos[field]; ok {
+		return pos
+	}
+	return diag.Pos{File: p.File, Line: 1, Col: 1}
+}
+
+// Load reads every content file below content/ in fsys, in parallel. Pages
+// come back sorted by section and slug; each carries its own diagnostics, and
+// problems with the tree itself (a file in no section, a bad name) are
+// returned apart.
+func Load(ctx context.Context, fsys fs.FS, cfg *config.Config) ([]*Page, diag.List, error) {
+	var files []string
+	var diags diag.List
+	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == Dir {
+				return fs.SkipDir
+			}
+			return err
+		}
+		name := d.Name()
+		if p != Dir && (strings.HasPrefix(name, ".") || (strings.HasPrefix(name, "_") && p != Dir+"/_index.md")) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !strings.HasSuffix(name, ".md") {
+			return nil
+		}
+		rel := strings.TrimPrefix(p, Dir+"/")
+		dir, base := path.Split(rel)
+		dir = strings.TrimSuffix(dir, "/")
+		slug := strings.TrimSuffix(base, ".md")
+		switch {
+		case rel == "_index.md":
+		case dir == "":
+			diags.Add(diag.Pos{File: p}, "", "content file is in no section (expected content/<section>/%s with a section among %s)", base, sectionList())
+			return nil
+		case strings.Contains(dir, "/") || !IsSection(dir):
+			diags.Add(diag.Pos{File: p}, "", "%q is not a content section (expected one of %s)", dir, sectionList())
+			return nil
+		case !config.IsSlug(slug):
+			diags.Add(diag.Pos{File: p}, "", "file name %q is not a slug (expected lower-case letters, digits and hyphens, such as %q)", base, Slugify(slug)+".md")
+			return nil
+		}
+		files = append(files, p)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("walk %s: %w", Dir, err)
+	}
+	pages := make([]*Page, len(files))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, f := range files {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			data, err := fs.ReadFile(fsys, f)
+			if err != nil {
+				return fmt.Errorf("read %s: %w", f, err)
+			}
+			pages[i] = Parse(f, data, cfg)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(pages, func(a, b *Page) int {
+		return strings.Compare(string(a.Section)+"/"+a.Slug, string(b.Section)+"/"+b.Slug)
+	})
+	return pages, diags.Sort(), nil
+}
+
+func sectionList() string {
+	names := make([]string, len(Sections))
+	for i, s := range Sections {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Slugify turns a title or file name into a slug: "Jo Evans" -> "jo-evans".
+func Slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+	}
+	return b.String()
+}
+
+// newData returns an empty typed value for a section.
+func newData(s Section) (any, *Common) {
+	switch s {
+	case Networks:
+		v := &Network{Format: "network", Status: "open"}
+		return v, &v.Common
+	case Supporters:
+		v := &Supporter{Availability: "available"}
+		return v, &v.Common
+	case Training:
+		v := &Course{}
+		return v, &v.Common
+	case Testimonials:
+		v := &Testimonial{}
+		return v, &v.Common
+	case News, Pages:
+		v := &Article{}
+		return v, &v.Common
+	}
+	v := &HomePage{}
+	return v, &v.Common
+}
+
+// Parse splits and decodes one content file. file is its path from the site
+// root (content/<section>/<slug>.md). Problems are in the page's Diags;
+// Parse never fails outright, so one bad file does not hide the others'
+// problems.
+func Parse(file string, data []byte, cfg *config.Config) *Page {
+	rel := strings.TrimPrefix(file, Dir+"/")
+	dir, base := path.Split(rel)
+	p := &Page{
+		Section: Section(strings.TrimSuffix(dir, "/")),
+		Slug:    strings.TrimSuffix(base, ".md"),
+		File:    file,
+		Pos:     map[string]diag.Pos{},
+	}
+	if p.Section == Home {
+		p.Slug = ""
+	}
+	p.Data, p.Meta = newData(p.Section)
+	start := diag.Pos{File: file, Line: 1, Col: 1}
+	switch {
+	case len(data) > MaxFileSize:
+		p.Diags.Add(diag.Pos{File: file}, "", "file is %d MiB; content files may be at most %d MiB", len(data)>>20, MaxFileSize>>20)
+		return p
+	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
+		p.Diags.Add(start, "", "file is not UTF-8 text (is it a binary file saved as .md?)")
+		return p
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	open := openingLine(data)
+	if open == 0 {
+		p.Diags.Add(start, "", "no front matter (a content file starts with a line of three hyphens, ---, then YAML fields, then another --- line)")
+		return p
+	}
+	var yamlText []byte
+	format := frontmatter.NewFormat("---", "---", func(b []byte, _ any) error {
+		yamlText = b
+		return nil
+	})
+	body, err := frontmatter.MustParse(bytes.NewReader(data), nil, format)
+	if err != nil {
+		p.Diags.Add(diag.Pos{File: file, Line: open, Col: 1}, "", "front matter opened on line %d is not closed (expected a line of three hyphens, ---, after the fields)", open)
+		return p
+	}
+	p.Body = body
+	p.BodyLine = bytes.Count(data[:len(data)-len(body)], []byte("\n")) + 1
+	node, diags := decode.Parse(yamlText, file, open)
+	if node == nil {
+		p.Diags = diags
+		return p
+	}
+	d := &decode.Decoder{File: file, LineOffset: open, Location: cfg.Location, Vocab: cfg.Vocabularies.Lookup}
+	d.Decode(node, p.Data)
+	p.Pos = d.Pos
+	p.Diags = d.Diags
+	p.fill()
+	return p
+}
+
+// openingLine returns the 1-based line of the opening --- (after any blank
+// lines), or 0 if the file does not start with front matter.
+func openingLine(data []byte) int {
+	line := 1
+	for len(data) > 0 {
+		l, rest, _ := bytes.Cut(data, []byte("\n"))
+		switch strings.TrimSpace(string(l)) {
+		case "":
+			line++
+			data = rest
+			continue
+		case "---":
+			return line
+		}
+		return 0
+	}
+	return 0
+}
+
+// fill checks what depends on the section rather than on one field, and
+// derives the title where a type's label is another field.
+func (p *Page) fill() {
+	m := p.Meta
+	switch d := p.Data.(type) {
+	case *Supporter:
+		if m.Title == "" {
+			m.Title = d.Name
+		}
+	case *Testimonial:
+		if m.Title == "" {
+			m.Title = "Testimonial: " + d.Attribution
+		}
+	case *HomePage:
+	default:
+		if strings.TrimSpace(m.Title) == "" {
+			p.Diags.Add(p.FieldPos("title"), "title", "required field is missing")
+		}
+	}
+	if p.Section == News && m.Date.IsZero() {
+		p.Diags.Add(p.FieldPos("date"), "date", "required field is missing (news posts need a publication date)")
+	}
+}

@@ -1,0 +1,365 @@
+// Package decode turns YAML node trees (front matter, site.yaml) into typed Go
+// values while keeping the line and column of every field, so that each
+// problem is reported where the editor wrote it. Struct tags are the schema:
+//
+//	Region string `yaml:"region" pp:"required,vocab=regions"`
+//
+// names the key, says the field must be present and that its value must be one
+// of the ids of the site's "regions" vocabulary. Other options: enum=a|b|c for a
+// fixed set, min=N for the smallest integer allowed.
+package decode
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"peerpress/generator/internal/diag"
+)
+
+// Unmarshaler is implemented by types that decode themselves from a node,
+// such as vocabularies whose order matters.
+type Unmarshaler interface {
+	DecodeYAML(d *Decoder, path string, n *yaml.Node)
+}
+
+// Decoder decodes one document. Its zero value is not usable: set File.
+type Decoder struct {
+	// File is the path reported in diagnostics.
+	File string
+	// LineOffset is added to every line the YAML parser reports: the number of
+	// lines in the file before the YAML text (the opening --- of front matter).
+	LineOffset int
+	// Location is where dates and times without an offset are.
+	Location *time.Location
+	// Vocab returns the ids of the named vocabulary; nil means "no
+	// vocabularies", and vocab= options are then not checked.
+	Vocab func(name string) ([]string, bool)
+
+	// Diags collects every problem found.
+	Diags diag.List
+	// Pos records the position of the value of every field present, keyed by
+	// its path: "region", "school.inspection.grade", "sessions[1].start".
+	Pos map[string]diag.Pos
+}
+
+// PosOf returns the position of node n in the file.
+func (d *Decoder) PosOf(n *yaml.Node) diag.Pos {
+	return diag.Pos{File: d.File, Line: n.Line + d.LineOffset, Col: n.Column}
+}
+
+// Errorf records a problem with the field at path, found at node n.
+func (d *Decoder) Errorf(n *yaml.Node, path, format string, args ...any) {
+	d.Diags.Add(d.PosOf(n), path, format, args...)
+}
+
+// Decode decodes n (a document or a mapping) into v, which must be a pointer
+// to a struct.
+func (d *Decoder) Decode(n *yaml.Node, v any) {
+	if d.Pos == nil {
+		d.Pos = map[string]diag.Pos{}
+	}
+	if d.Location == nil {
+		d.Location = time.UTC
+	}
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			n = &yaml.Node{Kind: yaml.MappingNode, Line: 1, Column: 1}
+		} else {
+			n = n.Content[0]
+		}
+	}
+	d.value(n, "", reflect.ValueOf(v).Elem(), options{})
+}
+
+// options are the parsed pp:"..." tag of a field.
+type options struct {
+	required bool
+	vocab    string
+	enum     []string
+	min      *int64
+}
+
+func parseOptions(tag string) options {
+	var o options
+	for part := range strings.SplitSeq(tag, ",") {
+		key, val, _ := strings.Cut(part, "=")
+		switch key {
+		case "required":
+			o.required = true
+		case "vocab":
+			o.vocab = val
+		case "enum":
+			o.enum = strings.Split(val, "|")
+		case "min":
+			n, err := strconv.ParseInt(val, 10, 64)
+			if err != nil {
+				panic(fmt.Sprintf("decode: bad min option %q", tag))
+			}
+			o.min = &n
+		}
+	}
+	return o
+}
+
+// Field describes one key of a struct as the decoder sees it; FieldsOf lists
+// them for documentation and JSON Schema.
+type Field struct {
+	Key      string
+	Index    []int
+	Type     reflect.Type
+	Required bool
+	Vocab    string
+	Enum     []string
+	Min      *int64
+}
+
+// FieldsOf lists the keys a struct type accepts, inlined structs flattened, in
+// declaration order.
+func FieldsOf(t reflect.Type) []Field {
+	var out []Field
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		name, rest, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue
+		}
+		if rest == "inline" {
+			for _, f := range FieldsOf(sf.Type) {
+				f.Index = append([]int{i}, f.Index...)
+				out = append(out, f)
+			}
+			continue
+		}
+		if name == "" {
+			continue
+		}
+		o := parseOptions(sf.Tag.Get("pp"))
+		out = append(out, Field{Key: name, Index: []int{i}, Type: sf.Type, Required: o.required, Vocab: o.vocab, Enum: o.enum, Min: o.min})
+	}
+	return out
+}
+
+var (
+	timeType        = reflect.TypeFor[time.Time]()
+	dateType        = reflect.TypeFor[Date]()
+	unmarshalerType = reflect.TypeFor[Unmarshaler]()
+)
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// isNull reports whether a node holds no value (`key:` or `key: null`).
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+func (d *Decoder) value(n *yaml.Node, path string, v reflect.Value, o options) {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		d.Errorf(n, path, "YAML anchors and aliases are not supported here; write the value out")
+		return
+	}
+	if path != "" {
+		d.Pos[path] = d.PosOf(n)
+	}
+	if v.CanAddr() && v.Addr().Type().Implements(unmarshalerType) {
+		v.Addr().Interface().(Unmarshaler).DecodeYAML(d, path, n)
+		return
+	}
+	t := v.Type()
+	switch {
+	case t == timeType:
+		d.dateTime(n, path, v)
+		return
+	case t == dateType:
+		d.date(n, path, v)
+		return
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		nv := reflect.New(t.Elem())
+		d.value(n, path, nv.Elem(), o)
+		v.Set(nv)
+	case reflect.Struct:
+		d.structure(n, path, v)
+	case reflect.Slice:
+		d.list(n, path, v, o)
+	case reflect.String:
+		if s, ok := d.scalar(n, path, "text"); ok {
+			d.checkEnum(n, path, s, o)
+			v.SetString(s)
+		}
+	case reflect.Int, reflect.Int64:
+		s, ok := d.scalar(n, path, "a whole number")
+		if !ok {
+			return
+		}
+		i, err := strconv.ParseInt(s, 10, 64)
+		if n.Tag != "!!int" || err != nil {
+			d.Errorf(n, path, "%q is not a whole number (expected a number such as 12)", s)
+			return
+		}
+		if o.min != nil && i < *o.min {
+			d.Errorf(n, path, "%d is too small (expected at least %d)", i, *o.min)
+		}
+		v.SetInt(i)
+	case reflect.Bool:
+		s, ok := d.scalar(n, path, "true or false")
+		if !ok {
+			return
+		}
+		b, err := strconv.ParseBool(s)
+		if n.Tag != "!!bool" || err != nil {
+			d.Errorf(n, path, "%q is not true or false (expected true or false)", s)
+			return
+		}
+		v.SetBool(b)
+	default:
+		panic(fmt.Sprintf("decode: unsupported field type %s at %s", t, path))
+	}
+}
+
+// describe names a node's kind for messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a set of fields"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+func (d *Decoder) scalar(n *yaml.Node, path, want string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		d.Errorf(n, path, "expected %s, found %s", want, describe(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (d *Decoder) checkEnum(n *yaml.Node, path, s string, o options) {
+	switch {
+	case len(o.enum) > 0:
+		if !slices.Contains(o.enum, s) {
+			d.Errorf(n, path, "%q is not allowed%s (expected one of: %s)", s, suggest(s, o.enum), strings.Join(o.enum, ", "))
+		}
+	case o.vocab != "" && d.Vocab != nil:
+		ids, ok := d.Vocab(o.vocab)
+		if !ok {
+			d.Errorf(n, path, "site.yaml has no vocabulary %q to check %q against", o.vocab, s)
+			return
+		}
+		if !slices.Contains(ids, s) {
+			d.Errorf(n, path, "%q is not in site.yaml vocabularies.%s%s (expected one of: %s)", s, o.vocab, suggest(s, ids), strings.Join(ids, ", "))
+		}
+	}
+}
+
+func (d *Decoder) structure(n *yaml.Node, path string, v reflect.Value) {
+	if n.Kind != yaml.MappingNode {
+		d.Errorf(n, path, "expected a set of fields (key: value lines), found %s", describe(n))
+		return
+	}
+	fields := FieldsOf(v.Type())
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		key := k.Value
+		fp := join(path, key)
+		if first, dup := seen[key]; dup {
+			d.Errorf(k, fp, "field appears twice (first on line %d)", first.Line+d.LineOffset)
+			continue
+		}
+		seen[key] = k
+		i := slices.IndexFunc(fields, func(f Field) bool { return f.Key == key })
+		if i < 0 {
+			keys := make([]string, len(fields))
+			for j, f := range fields {
+				keys[j] = f.Key
+			}
+			d.Errorf(k, fp, "unknown field%s", suggest(key, keys))
+			continue
+		}
+		if isNull(val) {
+			continue
+		}
+		f := fields[i]
+		d.value(val, fp, v.FieldByIndex(f.Index), options{required: f.Required, vocab: f.Vocab, enum: f.Enum, min: f.Min})
+	}
+	for _, f := range fields {
+		if f.Required {
+			if k, ok := seen[f.Key]; !ok {
+				d.Errorf(n, join(path, f.Key), "required field is missing")
+			} else if val := n.Content[slices.Index(n.Content, k)+1]; isNull(val) || (val.Kind == yaml.ScalarNode && strings.TrimSpace(val.Value) == "") {
+				d.Errorf(val, join(path, f.Key), "required field is empty")
+			}
+		}
+	}
+}
+
+func (d *Decoder) list(n *yaml.Node, path string, v reflect.Value, o options) {
+	if n.Kind != yaml.SequenceNode {
+		d.Errorf(n, path, "expected a list, found %s (write [a, b] or one \"- item\" a line)", describe(n))
+		return
+	}
+	s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
+	for i, item := range n.Content {
+		ip := fmt.Sprintf("%s[%d]", path, i)
+		if isNull(item) {
+			d.Errorf(item, ip, "list item is empty")
+			continue
+		}
+		ev := reflect.New(v.Type().Elem()).Elem()
+		d.value(item, ip, ev, options{vocab: o.vocab, enum: o.enum, min: o.min})
+		s = reflect.Append(s, ev)
+	}
+	v.Set(s)
+}
+
+// suggest returns ` (did you mean "x"?)` for the closest of candidates, or "".
+func suggest(s string, candidates []string) string {
+	best, bestDist := "", len(s)/3+2
+	for _, c := range candidates {
+		if dist := levenshtein(strings.ToLower(s), strings.ToLower(c)); dist < bestDist {
+			best, bestDist = c, dist
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,121 @@
+package layout
+
+import (
+	"fmt"
+	"html/template"
+	"net/url"
+	"reflect"
+	"strings"
+	"time"
+
+	"peerpress/generator/internal/config"
+	"peerpress/generator/internal/decode"
+)
+
+// funcs are the template functions every layout may use.
+func (s *Set) funcs(cfg *config.Config) template.FuncMap {
+	base := cfg.BasePath()
+	return template.FuncMap{
+		// url turns a site path into a link that honours the base path.
+		"url": func(p string) string {
+			if !strings.HasPrefix(p, "/") {
+				return p
+			}
+			return base + strings.TrimPrefix(p, "/")
+		},
+		// absURL turns a site path into an absolute URL.
+		"absURL": func(p string) string {
+			u := *cfg.Base
+			u.Path = base + strings.TrimPrefix(p, "/")
+			return u.String()
+		},
+		"asset": func(name string) (string, error) {
+			a, ok := s.assets[name]
+			if !ok {
+				return "", fmt.Errorf("no asset %q", name)
+			}
+			return base + a.Path, nil
+		},
+		"integrity": func(name string) string {
+			if a, ok := s.assets[name]; ok {
+				return a.Integrity
+			}
+			return ""
+		},
+		// navState says how a menu link relates to the page at here: "page"
+		// when it is the page, "true" when the page is inside its section.
+		"navState": func(here, link string) string {
+			switch {
+			case here == link:
+				return "page"
+			case link != "/" && strings.HasPrefix(here, link):
+				return "true"
+			}
+			return ""
+		},
+		"date":      formatDate(cfg, "2 January 2006"),
+		"isoDate":   formatDate(cfg, "2006-01-02"),
+		"shortDate": formatDate(cfg, "Mon 2 Jan 2006"),
+		"clock": func(t time.Time) string {
+			t = t.In(cfg.Location)
+			if t.Minute() == 0 {
+				return t.Format("3pm")
+			}
+			return t.Format("3:04pm")
+		},
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return fmt.Sprintf("%d %s", n, one)
+			}
+			return fmt.Sprintf("%d %s", n, many)
+		},
+		// deref reads an optional number, 0 when absent.
+		"deref": func(p *int) int {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		"join":  strings.Join,
+		"lower": strings.ToLower,
+		"mailto": func(to, subject string) template.URL {
+			return template.URL("mailto:" + to + "?subject=" + strings.ReplaceAll(url.QueryEscape(subject), "+", "%20"))
+		},
+		// dict builds a map from key, value pairs, to pass several values to
+		// a partial.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := map[string]any{}
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+		"ogLocale": func() string { return strings.ReplaceAll(cfg.Language, "-", "_") },
+	}
+}
+
+// formatDate formats a decode.Date or a time.Time in the site's time zone.
+func formatDate(cfg *config.Config, layout string) func(v any) (string, error) {
+	return func(v any) (string, error) {
+		switch d := v.(type) {
+		case decode.Date:
+			if d.IsZero() {
+				return "", nil
+			}
+			return d.In(cfg.Location).Format(layout), nil
+		case time.Time:
+			if d.IsZero() {
+				return "", nil
+			}
+			return d.In(cfg.Location).Format(layout), nil
+		}
+		return "", fmt.Errorf("date: cannot format %s", reflect.TypeOf(v))
+	}
+}

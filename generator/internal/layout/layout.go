@@ -1,0 +1,247 @@
+// Package layout loads the html/template layouts a site is rendered with: a
+// default theme embedded in the binary, any file of which a site overrides
+// by putting a file of the same name in its own layouts/ directory. It also
+// owns the theme's assets, which it minifies and fingerprints so pages can
+// link them with a content hash and Subresource Integrity.
+package layout
+
+import (
+	"crypto/sha256"
+	"crypto/sha512"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/js"
+
+	"peerpress/generator/internal/config"
+	"peerpress/generator/internal/diag"
+)
+
+//go:embed theme
+var theme embed.FS
+
+// Dir is the directory of a site's own layouts.
+const Dir = "layouts"
+
+// base is the layout every page layout is executed within; partials/ holds
+// shared named templates.
+const (
+	baseFile    = "baseof.html"
+	partialsDir = "partials"
+)
+
+// Set is the parsed layouts of a site. It is safe for concurrent use once
+// loaded.
+type Set struct {
+	pages  map[string]*template.Template
+	source map[string]string // template file name -> path reported in errors
+	assets map[string]*Asset
+}
+
+// Asset is a fingerprinted theme file.
+type Asset struct {
+	// Path is where it is written, relative to public/: assets/site.3f2a9c1e.css.
+	Path string
+	Body []byte
+	// Integrity is its Subresource Integrity value.
+	Integrity string
+}
+
+// Load parses the theme with the site's overrides (site is the site's root
+// directory). funcs are added to the built-in template functions.
+func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.List) {
+	var diags diag.List
+	files := map[string][]byte{} // name relative to layouts/ -> text
+	source := map[string]string{}
+	builtin, _ := fs.Sub(theme, "theme/layouts")
+	for _, src := range []struct {
+		fsys   fs.FS
+		prefix string
+	}{{builtin, "(built-in theme) layouts/"}, {site, ""}} {
+		root := "."
+		if src.prefix == "" {
+			root = Dir
+		}
+		err := fs.WalkDir(src.fsys, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) && p == root {
+					return fs.SkipDir
+				}
+				return err
+			}
+			if d.IsDir() || !strings.HasSuffix(p, ".html") {
+				return nil
+			}
+			b, err := fs.ReadFile(src.fsys, p)
+			if err != nil {
+				return err
+			}
+			name := strings.TrimPrefix(p, Dir+"/")
+			files[name] = b
+			source[name] = src.prefix + p
+			return nil
+		})
+		if err != nil {
+			diags.Add(diag.Pos{File: Dir}, "", "cannot read layouts: %v", err)
+			return nil, diags
+		}
+	}
+	s := &Set{pages: map[string]*template.Template{}, source: source}
+	fm := s.funcs(cfg)
+	for k, v := range funcs {
+		fm[k] = v
+	}
+	root := template.New(baseFile).Funcs(fm)
+	names := slices.Sorted(func(yield func(string) bool) {
+		for n := range files {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	parse := func(t *template.Template, name string) bool {
+		if name != t.Name() {
+			// New with the root's own name would detach it from the
+			// shared functions, so the base is parsed into the root.
+			t = t.New(name)
+		}
+		if _, err := t.Parse(string(files[name])); err != nil {
+			diags.Append(s.Diagnostic(err))
+			return false
+		}
+		return true
+	}
+	if _, ok := files[baseFile]; !ok {
+		diags.Add(diag.Pos{File: Dir + "/" + baseFile}, "", "no base layout")
+		return nil, diags
+	}
+	ok := parse(root, baseFile)
+	for _, n := range names {
+		if strings.HasPrefix(n, partialsDir+"/") {
+			ok = parse(root, n) && ok
+		}
+	}
+	if !ok {
+		return nil, diags
+	}
+	for _, n := range names {
+		if n == baseFile || strings.Contains(n, "/") {
+			continue
+		}
+		t := template.Must(root.Clone())
+		if parse(t, n) {
+			s.pages[strings.TrimSuffix(n, ".html")] = t
+		}
+	}
+	if len(diags) > 0 {
+		return nil, diags
+	}
+	assets, err := loadAssets()
+	if err != nil {
+		diags.Add(diag.Pos{File: "(built-in theme) assets"}, "", "%v", err)
+		return nil, diags
+	}
+	s.assets = assets
+	return s, nil
+}
+
+// Names lists the page layouts, sorted.
+func (s *Set) Names() []string {
+	return slices.Sorted(func(yield func(string) bool) {
+		for n := range s.pages {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+}
+
+// Has reports whether a page layout exists.
+func (s *Set) Has(name string) bool { _, ok := s.pages[name]; return ok }
+
+// Execute renders the page layout name with data into w.
+func (s *Set) Execute(w io.Writer, name string, data any) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("no layout %q", name)
+	}
+	return t.ExecuteTemplate(w, baseFile, data)
+}
+
+// Assets lists the fingerprinted assets, sorted by path.
+func (s *Set) Assets() []*Asset {
+	var out []*Asset
+	for _, a := range s.assets {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b *Asset) int { return strings.Compare(a.Path, b.Path) })
+	return out
+}
+
+// templateErr matches the "template: NAME:LINE[:COL]: " prefix html/template
+// puts on parse and execution errors, the only place it says where.
+var templateErr = regexp.MustCompile(`^template: ([^:]+):(\d+)(?::(\d+))?: `)
+
+// Diagnostic turns a template error into a diagnostic at the layout file
+// and line it names.
+func (s *Set) Diagnostic(err error) diag.Diagnostic {
+	msg := err.Error()
+	d := diag.Diagnostic{Pos: diag.Pos{File: Dir}, Msg: msg}
+	if m := templateErr.FindStringSubmatch(msg); m != nil {
+		file := m[1]
+		if src, ok := s.source[file]; ok {
+			file = src
+		}
+		line, _ := strconv.Atoi(m[2])
+		col, _ := strconv.Atoi(m[3])
+		d.Pos = diag.Pos{File: file, Line: line, Col: col}
+		d.Msg = msg[len(m[0]):]
+	}
+	return d
+}
+
+func loadAssets() (map[string]*Asset, error) {
+	m := minify.New()
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("application/javascript", js.Minify)
+	out := map[string]*Asset{}
+	entries, err := fs.ReadDir(theme, "theme/assets")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		raw, err := fs.ReadFile(theme, "theme/assets/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ext := path.Ext(e.Name())
+		mime := map[string]string{".css": "text/css", ".js": "application/javascript"}[ext]
+		body := raw
+		if mime != "" {
+			if body, err = m.Bytes(mime, raw); err != nil {
+				return nil, fmt.Errorf("minify %s: %w", e.Name(), err)
+			}
+		}
+		sum := sha256.Sum256(body)
+		sri := sha512.Sum384(body)
+		out[e.Name()] = &Asset{
+			Path:      "assets/" + strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:4]) + ext,
+			Body:      body,
+			Integrity: "sha384-" + base64.StdEncoding.EncodeToString(sri[:]),
+		}
+	}
+	return out, nil
+}

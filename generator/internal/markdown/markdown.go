@@ -1,0 +1,198 @@
+// Package markdown renders content bodies with goldmark: GitHub-flavoured
+// tables and autolinks, heading ids, typographic quotes, site-relative links
+// that follow the site's base path, and raw HTML shown as text unless the
+// site allows it.
+package markdown
+
+import (
+	"bytes"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Options configure a Renderer.
+type Options struct {
+	// BasePath prefixes site-relative links ("/about/" becomes
+	// "/peer-support/about/" when the site lives at /peer-support/).
+	BasePath string
+	// UnsafeHTML lets raw HTML through instead of escaping it.
+	UnsafeHTML bool
+}
+
+// Renderer turns Markdown into HTML. It is safe for concurrent use.
+type Renderer struct {
+	md goldmark.Markdown
+}
+
+// New returns a Renderer.
+func New(opts Options) *Renderer {
+	rendererOpts := []renderer.Option{html.WithXHTML()}
+	if opts.UnsafeHTML {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	}
+	exts := []goldmark.Extender{extension.GFM, extension.Typographer, &siteLinks{base: opts.BasePath}}
+	if !opts.UnsafeHTML {
+		exts = append(exts, escapeHTML{})
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(exts...),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return &Renderer{md: md}
+}
+
+// Result is a rendered body.
+type Result struct {
+	HTML []byte
+	// Lead is the plain text of the first paragraph, for summaries.
+	Lead string
+}
+
+// Render converts src.
+func (r *Renderer) Render(src []byte) (Result, error) {
+	doc := r.md.Parser().Parse(text.NewReader(src))
+	var buf bytes.Buffer
+	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
+		return Result{}, err
+	}
+	return Result{HTML: buf.Bytes(), Lead: lead(doc, src)}, nil
+}
+
+// lead returns the text of the first paragraph.
+func lead(doc ast.Node, src []byte) string {
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if n.Kind() != ast.KindParagraph {
+			continue
+		}
+		var b strings.Builder
+		_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			switch t := c.(type) {
+			case *ast.Text:
+				b.Write(t.Segment.Value(src))
+				if t.SoftLineBreak() || t.HardLineBreak() {
+					b.WriteByte(' ')
+				}
+			case *ast.String:
+				b.Write(t.Value)
+			case *ast.AutoLink:
+				b.Write(t.URL(src))
+				return ast.WalkSkipChildren, nil
+			case *ast.RawHTML:
+				return ast.WalkSkipChildren, nil
+			}
+			return ast.WalkContinue, nil
+		})
+		return strings.Join(strings.Fields(b.String()), " ")
+	}
+	return ""
+}
+
+// Truncate shortens s to at most n runes, at a word boundary, with an
+// ellipsis when anything was cut.
+func Truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := n
+	for cut > n/2 && !unicode.IsSpace(r[cut]) {
+		cut--
+	}
+	return strings.TrimRightFunc(string(r[:cut]), func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) + "…"
+}
+
+// siteLinks makes root-relative links and images follow the site's base
+// path, and turns "# Heading" into a second-level heading: the page title is
+// the only first-level heading.
+type siteLinks struct{ base string }
+
+var (
+	_ goldmark.Extender     = (*siteLinks)(nil)
+	_ parser.ASTTransformer = (*siteLinks)(nil)
+	_ goldmark.Extender     = escapeHTML{}
+	_ renderer.NodeRenderer = escapeHTML{}
+)
+
+func (s *siteLinks) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(s, 100)))
+}
+
+func (s *siteLinks) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	rebase := func(dest []byte) []byte {
+		if s.base == "" || s.base == "/" || !bytes.HasPrefix(dest, []byte("/")) || bytes.HasPrefix(dest, []byte("//")) {
+			return dest
+		}
+		return append([]byte(strings.TrimSuffix(s.base, "/")), dest...)
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link:
+			n.Destination = rebase(n.Destination)
+		case *ast.Image:
+			n.Destination = rebase(n.Destination)
+		case *ast.Heading:
+			if n.Level == 1 {
+				n.Level = 2
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// escapeHTML renders raw HTML in Markdown as visible text, so an editor sees
+// what they wrote rather than losing it silently.
+type escapeHTML struct{}
+
+func (escapeHTML) Extend(m goldmark.Markdown) {
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(escapeHTML{}, 100)))
+}
+
+func (escapeHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindRawHTML, renderRawHTML)
+	reg.Register(ast.KindHTMLBlock, renderHTMLBlock)
+}
+
+func renderRawHTML(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		segs := n.(*ast.RawHTML).Segments
+		for i := range segs.Len() {
+			seg := segs.At(i)
+			_, _ = w.Write(util.EscapeHTML(seg.Value(src)))
+		}
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+func renderHTMLBlock(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	b := n.(*ast.HTMLBlock)
+	_, _ = w.WriteString("<p>")
+	lines := b.Lines()
+	for i := range lines.Len() {
+		seg := lines.At(i)
+		_, _ = w.Write(util.EscapeHTML(seg.Value(src)))
+	}
+	if b.HasClosure() {
+		_, _ = w.Write(util.EscapeHTML(b.ClosureLine.Value(src)))
+	}
+	_, _ = w.WriteString("</p>\n")
+	return ast.WalkSkipChildren, nil
+}

@@ -1,0 +1,214 @@
+// Package schema checks what no single field can show: references between
+// files, ranges across fields, clashing slugs and URLs, and pages that must
+// not be published.
+package schema
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"peerpress/generator/internal/config"
+	"peerpress/generator/internal/content"
+	"peerpress/generator/internal/diag"
+)
+
+// Options are what the checks need besides the pages.
+type Options struct {
+	// Exists reports whether a file exists, given its path from the site
+	// root (for photos).
+	Exists func(path string) bool
+	// Layouts lists the page layouts a page may name in `layout`.
+	Layouts []string
+}
+
+// reserved are top-level URL segments a free page may not take.
+var reserved = []string{"assets", "search", "forms", "page", "404", "sitemap.xml", "robots.txt"}
+
+// Check runs the cross-file checks over pages. Problems found only in
+// pages's own files are already in each page's Diags and are not repeated.
+// A page that must not be published gets a Hidden diagnostic.
+func Check(pages []*content.Page, cfg *config.Config, opts Options) diag.List {
+	c := checker{cfg: cfg, opts: opts, slugs: map[content.Section]map[string]*content.Page{}}
+	for _, p := range pages {
+		if c.slugs[p.Section] == nil {
+			c.slugs[p.Section] = map[string]*content.Page{}
+		}
+		c.slugs[p.Section][p.Slug] = p
+	}
+	urls := map[string]diag.Pos{}
+	for _, p := range pages {
+		urls[URLOf(p)] = diag.Pos{File: p.File, Line: 1, Col: 1}
+	}
+	for _, p := range pages {
+		c.page(p)
+		for i, a := range p.Meta.Aliases {
+			field := fmt.Sprintf("aliases[%d]", i)
+			pos := p.FieldPos(field)
+			switch clean := CleanAlias(a); {
+			case !strings.HasPrefix(a, "/"):
+				c.diags.Add(pos, field, "%q is not a site path (expected one starting with /, such as /old-page/)", a)
+			case urls[clean].File != "":
+				c.diags.Add(pos, field, "%q is already the address of %s", a, urls[clean].File)
+			default:
+				urls[clean] = pos
+			}
+		}
+		if l := p.Meta.Layout; l != "" && !slices.Contains(opts.Layouts, l) {
+			c.diags.Add(p.FieldPos("layout"), "layout", "no layout %q (expected one of: %s)", l, strings.Join(opts.Layouts, ", "))
+		}
+	}
+	return c.diags.Sort()
+}
+
+// URLOf returns the site path of a page, such as /supporters/jo-evans/.
+func URLOf(p *content.Page) string {
+	switch p.Section {
+	case content.Home:
+		return "/"
+	case content.Pages:
+		return "/" + p.Slug + "/"
+	}
+	return "/" + string(p.Section) + "/" + p.Slug + "/"
+}
+
+// CleanAlias turns an alias as written into the path it answers at:
+// "/about-us" and "/about-us/index.html" are both "/about-us/".
+func CleanAlias(a string) string {
+	a = strings.TrimSuffix(a, "index.html")
+	if !strings.HasSuffix(a, "/") && !strings.Contains(a[strings.LastIndex(a, "/")+1:], ".") {
+		a += "/"
+	}
+	return a
+}
+
+type checker struct {
+	cfg   *config.Config
+	opts  Options
+	slugs map[content.Section]map[string]*content.Page
+	diags diag.List
+}
+
+// ref checks that slug names a page of section.
+func (c *checker) ref(p *content.Page, field string, section content.Section, slug string) {
+	if slug == "" {
+		return
+	}
+	if _, ok := c.slugs[section][slug]; ok {
+		return
+	}
+	var known []string
+	for s := range c.slugs[section] {
+		known = append(known, s)
+	}
+	slices.Sort(known)
+	c.diags.Add(p.FieldPos(field), field, "no %s %q (expected the name of a file in content/%s/%s)", singular(section), slug, section, closest(slug, known))
+}
+
+func (c *checker) refs(p *content.Page, field string, section content.Section, slugs []string) {
+	for i, s := range slugs {
+		c.ref(p, fmt.Sprintf("%s[%d]", field, i), section, s)
+	}
+}
+
+func singular(s content.Section) string {
+	switch s {
+	case content.Networks:
+		return "network"
+	case content.Supporters:
+		return "supporter"
+	case content.Testimonials:
+		return "testimonial"
+	}
+	return "page"
+}
+
+// closest suggests the nearest known slug.
+func closest(s string, known []string) string {
+	best, dist := "", len(s)/3+2
+	for _, k := range known {
+		if d := editDistance(s, k); d < dist {
+			best, dist = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func (c *checker) rangeCheck(p *content.Page, field string, r *content.Range) {
+	if r != nil && r.Max < r.Min {
+		c.diags.Add(p.FieldPos(field+".max"), field+".max", "%d is below min %d (expected max >= min)", r.Max, r.Min)
+	}
+}
+
+func (c *checker) page(p *content.Page) {
+	switch d := p.Data.(type) {
+	case *content.HomePage:
+		c.refs(p, "featured_networks", content.Networks, d.FeaturedNetworks)
+		c.ref(p, "featured_testimonial", content.Testimonials, d.FeaturedTestimonial)
+	case *content.Network:
+		c.rangeCheck(p, "group_size", d.GroupSize)
+		c.rangeCheck(p, "sessions_per_year", d.SessionsPerYear)
+	case *content.Supporter:
+		c.refs(p, "networks", content.Networks, d.Networks)
+		if d.Photo != "" && c.opts.Exists != nil {
+			photo := strings.TrimPrefix(d.Photo, "/")
+			if !c.opts.Exists("static/"+photo) && !c.opts.Exists(content.Dir+"/"+photo) {
+				c.diags.Add(p.FieldPos("photo"), "photo", "no file %q (expected a path under static/ or content/)", d.Photo)
+			}
+		}
+	case *content.Course:
+		c.refs(p, "networks", content.Networks, d.Networks)
+		seen := map[string]int{}
+		for i, s := range d.Sessions {
+			field := fmt.Sprintf("sessions[%d]", i)
+			if s.Start.IsZero() {
+				continue
+			}
+			if !s.End.IsZero() && !s.End.After(s.Start) {
+				c.diags.Add(p.FieldPos(field+".end"), field+".end", "%s is not after start %s", s.End.Format("2006-01-02 15:04"), s.Start.Format("2006-01-02 15:04"))
+			}
+			if loc := s.Location; loc.Name == "" && loc.Address == "" && !loc.Online {
+				c.diags.Add(p.FieldPos(field), field+".location", "required field is missing (expected a name and address, or online: true)")
+			}
+			key := s.Start.Format("2006-01-02 15:04")
+			if j, dup := seen[key]; dup {
+				c.diags.Add(p.FieldPos(field+".start"), field+".start", "same start as sessions[%d]", j)
+			}
+			seen[key] = i
+		}
+	case *content.Testimonial:
+		c.refs(p, "networks", content.Networks, d.Networks)
+		c.ref(p, "supporter", content.Supporters, d.Supporter)
+		if !d.Consent {
+			c.diags.Append(diag.Diagnostic{Pos: p.FieldPos("consent"), Field: "consent", Severity: diag.Hidden,
+				Msg: "not published: a testimonial needs consent: true"})
+		}
+	case *content.Article:
+		if p.Section == content.Pages && (content.IsSection(p.Slug) || slices.Contains(reserved, p.Slug)) {
+			c.diags.Add(diag.Pos{File: p.File}, "", "free page %q clashes with the site's own /%s/ (choose another file name)", p.Slug, p.Slug)
+		}
+	}
+}

@@ -1,0 +1,221 @@
+package site
+
+import (
+	"fmt"
+	"strings"
+
+	"peerpress/generator/internal/content"
+)
+
+// Output is one file to write: either rendered from a layout with View, or
+// Body as it is.
+type Output struct {
+	// Path is relative to public/, such as supporters/jo-evans/index.html.
+	Path   string
+	Layout string
+	View   *View
+	Body   []byte
+}
+
+// View is the data a layout is executed with.
+type View struct {
+	Site *Site
+	// Kind names what is shown: home, network, networks, supporter,
+	// supporters, course, training, testimonials, news, article, page,
+	// facet, facet-index, 404.
+	Kind    string
+	Section content.Section
+	// Page is the content page shown, nil on listings.
+	Page        *Page
+	Title       string
+	Description string
+	// URL is the site path of this output.
+	URL         string
+	Breadcrumbs []Crumb
+	// Items is this page's share of a listing.
+	Items []*Page
+	// Total is the length of the whole listing.
+	Total int
+	Pager *Pager
+	// Facets are the section's facets, for the filter sidebar.
+	Facets []*Facet
+	// Facet and Value are set on facet pages (Value nil on a facet's index).
+	Facet *Facet
+	Value *FacetValue
+	// NoIndex asks search engines not to index the page.
+	NoIndex bool
+}
+
+// Crumb is one step of a breadcrumb trail.
+type Crumb struct {
+	Title string
+	URL   string
+}
+
+// Pager links the pages of a listing.
+type Pager struct {
+	Number, Total int
+	Prev, Next    string
+	Pages         []PageLink
+}
+
+// PageLink is one numbered page of a listing.
+type PageLink struct {
+	Number int
+	URL    string
+}
+
+// sectionTitles are the names of the sections' listings.
+var sectionTitles = map[content.Section]string{
+	content.Networks:     "Networks",
+	content.Supporters:   "Peer supporters",
+	content.Training:     "Training",
+	content.Testimonials: "Testimonials",
+	content.News:         "News",
+}
+
+// SectionTitle names a section's listing.
+func SectionTitle(s content.Section) string { return sectionTitles[s] }
+
+// pageLayouts are the layouts of content pages, by section.
+var pageLayouts = map[content.Section]string{
+	content.Networks:   "network",
+	content.Supporters: "supporter",
+	content.Training:   "course",
+	content.News:       "article",
+	content.Pages:      "page",
+}
+
+// Layouts lists every layout the site renders with; a page's `layout` may
+// name any of them.
+var Layouts = []string{"home", "network", "networks", "supporter", "supporters", "course", "training", "testimonials", "news", "article", "page", "facet", "facet-index", "404"}
+
+func pathOf(url string) string { return strings.TrimPrefix(url, "/") + "index.html" }
+
+// Outputs lists every file of the site in a fixed order.
+func (s *Site) Outputs() []Output {
+	var out []Output
+	home := Crumb{"Home", "/"}
+	add := func(layout string, v *View) {
+		v.Site = s
+		out = append(out, Output{Path: pathOf(v.URL), Layout: layout, View: v})
+	}
+	add(layoutOr(s.Home, "home"), &View{Kind: "home", Page: s.Home, Title: s.Home.Title, Description: s.describe(s.Home), URL: "/"})
+
+	per := s.Config.Paginate
+	for _, section := range []content.Section{content.Networks, content.Supporters, content.Training, content.Testimonials, content.News} {
+		list := s.section(section)
+		listURL := "/" + string(section) + "/"
+		title := sectionTitles[section]
+		crumbs := []Crumb{home, {title, listURL}}
+		for _, chunk := range paginate(list, per, listURL) {
+			add(string(section), &View{Kind: string(section), Section: section, Title: title, URL: chunk.url, Breadcrumbs: crumbs[:1],
+				Items: chunk.items, Total: len(list), Pager: chunk.pager, Facets: s.Facets[section], Description: s.sectionDescription(section, len(list))})
+		}
+		if layout, ok := pageLayouts[section]; ok {
+			for _, p := range list {
+				add(layoutOr(p, layout), &View{Kind: layout, Section: section, Page: p, Title: p.Title, Description: s.describe(p), URL: p.URL, Breadcrumbs: crumbs})
+			}
+		}
+		for _, f := range s.Facets[section] {
+			fcrumbs := append(crumbs[:2:2], Crumb{f.Name, f.URL})
+			add("facet-index", &View{Kind: "facet-index", Section: section, Title: title + " by " + strings.ToLower(f.Name), URL: f.URL,
+				Breadcrumbs: crumbs, Facets: s.Facets[section], Facet: f, Description: fmt.Sprintf("%s by %s.", title, strings.ToLower(f.Name))})
+			for _, v := range f.Values {
+				for _, chunk := range paginate(v.Pages, per, v.URL) {
+					add("facet", &View{Kind: "facet", Section: section, Title: fmt.Sprintf("%s: %s", title, v.Label), URL: chunk.url,
+						Breadcrumbs: fcrumbs, Items: chunk.items, Total: len(v.Pages), Pager: chunk.pager, Facets: s.Facets[section], Facet: f, Value: v,
+						Description: fmt.Sprintf("%s with %s %s.", title, strings.ToLower(f.Name), v.Label)})
+				}
+			}
+		}
+	}
+	for _, p := range s.Pages {
+		add(layoutOr(p, "page"), &View{Kind: "page", Section: content.Pages, Page: p, Title: p.Title, Description: s.describe(p), URL: p.URL, Breadcrumbs: []Crumb{home}})
+	}
+	out = append(out, Output{Path: "404.html", Layout: "404", View: &View{Site: s, Kind: "404", Title: "Page not found", URL: "/404.html", NoIndex: true}})
+	return out
+}
+
+func layoutOr(p *Page, def string) string {
+	if p.Layout != "" {
+		return p.Layout
+	}
+	return def
+}
+
+func (s *Site) section(sec content.Section) []*Page {
+	switch sec {
+	case content.Networks:
+		return s.Networks
+	case content.Supporters:
+		return s.Supporters
+	case content.Training:
+		return s.Courses
+	case content.Testimonials:
+		return s.Testimonials
+	case content.News:
+		return s.News
+	}
+	return s.Pages
+}
+
+func (s *Site) describe(p *Page) string {
+	if p.Summary != "" {
+		return p.Summary
+	}
+	return s.Config.Description
+}
+
+func (s *Site) sectionDescription(sec content.Section, n int) string {
+	switch sec {
+	case content.Networks:
+		return fmt.Sprintf("%d peer-support networks, triads and clusters of %s.", n, s.Config.Title)
+	case content.Supporters:
+		return fmt.Sprintf("%d trained peer supporters: experienced headteachers who support other heads through %s.", n, s.Config.Title)
+	case content.Training:
+		return fmt.Sprintf("Training courses and dates of %s.", s.Config.Title)
+	case content.Testimonials:
+		return fmt.Sprintf("What headteachers say about %s.", s.Config.Title)
+	}
+	return fmt.Sprintf("News from %s.", s.Config.Title)
+}
+
+type chunk struct {
+	url   string
+	items []*Page
+	pager *Pager
+}
+
+// paginate splits items into pages of per: the first at base, the others at
+// base/page/N/. An empty list still has one (empty) page.
+func paginate(items []*Page, per int, base string) []chunk {
+	if per <= 0 {
+		per = len(items)
+	}
+	total := max(1, (len(items)+per-1)/max(per, 1))
+	urlOf := func(n int) string {
+		if n == 1 {
+			return base
+		}
+		return fmt.Sprintf("%spage/%d/", base, n)
+	}
+	var links []PageLink
+	for n := 1; n <= total; n++ {
+		links = append(links, PageLink{n, urlOf(n)})
+	}
+	out := make([]chunk, total)
+	for i := range out {
+		n := i + 1
+		lo, hi := min(i*per, len(items)), min(n*per, len(items))
+		p := &Pager{Number: n, Total: total, Pages: links}
+		if n > 1 {
+			p.Prev = urlOf(n - 1)
+		}
+		if n < total {
+			p.Next = urlOf(n + 1)
+		}
+		out[i] = chunk{urlOf(n), items[lo:hi], p}
+	}
+	return out
+}
