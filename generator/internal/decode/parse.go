@@ -31,8 +31,13 @@ func Parse(data []byte, file string, lineOffset int) (*yaml.Node, diag.List) {
 	}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		pos.Line = lineOffset + line
 		msg = msg[len(m[0]):]
+		if strings.HasPrefix(msg, "did not find expected") {
+			// yaml.v3 counts lines from 0 in parser errors (and from 1 in
+			// scanner errors); these are the parser's.
+			line++
+		}
+		pos.Line = lineOffset + line
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	var l diag.List

@@ -1,0 +1,308 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// buildDate is the build date of every test build.
+var buildDate = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+
+// extract writes a txtar archive's files below dir.
+func extract(t *testing.T, a *txtar.Archive, dir string) {
+	t.Helper()
+	for _, f := range a.Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// fixtureOptions reads "key: value" lines of an archive's comment.
+func fixtureOptions(t *testing.T, a *txtar.Archive, src, dest string) Options {
+	opts := Options{Source: src, Destination: dest, Now: buildDate, NowIsDate: true}
+	for line := range strings.SplitSeq(string(a.Comment), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		switch k {
+		case "drafts":
+			opts.Drafts = v == "true"
+		case "base-url":
+			opts.BaseURL = v
+		case "now":
+			d, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				t.Fatalf("bad now: %v", err)
+			}
+			opts.Now = d
+		}
+	}
+	return opts
+}
+
+// snapshot turns a built site (or the errors of a failed build) into an
+// archive: HTML is broken at tags so diffs are readable, and fingerprinted
+// assets are listed by size, so a change of theme CSS does not show as a
+// change of every fixture.
+func snapshot(t *testing.T, dest string, err error) []byte {
+	t.Helper()
+	var a txtar.Archive
+	if err != nil {
+		var ce *ContentError
+		if !errors.As(err, &ce) {
+			t.Fatalf("build: %v", err)
+		}
+		a.Files = append(a.Files, txtar.File{Name: "errors", Data: []byte(ce.Diags.Error() + "\n")})
+		return txtar.Format(&a)
+	}
+	err = filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dest, p)
+		rel = filepath.ToSlash(rel)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		switch {
+		case strings.HasPrefix(rel, "assets/"):
+			b = []byte("(fingerprinted asset)\n")
+		case strings.HasSuffix(rel, ".html"):
+			b = append(bytes.ReplaceAll(b, []byte("><"), []byte(">\n<")), '\n')
+			b = fingerprint.ReplaceAll(b, []byte("/assets/site.HASH.css"))
+			b = integrity.ReplaceAll(b, []byte(`integrity="SRI"`))
+		}
+		if !bytes.HasSuffix(b, []byte("\n")) {
+			b = append(b, '\n')
+		}
+		a.Files = append(a.Files, txtar.File{Name: rel, Data: b})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return txtar.Format(&a)
+}
+
+// TestSites builds every fixture site under testdata/sites and compares the
+// result with testdata/golden. Run with -update to accept new output.
+func TestSites(t *testing.T) {
+	fixtures, _ := filepath.Glob("testdata/sites/*.txtar")
+	if len(fixtures) == 0 {
+		t.Fatal("no fixtures")
+	}
+	for _, fx := range fixtures {
+		name := strings.TrimSuffix(filepath.Base(fx), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			a, err := txtar.ParseFile(fx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src := t.TempDir()
+			extract(t, a, src)
+			dest := filepath.Join(t.TempDir(), "public")
+			_, err = Build(context.Background(), fixtureOptions(t, a, src, dest))
+			got := snapshot(t, dest, err)
+			golden := filepath.Join("testdata", "golden", name+".txtar")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("output differs from %s (run go test ./generator/internal/build -update to accept):\n%s", golden, lineDiff(string(want), string(got)))
+			}
+		})
+	}
+}
+
+// TestNoUnusedGolden fails on golden files whose fixture is gone.
+func TestNoUnusedGolden(t *testing.T) {
+	goldens, _ := filepath.Glob("testdata/golden/*.txtar")
+	for _, g := range goldens {
+		if _, err := os.Stat(filepath.Join("testdata", "sites", filepath.Base(g))); err != nil {
+			t.Errorf("%s has no fixture in testdata/sites; delete it", g)
+		}
+	}
+}
+
+// lineDiff shows the first lines that differ, enough to see what changed.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 20; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d:\n- %s\n+ %s\n", i+1, wl, gl)
+			shown++
+		}
+	}
+	return b.String()
+}
+
+var (
+	fingerprint = regexp.MustCompile(`/assets/site\.[0-9a-f]+\.css`)
+	integrity   = regexp.MustCompile(`integrity="sha384-[^"]+"`)
+)
+
+// exampleSite is the repository's own example site.
+const exampleSite = "../../.."
+
+// tree reads every file below dir.
+func tree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[rel] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestDeterministic builds the example site twice and compares every byte.
+func TestDeterministic(t *testing.T) {
+	var trees []map[string][]byte
+	for range 2 {
+		dest := filepath.Join(t.TempDir(), "public")
+		if _, err := Build(context.Background(), Options{Source: exampleSite, Destination: dest, Now: buildDate, NowIsDate: true}); err != nil {
+			t.Fatalf("build: %v", err)
+		}
+		trees = append(trees, tree(t, dest))
+	}
+	a, b := trees[0], trees[1]
+	if len(a) != len(b) {
+		t.Fatalf("builds wrote %d and %d files", len(a), len(b))
+	}
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for k := range a {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		if !bytes.Equal(a[name], b[name]) {
+			t.Errorf("%s differs between two identical builds", name)
+		}
+	}
+}
+
+// TestFailedBuildKeepsPublic checks that a build with errors leaves the last
+// good site exactly as it was, with no temporary directories left behind.
+func TestFailedBuildKeepsPublic(t *testing.T) {
+	a, err := txtar.ParseFile("testdata/sites/basic.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	extract(t, a, src)
+	out := t.TempDir()
+	dest := filepath.Join(out, "public")
+	opts := Options{Source: src, Destination: dest, Now: buildDate, NowIsDate: true}
+	if _, err := Build(context.Background(), opts); err != nil {
+		t.Fatalf("first build: %v", err)
+	}
+	before := tree(t, dest)
+
+	bad := filepath.Join(src, "content", "networks", "broken.md")
+	if err := os.WriteFile(bad, []byte("---\ntitle: Broken\nstream: [\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Build(context.Background(), opts)
+	var ce *ContentError
+	if !errors.As(err, &ce) {
+		t.Fatalf("second build: got %v, want a content error", err)
+	}
+	if !regexp.MustCompile(`content/networks/broken.md:[34]: invalid YAML`).MatchString(ce.Diags.Error()) {
+		t.Errorf("errors do not point at broken.md:\n%s", ce.Diags.Error())
+	}
+	after := tree(t, dest)
+	if len(after) != len(before) {
+		t.Fatalf("public/ has %d files after a failed build, had %d", len(after), len(before))
+	}
+	for name, b := range before {
+		if !bytes.Equal(after[name], b) {
+			t.Errorf("%s changed in a failed build", name)
+		}
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("beside public/ after a failed build: %v, want only public", names)
+	}
+}
+
+// TestRebuildReplacesPublic checks that a second good build replaces files
+// that are gone from the content and leaves nothing beside public/.
+func TestRebuildReplacesPublic(t *testing.T) {
+	a, err := txtar.ParseFile("testdata/sites/basic.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	extract(t, a, src)
+	out := t.TempDir()
+	dest := filepath.Join(out, "public")
+	opts := Options{Source: src, Destination: dest, Now: buildDate, NowIsDate: true}
+	if _, err := Build(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dest, "stale.html")
+	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stale.html survived a rebuild (err %v)", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 1 {
+		t.Errorf("%d entries beside public/ after a rebuild, want 1", len(entries))
+	}
+}
