@@ -329,11 +329,12 @@ func (d *Decoder) list(n *yaml.Node, path string, v reflect.Value, o options) {
 	v.Set(s)
 }
 
-// suggest returns ` (did you mean "x"?)` for the closest of candidates, or "".
+// suggest returns ` (did you mean "x"?)` for the closest of candidates, or ""
+// when none is close enough to be a likely typo.
 func suggest(s string, candidates []string) string {
-	best, bestDist := "", len(s)/3+2
+	best, bestDist := "", max(1, len([]rune(s))/3)+1
 	for _, c := range candidates {
-		if dist := levenshtein(strings.ToLower(s), strings.ToLower(c)); dist < bestDist {
+		if dist := Distance(strings.ToLower(s), strings.ToLower(c)); dist < bestDist && dist < len([]rune(s)) {
 			best, bestDist = c, dist
 		}
 	}
@@ -343,23 +344,30 @@ func suggest(s string, candidates []string) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-func levenshtein(a, b string) int {
+// Distance is the optimal string alignment distance between a and b: the
+// edits (insert, delete, substitute, swap two neighbours) from one to the
+// other, so the usual typos ("nmae", "skils") count as one.
+func Distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }

@@ -10,6 +10,7 @@ import (
 
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/content"
+	"peerpress/generator/internal/decode"
 	"peerpress/generator/internal/diag"
 )
 
@@ -125,9 +126,9 @@ func singular(s content.Section) string {
 
 // closest suggests the nearest known slug.
 func closest(s string, known []string) string {
-	best, dist := "", len(s)/3+2
+	best, dist := "", max(1, len(s)/3)+1
 	for _, k := range known {
-		if d := editDistance(s, k); d < dist {
+		if d := decode.Distance(s, k); d < dist {
 			best, dist = k, d
 		}
 	}
@@ -135,26 +136,6 @@ func closest(s string, known []string) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 func (c *checker) rangeCheck(p *content.Page, field string, r *content.Range) {

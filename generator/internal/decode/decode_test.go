@@ -1,0 +1,178 @@
+package decode
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+type inner struct {
+	Grade string `yaml:"grade" pp:"vocab=grades"`
+	Date  Date   `yaml:"date"`
+}
+
+type Base struct {
+	Title string `yaml:"title"`
+}
+
+type doc struct {
+	Base    `yaml:",inline"`
+	Name    string    `yaml:"name" pp:"required"`
+	Count   *int      `yaml:"count" pp:"min=1"`
+	Flag    bool      `yaml:"flag"`
+	Kind    string    `yaml:"kind" pp:"enum=a|b"`
+	Tags    []string  `yaml:"tags" pp:"vocab=grades"`
+	Start   time.Time `yaml:"start"`
+	Inner   inner     `yaml:"inner"`
+	Items   []inner   `yaml:"items"`
+	Skipped string    `yaml:"-"`
+}
+
+func decodeDoc(t *testing.T, src string) (*doc, *Decoder) {
+	t.Helper()
+	n, diags := Parse([]byte(src), "f.md", 1)
+	if n == nil {
+		t.Fatalf("Parse(%q): %v", src, diags)
+	}
+	loc, _ := time.LoadLocation("Europe/London")
+	d := &Decoder{File: "f.md", LineOffset: 1, Location: loc, Vocab: func(name string) ([]string, bool) {
+		if name == "grades" {
+			return []string{"good", "outstanding"}, true
+		}
+		return nil, false
+	}}
+	var v doc
+	d.Decode(n, &v)
+	return &v, d
+}
+
+func TestDecodeErrors(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []string // diagnostics, in order
+	}{
+		{"valid", "name: A\ncount: 2\nflag: true\nkind: a\ntags: [good]\nstart: 2027-03-30 09:30\ninner: {grade: good, date: 2024-01-02}\n", nil},
+		{"missing required", "title: T\n", []string{"f.md:2:1: name: required field is missing"}},
+		{"empty required", "name: \"\"\n", []string{`f.md:2:7: name: required field is empty`}},
+		{"null required", "name:\n", []string{"f.md:2:6: name: required field is empty"}},
+		{"unknown with suggestion", "name: A\nnmae: B\n", []string{`f.md:3:1: nmae: unknown field (did you mean "name"?)`}},
+		{"unknown far off", "name: A\nzzzzzzzz: B\n", []string{`f.md:3:1: zzzzzzzz: unknown field`}},
+		{"duplicate key", "name: A\nname: B\n", []string{`f.md:3:1: name: field appears twice (first on line 2)`}},
+		{"int from text", "name: A\ncount: many\n", []string{`f.md:3:8: count: "many" is not a whole number (expected a number such as 12)`}},
+		{"int from float", "name: A\ncount: 1.5\n", []string{`f.md:3:8: count: "1.5" is not a whole number (expected a number such as 12)`}},
+		{"int below min", "name: A\ncount: 0\n", []string{`f.md:3:8: count: 0 is too small (expected at least 1)`}},
+		{"bool from text", "name: A\nflag: yes\n", []string{`f.md:3:7: flag: "yes" is not true or false (expected true or false)`}},
+		{"enum", "name: A\nkind: c\n", []string{`f.md:3:7: kind: "c" is not allowed (expected one of: a, b)`}},
+		{"vocab with suggestion", "name: A\ninner: {grade: goood}\n", []string{`f.md:3:16: inner.grade: "goood" is not in site.yaml vocabularies.grades (did you mean "good"?) (expected one of: good, outstanding)`}},
+		{"vocab in list", "name: A\ntags: [good, bad]\n", []string{`f.md:3:14: tags[1]: "bad" is not in site.yaml vocabularies.grades (expected one of: good, outstanding)`}},
+		{"list expected", "name: A\ntags: good\n", []string{`f.md:3:7: tags: expected a list, found "good" (write [a, b] or one "- item" a line)`}},
+		{"empty list item", "name: A\ntags:\n  -\n", []string{`f.md:4:4: tags[0]: list item is empty`}},
+		{"string expected", "name: [A]\n", []string{`f.md:2:7: name: expected text, found a list`}},
+		{"mapping expected", "name: A\ninner: good\n", []string{`f.md:3:8: inner: expected a set of fields (key: value lines), found "good"`}},
+		{"bad date", "name: A\ninner: {date: 2024-13-01}\n", []string{`f.md:3:15: inner.date: "2024-13-01" is not a date (expected YYYY-MM-DD, such as 2024-09-01)`}},
+		{"bad date-time", "name: A\nstart: soon\n", []string{`f.md:3:8: start: "soon" is not a date and time (expected YYYY-MM-DD HH:MM, such as 2026-03-04 09:30)`}},
+		{"nested list position", "name: A\nitems:\n  - grade: good\n  - grade: poor\n", []string{`f.md:5:12: items[1].grade: "poor" is not in site.yaml vocabularies.grades (expected one of: good, outstanding)`}},
+		{"anchor", "name: &x A\ntitle: *x\n", []string{`f.md:2:7: name: YAML anchors and aliases are not supported here; write the value out`, `f.md:3:8: title: YAML anchors and aliases are not supported here; write the value out`}},
+		{"ignored field", "name: A\nSkipped: x\n", []string{`f.md:3:1: Skipped: unknown field`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, d := decodeDoc(t, tt.src)
+			var got []string
+			for _, x := range d.Diags.Sort() {
+				got = append(got, x.Error())
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("Decode(%q) problems:\n%s\nwant:\n%s", tt.src, strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestDecodeValues(t *testing.T) {
+	v, d := decodeDoc(t, "title: T\nname: A\ncount: 2\nflag: true\nstart: 2027-03-30 09:30\ninner: {grade: good, date: 2024-01-02}\nitems: [{grade: outstanding}]\n")
+	if len(d.Diags) > 0 {
+		t.Fatalf("unexpected problems: %v", d.Diags)
+	}
+	if v.Title != "T" || v.Name != "A" || *v.Count != 2 || !v.Flag {
+		t.Errorf("decoded %+v", v)
+	}
+	if got, want := v.Start.Format(time.RFC3339), "2027-03-30T09:30:00+01:00"; got != want {
+		t.Errorf("start = %s, want %s (British Summer Time)", got, want)
+	}
+	if got, want := v.Inner.Date, (Date{2024, time.January, 2}); got != want {
+		t.Errorf("inner.date = %v, want %v", got, want)
+	}
+	if len(v.Items) != 1 || v.Items[0].Grade != "outstanding" {
+		t.Errorf("items = %+v", v.Items)
+	}
+	for path, want := range map[string]string{"name": "f.md:3:7", "inner.date": "f.md:7:28", "items[0].grade": "f.md:8:17"} {
+		if got := d.Pos[path].String(); got != want {
+			t.Errorf("Pos[%q] = %s, want %s", path, got, want)
+		}
+	}
+}
+
+func TestParseSyntaxErrorLine(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"a: 1\nb: [x\n", "f.md:3: invalid YAML: did not find expected ',' or ']'"},
+		{"a: 1\n\tb: 2\n", "f.md:3: invalid YAML: found a tab character that violates indentation"},
+		{"a: 1\nb: c: d\n", "f.md:3: invalid YAML: mapping values are not allowed in this context"},
+		{"a: 1\n- x\n", "f.md:3: invalid YAML: did not find expected key"},
+	}
+	for _, tt := range tests {
+		n, diags := Parse([]byte(tt.src), "f.md", 1)
+		if n != nil || len(diags) != 1 {
+			t.Fatalf("Parse(%q) = %v, %v; want one problem", tt.src, n, diags)
+		}
+		if got := diags[0].Error(); got != tt.want {
+			t.Errorf("Parse(%q) = %s, want %s", tt.src, got, tt.want)
+		}
+	}
+}
+
+func TestYearsUntil(t *testing.T) {
+	since := Date{2019, time.September, 1}
+	tests := []struct {
+		at   Date
+		want int
+	}{
+		{Date{2024, time.August, 31}, 4},
+		{Date{2024, time.September, 1}, 5},
+		{Date{2024, time.September, 2}, 5},
+		{Date{2019, time.September, 1}, 0},
+	}
+	for _, tt := range tests {
+		if got := since.YearsUntil(tt.at); got != tt.want {
+			t.Errorf("%s.YearsUntil(%s) = %d, want %d", since, tt.at, got, tt.want)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	keys := []string{"headship_since", "school", "skills", "networks"}
+	tests := []struct{ in, want string }{
+		{"heaship_since", ` (did you mean "headship_since"?)`},
+		{"skils", ` (did you mean "skills"?)`},
+		{"network", ` (did you mean "networks"?)`},
+		{"colour", ""},
+		{"c", ""},
+		{"nmae", ""},
+	}
+	for _, tt := range tests {
+		if got := suggest(tt.in, keys); got != tt.want {
+			t.Errorf("suggest(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFieldsOf(t *testing.T) {
+	var keys []string
+	for _, f := range FieldsOf(reflect.TypeFor[doc]()) {
+		keys = append(keys, f.Key)
+	}
+	if got, want := strings.Join(keys, ","), "title,name,count,flag,kind,tags,start,inner,items"; got != want {
+		t.Errorf("FieldsOf(doc) keys = %s, want %s", got, want)
+	}
+}
