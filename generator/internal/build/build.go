@@ -177,7 +177,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	static, err := staticFiles(opts.Source, files)
+	static, err := staticFiles(opts.Source, files, newMinifier())
 	if err != nil {
 		return nil, err
 	}
@@ -263,9 +263,20 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set) ([]file, int
 	return files, pages, nil
 }
 
-// staticFiles lists the site's static/ directory, copied as it is. A static
-// file may not take the place of a generated one.
-func staticFiles(source string, generated []file) ([]file, error) {
+// minifiable are the static files minified on the way through, by
+// extension; everything else is copied byte for byte.
+var minifiable = map[string]string{
+	".css":  "text/css",
+	".js":   "application/javascript",
+	".json": "application/json",
+	".svg":  "image/svg+xml",
+	".xml":  "application/xml",
+}
+
+// staticFiles lists the site's static/ directory: CSS, JS, JSON, SVG and XML
+// minified, anything else copied as it is. A static file may not take the
+// place of a generated one.
+func staticFiles(source string, generated []file, m *minify.M) ([]file, error) {
 	root := filepath.Join(source, "static")
 	taken := map[string]bool{}
 	for _, f := range generated {
@@ -289,7 +300,21 @@ func staticFiles(source string, generated []file) ([]file, error) {
 			diags.Add(diag.Pos{File: "static/" + rel}, "", "static file would replace the generated %s (rename or move it)", rel)
 			return nil
 		}
-		out = append(out, file{Path: rel, Src: p})
+		mime, ok := minifiable[strings.ToLower(filepath.Ext(rel))]
+		if !ok {
+			out = append(out, file{Path: rel, Src: p})
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		min, err := m.Bytes(mime, b)
+		if err != nil {
+			diags.Add(diag.Pos{File: "static/" + rel}, "", "cannot minify: %v", err)
+			return nil
+		}
+		out = append(out, file{Path: rel, Body: min})
 		return nil
 	})
 	if err != nil {
