@@ -229,18 +229,24 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// TestFailedBuildKeepsPublic checks that a build with errors leaves the last
-// good site exactly as it was, with no temporary directories left behind.
-func TestFailedBuildKeepsPublic(t *testing.T) {
+// basicSite writes the basic fixture to a temporary directory and returns
+// it, the directory public/ will be written in, and the options to build it.
+func basicSite(t *testing.T) (src, out string, opts Options) {
+	t.Helper()
 	a, err := txtar.ParseFile("testdata/sites/basic.txtar")
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := t.TempDir()
+	src, out = t.TempDir(), t.TempDir()
 	extract(t, a, src)
-	out := t.TempDir()
-	dest := filepath.Join(out, "public")
-	opts := Options{Source: src, Destination: dest, Now: buildDate, NowIsDate: true}
+	return src, out, Options{Source: src, Destination: filepath.Join(out, "public"), Now: buildDate, NowIsDate: true}
+}
+
+// TestFailedBuildKeepsPublic checks that a build with errors leaves the last
+// good site exactly as it was, with no temporary directories left behind.
+func TestFailedBuildKeepsPublic(t *testing.T) {
+	src, out, opts := basicSite(t)
+	dest := opts.Destination
 	if _, err := Build(context.Background(), opts); err != nil {
 		t.Fatalf("first build: %v", err)
 	}
@@ -250,7 +256,7 @@ func TestFailedBuildKeepsPublic(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("---\ntitle: Broken\nstream: [\n---\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Build(context.Background(), opts)
+	_, err := Build(context.Background(), opts)
 	var ce *ContentError
 	if !errors.As(err, &ce) {
 		t.Fatalf("second build: got %v, want a content error", err)
@@ -280,15 +286,8 @@ func TestFailedBuildKeepsPublic(t *testing.T) {
 // TestRebuildReplacesPublic checks that a second good build replaces files
 // that are gone from the content and leaves nothing beside public/.
 func TestRebuildReplacesPublic(t *testing.T) {
-	a, err := txtar.ParseFile("testdata/sites/basic.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := t.TempDir()
-	extract(t, a, src)
-	out := t.TempDir()
-	dest := filepath.Join(out, "public")
-	opts := Options{Source: src, Destination: dest, Now: buildDate, NowIsDate: true}
+	_, out, opts := basicSite(t)
+	dest := opts.Destination
 	if _, err := Build(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}

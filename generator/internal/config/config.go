@@ -146,62 +146,45 @@ func (v Vocabulary) Label(id string) string {
 	return id
 }
 
-// Lookup returns the ids of the named vocabulary (the site.yaml key).
+// Lookup returns the ids of the named vocabulary (the site.yaml key), and
+// whether there is a vocabulary of that name.
 func (vs *Vocabularies) Lookup(name string) ([]string, bool) {
-	switch name {
-	case "streams":
-		return vs.Streams.IDs(), true
-	case "regions":
-		return vs.Regions.IDs(), true
-	case "themes":
-		return vs.Themes.IDs(), true
-	case "audiences":
-		return vs.Audiences.IDs(), true
-	case "school_types":
-		return vs.SchoolTypes.IDs(), true
-	case "phases":
-		return vs.Phases.IDs(), true
-	case "inspection_grades":
-		return vs.InspectionGrades.IDs(), true
-	case "skills":
-		return vs.Skills.IDs(), true
-	case "size_bands":
-		ids := make([]string, len(vs.SizeBands))
-		for i, b := range vs.SizeBands {
-			ids[i] = b.ID
-		}
-		return ids, true
-	}
-	return nil, false
+	v, ok := vs.vocabulary(name)
+	return v.IDs(), ok
 }
 
 // Vocabulary returns the named vocabulary; size bands are returned as terms.
 func (vs *Vocabularies) Vocabulary(name string) Vocabulary {
+	v, _ := vs.vocabulary(name)
+	return v
+}
+
+func (vs *Vocabularies) vocabulary(name string) (Vocabulary, bool) {
 	switch name {
 	case "streams":
-		return vs.Streams
+		return vs.Streams, true
 	case "regions":
-		return vs.Regions
+		return vs.Regions, true
 	case "themes":
-		return vs.Themes
+		return vs.Themes, true
 	case "audiences":
-		return vs.Audiences
+		return vs.Audiences, true
 	case "school_types":
-		return vs.SchoolTypes
+		return vs.SchoolTypes, true
 	case "phases":
-		return vs.Phases
+		return vs.Phases, true
 	case "inspection_grades":
-		return vs.InspectionGrades
+		return vs.InspectionGrades, true
 	case "skills":
-		return vs.Skills
+		return vs.Skills, true
 	case "size_bands":
 		v := make(Vocabulary, len(vs.SizeBands))
 		for i, b := range vs.SizeBands {
 			v[i] = Term{ID: b.ID, Label: b.Label}
 		}
-		return v
+		return v, true
 	}
-	return nil
+	return nil, false
 }
 
 // SizeBand returns the band that a school of pupils falls in, or nil.
