@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,7 @@ import (
 
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/content"
+	"peerpress/generator/internal/decode"
 	"peerpress/generator/internal/diag"
 	"peerpress/generator/internal/layout"
 	"peerpress/generator/internal/markdown"
@@ -73,6 +75,9 @@ type Project struct {
 	Diags diag.List
 	// Hidden holds the files of pages left out of the site.
 	Hidden map[string]bool
+	// Today is the build date in the site's time zone, at which site.yaml's
+	// rules were evaluated.
+	Today decode.Date
 }
 
 // Load runs the load and validate phases. It returns a *ContentError when
@@ -97,9 +102,10 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	diags = append(diags, tree...)
-	var layoutNames []string
+	today := opts.today(cfg.Location)
+	var layoutNames []string // the site's own layouts; nil if none loaded
 	if layouts != nil {
-		layoutNames = layouts.Names()
+		layoutNames = slices.DeleteFunc(layouts.Names(), func(n string) bool { return slices.Contains(site.Layouts, n) })
 	}
 	checks := schema.Check(pages, cfg, schema.Options{
 		Exists: func(p string) bool {
@@ -107,8 +113,9 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 			return err == nil
 		},
 		Layouts: layoutNames,
+		Today:   today,
 	})
-	p := &Project{Config: cfg, Pages: pages, Layouts: layouts, Hidden: map[string]bool{}}
+	p := &Project{Config: cfg, Pages: pages, Layouts: layouts, Hidden: map[string]bool{}, Today: today}
 	drafts := map[string]bool{}
 	for _, pg := range pages {
 		if pg.Meta.Draft && !opts.Drafts {
@@ -132,6 +139,18 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 		return p, &ContentError{Diags: p.Diags}
 	}
 	return p, nil
+}
+
+// today returns the calendar date of the build in loc.
+func (o Options) today(loc *time.Location) decode.Date {
+	now := o.Now
+	switch {
+	case now.IsZero():
+		now = time.Now()
+	case o.NowIsDate:
+		return decode.DateOf(now)
+	}
+	return decode.DateOf(now.In(loc))
 }
 
 func parseBaseURL(s string) (*url.URL, error) {
@@ -255,8 +274,15 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set) ([]file, int
 	for _, a := range layouts.Assets() {
 		files = append(files, file{Path: a.Path, Body: a.Body})
 	}
-	extra, err := siteFiles(s, m)
-	if err != nil {
+	taken := map[string]bool{}
+	for _, f := range files {
+		taken[f.Path] = true
+	}
+	extra, err := siteFiles(s, m, taken)
+	var ce *ContentError
+	if errors.As(err, &ce) {
+		return nil, 0, err
+	} else if err != nil {
 		return nil, 0, fmt.Errorf("render: %w", err)
 	}
 	files = append(files, extra...)

@@ -16,13 +16,16 @@ import (
 	"github.com/tdewolff/minify/v2"
 	"golang.org/x/sync/errgroup"
 
+	"peerpress/generator/internal/diag"
 	"peerpress/generator/internal/schema"
 	"peerpress/generator/internal/site"
 )
 
 // siteFiles are the files about the site rather than of a page: the
 // sitemap, robots.txt and the redirects of aliases.
-func siteFiles(s *site.Site, m *minify.M) ([]file, error) {
+//
+// taken holds the paths already generated; an alias may not replace one.
+func siteFiles(s *site.Site, m *minify.M, taken map[string]bool) ([]file, error) {
 	abs := func(p string) string {
 		u := *s.Config.Base
 		u.Path = s.Config.BasePath() + strings.TrimPrefix(p, "/")
@@ -61,12 +64,24 @@ func siteFiles(s *site.Site, m *minify.M) ([]file, error) {
 		{Path: "sitemap.xml", Body: sitemap},
 		{Path: "robots.txt", Body: fmt.Appendf(nil, "User-agent: *\nAllow: /\n\nSitemap: %s\n", abs("/sitemap.xml"))},
 	}
+	for _, f := range files {
+		taken[f.Path] = true
+	}
+	var diags diag.List
 	for _, pages := range [][]*site.Page{s.Networks, s.Supporters, s.Courses, s.News, s.Pages} {
 		for _, p := range pages {
-			for _, a := range p.Aliases {
-				files = append(files, file{Path: aliasPath(a), Body: redirectPage(s.Config.BasePath()+strings.TrimPrefix(p.URL, "/"), abs(p.URL))})
+			for i, a := range p.Aliases {
+				field := fmt.Sprintf("aliases[%d]", i)
+				if path := aliasPath(a); taken[path] {
+					diags.Add(p.Source.FieldPos(field), field, "%q is the address of a page the site generates (%s); choose another old address", a, path)
+				} else {
+					files = append(files, file{Path: path, Body: redirectPage(s.Config.BasePath()+strings.TrimPrefix(p.URL, "/"), abs(p.URL))})
+				}
 			}
 		}
+	}
+	if len(diags) > 0 {
+		return nil, &ContentError{Diags: diags.Sort()}
 	}
 	return files, nil
 }

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -31,6 +32,8 @@ Usage:
 
 Commands:
   build     validate the content and write the site to public/
+  check     validate the content and print every problem; write nothing
+  schema    write a JSON Schema per content type, for editors' completion
   version   print the version
 
 Run "generator <command> -h" for a command's flags.
@@ -46,6 +49,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "build":
 		return runBuild(ctx, rest, stdout, stderr)
+	case "check":
+		return runCheck(ctx, rest, stdout, stderr)
+	case "schema":
+		return runSchema(rest, stdout, stderr)
 	case "version":
 		return runVersion(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -144,6 +151,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	opts := sf.options()
 	opts.Destination = *dest
 	opts.BaseURL = *baseURL
+	if u, err := url.Parse(*baseURL); *baseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		fmt.Fprintf(stderr, "generator build: --base-url %q is not an absolute http(s) URL (expected e.g. https://example.org/peer-support/)\n", *baseURL)
+		return ExitUsage
+	}
 	res, err := build.Build(ctx, opts)
 	if err != nil {
 		return report(err, stderr)

@@ -38,6 +38,9 @@ type Config struct {
 	Navigation   []NavItem    `yaml:"navigation"`
 	Footer       []NavItem    `yaml:"footer"`
 	Vocabularies Vocabularies `yaml:"vocabularies" pp:"required"`
+	// Rules are the scheme's eligibility and content-policy rules; their
+	// problems are in Rules.Diags, not in Parse's result.
+	Rules Rules `yaml:"rules"`
 
 	// Location is Timezone loaded.
 	Location *time.Location `yaml:"-"`
@@ -237,8 +240,16 @@ func Parse(data []byte) (*Config, diag.List) {
 		}
 	}
 	prev := -1
+	bandIDs := map[string]bool{}
 	for i, b := range c.Vocabularies.SizeBands {
 		field := fmt.Sprintf("vocabularies.size_bands[%d]", i)
+		switch {
+		case b.ID != "" && !IsSlug(b.ID):
+			d.Diags.Add(pos(field+".id"), field+".id", "id %q is not a slug (expected lower-case letters, digits and hyphens)", b.ID)
+		case bandIDs[b.ID]:
+			d.Diags.Add(pos(field+".id"), field+".id", "id %q appears twice", b.ID)
+		}
+		bandIDs[b.ID] = true
 		switch {
 		case b.Max == 0 && i != len(c.Vocabularies.SizeBands)-1:
 			d.Diags.Add(pos(field), field+".max", "only the last size band may leave max out")

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"runtime"
@@ -137,7 +138,7 @@ func Load(ctx context.Context, fsys fs.FS, cfg *config.Config) ([]*Page, diag.Li
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			data, err := fs.ReadFile(fsys, f)
+			data, err := readFile(fsys, f)
 			if err != nil {
 				return fmt.Errorf("read %s: %w", f, err)
 			}
@@ -152,6 +153,18 @@ func Load(ctx context.Context, fsys fs.FS, cfg *config.Config) ([]*Page, diag.Li
 		return strings.Compare(string(a.Section)+"/"+a.Slug, string(b.Section)+"/"+b.Slug)
 	})
 	return pages, diags.Sort(), nil
+}
+
+// readFile reads a content file, but no more than one byte past
+// MaxFileSize: enough for Parse to refuse it without holding a huge file in
+// memory.
+func readFile(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 }
 
 func sectionList() string {
@@ -224,7 +237,7 @@ func Parse(file string, data []byte, cfg *config.Config) *Page {
 	start := diag.Pos{File: file, Line: 1, Col: 1}
 	switch {
 	case len(data) > MaxFileSize:
-		p.Diags.Add(diag.Pos{File: file}, "", "file is %d MiB; content files may be at most %d MiB", len(data)>>20, MaxFileSize>>20)
+		p.Diags.Add(start, "", "file is larger than %d MiB, the most a content file may be (is it a generated or binary file?)", MaxFileSize>>20)
 		return p
 	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
 		p.Diags.Add(start, "", "file is not UTF-8 text (is it a binary file saved as .md?)")

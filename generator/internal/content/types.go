@@ -174,3 +174,23 @@ func (p *Programme) DecodeYAML(d *decode.Decoder, path string, n *yaml.Node) {
 		d.Errorf(n, path, "expected a line of text, or \"Heading:\" followed by a list of sub-items")
 	}
 }
+
+// DefaultLayout names the layout a section's pages are rendered with, ""
+// for sections whose pages have none of their own (testimonials).
+func DefaultLayout(s Section) string {
+	switch s {
+	case Home:
+		return "home"
+	case Networks:
+		return "network"
+	case Supporters:
+		return "supporter"
+	case Training:
+		return "course"
+	case News:
+		return "article"
+	case Pages:
+		return "page"
+	}
+	return ""
+}

@@ -67,14 +67,28 @@ func (d *Decoder) Decode(n *yaml.Node, v any) {
 	if d.Location == nil {
 		d.Location = time.UTC
 	}
-	if n.Kind == yaml.DocumentNode {
-		if len(n.Content) == 0 {
-			n = &yaml.Node{Kind: yaml.MappingNode, Line: 1, Column: 1}
-		} else {
-			n = n.Content[0]
-		}
+	switch {
+	case n.Kind == 0, n.Kind == yaml.DocumentNode && len(n.Content) == 0:
+		// Empty YAML (front matter with no fields, or only comments) is an
+		// empty set of fields, so required ones are reported missing.
+		n = &yaml.Node{Kind: yaml.MappingNode, Line: 1, Column: 1}
+	case n.Kind == yaml.DocumentNode:
+		n = n.Content[0]
 	}
 	d.value(n, "", reflect.ValueOf(v).Elem(), options{})
+}
+
+// DecodeValue decodes n into v, which must be a pointer, as the field at
+// path. An Unmarshaler uses it to decode its parts with the usual checks and
+// positions.
+func (d *Decoder) DecodeValue(n *yaml.Node, path string, v any) {
+	if d.Pos == nil {
+		d.Pos = map[string]diag.Pos{}
+	}
+	if d.Location == nil {
+		d.Location = time.UTC
+	}
+	d.value(n, path, reflect.ValueOf(v).Elem(), options{})
 }
 
 // options are the parsed pp:"..." tag of a field.
@@ -329,9 +343,21 @@ func (d *Decoder) list(n *yaml.Node, path string, v reflect.Value, o options) {
 	v.Set(s)
 }
 
+// Suggest returns ` (did you mean "x"?)` for the closest of candidates, or
+// "" when none is close enough to be a likely typo.
+func Suggest(s string, candidates []string) string { return suggest(s, candidates) }
+
+// MaxSuggest is the longest text that gets a suggestion: no key or id is
+// that long, and Distance costs the product of the two lengths in time and
+// memory, which a 10 MB value would make gigabytes.
+const MaxSuggest = 200
+
 // suggest returns ` (did you mean "x"?)` for the closest of candidates, or ""
 // when none is close enough to be a likely typo.
 func suggest(s string, candidates []string) string {
+	if len(s) > MaxSuggest {
+		return ""
+	}
 	best, bestDist := "", max(1, len([]rune(s))/3)+1
 	for _, c := range candidates {
 		if dist := Distance(strings.ToLower(s), strings.ToLower(c)); dist < bestDist && dist < len([]rune(s)) {

@@ -117,7 +117,7 @@ func TestDecodeValues(t *testing.T) {
 func TestParseSyntaxErrorLine(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{"a: 1\nb: [x\n", "f.md:3: invalid YAML: did not find expected ',' or ']'"},
-		{"a: 1\n\tb: 2\n", "f.md:3: invalid YAML: found a tab character that violates indentation"},
+		{"a: 1\n\tb: 2\n", "f.md:3:1: invalid YAML: found a tab character in the indentation (YAML is indented with spaces, never tabs)"},
 		{"a: 1\nb: c: d\n", "f.md:3: invalid YAML: mapping values are not allowed in this context"},
 		{"a: 1\n- x\n", "f.md:3: invalid YAML: did not find expected key"},
 	}

@@ -1,7 +1,9 @@
 package decode
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -19,7 +21,7 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // diagnostic at its line, offset by lineOffset.
 func Parse(data []byte, file string, lineOffset int) (*yaml.Node, diag.List) {
 	var n yaml.Node
-	err := yaml.Unmarshal(data, &n)
+	err := unmarshal(data, &n)
 	if err == nil {
 		return &n, nil
 	}
@@ -38,9 +40,63 @@ func Parse(data []byte, file string, lineOffset int) (*yaml.Node, diag.List) {
 			line++
 		}
 		pos.Line = lineOffset + line
+		lines := 0 // how many lines from line on may hold the culprit tab
+		switch {
+		case strings.Contains(msg, "tab character"):
+			// yaml.v3 may name the line where the enclosing value began.
+			lines = -1
+		case strings.Contains(msg, "cannot start any token"):
+			lines = 1
+		}
+		if lines != 0 {
+			if l, col := findTab(data, line, lines); col > 0 {
+				pos.Line, pos.Col = lineOffset+l, col
+				msg = "found a tab character in the indentation (YAML is indented with spaces, never tabs)"
+			}
+		}
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
+	if strings.HasPrefix(msg, "exceeded max depth") {
+		msg = "values are nested too deeply (" + msg + ")"
+	}
 	var l diag.List
 	l.Add(pos, "", "invalid YAML: %s", msg)
 	return nil, l
+}
+
+// unmarshal is yaml.Unmarshal that turns a panic of the parser into an
+// error, so that no input can crash a check.
+func unmarshal(data []byte, n *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yaml: the YAML parser failed on this text (%v)", r)
+		}
+	}()
+	return yaml.Unmarshal(data, n)
+}
+
+// findTab returns the line and column (counted from 1) of the first tab
+// in the indentation of a line, looking at n lines from line on (all of
+// them if n < 0), or 0, 0 if there is none.
+func findTab(data []byte, line, n int) (int, int) {
+	for i := 1; i < line; i++ {
+		_, rest, ok := bytes.Cut(data, []byte("\n"))
+		if !ok {
+			return 0, 0
+		}
+		data = rest
+	}
+	for ; len(data) > 0 && n != 0; line, n = line+1, n-1 {
+		l, rest, _ := bytes.Cut(data, []byte("\n"))
+		for i, c := range l {
+			if c == '\t' {
+				return line, i + 1
+			}
+			if c != ' ' {
+				break
+			}
+		}
+		data = rest
+	}
+	return 0, 0
 }

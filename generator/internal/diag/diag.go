@@ -60,7 +60,8 @@ type Diagnostic struct {
 	Rule string `json:"rule,omitempty"`
 }
 
-// Error formats the problem as path:line:col: field: message.
+// Error formats the problem as path:line:col: field: message, followed by
+// (rule "id") when a site.yaml rule found it.
 func (d Diagnostic) Error() string {
 	var b strings.Builder
 	b.WriteString(d.Pos.String())
@@ -74,6 +75,9 @@ func (d Diagnostic) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(d.Msg)
+	if d.Rule != "" {
+		fmt.Fprintf(&b, " (rule %q)", d.Rule)
+	}
 	return b.String()
 }
 

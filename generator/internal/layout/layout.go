@@ -192,8 +192,9 @@ func (s *Set) Assets() []*Asset {
 }
 
 // templateErr matches the "template: NAME:LINE[:COL]: " prefix html/template
-// puts on parse and execution errors, the only place it says where.
-var templateErr = regexp.MustCompile(`^template: ([^:]+):(\d+)(?::(\d+))?: `)
+// puts on parse and execution errors, and the "html/template:NAME:LINE:COL: "
+// of its escaping errors: the only place they say where.
+var templateErr = regexp.MustCompile(`^(?:html/)?template: ?([^:]+):(\d+)(?::(\d+))?: `)
 
 // Diagnostic turns a template error into a diagnostic at the layout file
 // and line it names.
@@ -207,6 +208,9 @@ func (s *Set) Diagnostic(err error) diag.Diagnostic {
 		}
 		line, _ := strconv.Atoi(m[2])
 		col, _ := strconv.Atoi(m[3])
+		if m[3] != "" {
+			col++ // text/template counts bytes from 0; a diag.Pos column from 1
+		}
 		d.Pos = diag.Pos{File: file, Line: line, Col: col}
 		d.Msg = msg[len(m[0]):]
 	}

@@ -5,7 +5,9 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
+	stdhtml "html"
 	"strings"
 	"unicode"
 
@@ -81,12 +83,25 @@ func lead(doc ast.Node, src []byte) string {
 			}
 			switch t := c.(type) {
 			case *ast.Text:
-				b.Write(t.Segment.Value(src))
+				if t.IsRaw() {
+					b.Write(t.Segment.Value(src))
+				} else {
+					b.WriteString(plain(t.Segment.Value(src)))
+				}
 				if t.SoftLineBreak() || t.HardLineBreak() {
 					b.WriteByte(' ')
 				}
 			case *ast.String:
-				b.Write(t.Value)
+				switch {
+				case t.IsCode():
+					// The typographer's quotes and dashes are entities
+					// ("&ldquo;"); the lead is text, not HTML.
+					b.WriteString(stdhtml.UnescapeString(string(t.Value)))
+				case t.IsRaw():
+					b.Write(t.Value)
+				default:
+					b.WriteString(plain(t.Value))
+				}
 			case *ast.AutoLink:
 				b.Write(t.URL(src))
 				return ast.WalkSkipChildren, nil
@@ -98,6 +113,16 @@ func lead(doc ast.Node, src []byte) string {
 		return strings.Join(strings.Fields(b.String()), " ")
 	}
 	return ""
+}
+
+// plain resolves the backslash escapes and entity references of Markdown
+// text the way the HTML renderer does, and returns the text it stands for.
+func plain(v []byte) string {
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	html.DefaultWriter.Write(w, v)
+	_ = w.Flush()
+	return stdhtml.UnescapeString(buf.String())
 }
 
 // Truncate shortens s to at most n runes, at a word boundary, with an

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/content"
@@ -19,8 +20,13 @@ type Options struct {
 	// Exists reports whether a file exists, given its path from the site
 	// root (for photos).
 	Exists func(path string) bool
-	// Layouts lists the page layouts a page may name in `layout`.
+	// Layouts lists the page layouts a site adds, which any page may name in
+	// `layout` besides its section's own; nil skips the check (the layouts
+	// did not load).
 	Layouts []string
+	// Today is the build date site.yaml's rules are evaluated at; zero
+	// means today in the site's time zone.
+	Today decode.Date
 }
 
 // reserved are top-level URL segments a free page may not take.
@@ -31,6 +37,14 @@ var reserved = []string{"assets", "search", "forms", "page", "404", "sitemap.xml
 // A page that must not be published gets a Hidden diagnostic.
 func Check(pages []*content.Page, cfg *config.Config, opts Options) diag.List {
 	c := checker{cfg: cfg, opts: opts, slugs: map[content.Section]map[string]*content.Page{}}
+	c.rules, c.diags = CompileRules(cfg)
+	if opts.Today.IsZero() {
+		loc := cfg.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		opts.Today = decode.DateOf(time.Now().In(loc))
+	}
 	for _, p := range pages {
 		if c.slugs[p.Section] == nil {
 			c.slugs[p.Section] = map[string]*content.Page{}
@@ -49,15 +63,19 @@ func Check(pages []*content.Page, cfg *config.Config, opts Options) diag.List {
 			switch clean := CleanAlias(a); {
 			case !strings.HasPrefix(a, "/"):
 				c.diags.Add(pos, field, "%q is not a site path (expected one starting with /, such as /old-page/)", a)
+			case !cleanPath(a):
+				c.diags.Add(pos, field, "%q is not a plain site path (expected one with no .., //, \\, ?, # or %, such as /old-page/)", a)
 			case urls[clean].File != "":
 				c.diags.Add(pos, field, "%q is already the address of %s", a, urls[clean].File)
 			default:
 				urls[clean] = pos
 			}
 		}
-		if l := p.Meta.Layout; l != "" && !slices.Contains(opts.Layouts, l) {
-			c.diags.Add(p.FieldPos("layout"), "layout", "no layout %q (expected one of: %s)", l, strings.Join(opts.Layouts, ", "))
+		if l := p.Meta.Layout; l != "" && opts.Layouts != nil && l != content.DefaultLayout(p.Section) && !slices.Contains(opts.Layouts, l) {
+			allowed := append([]string{content.DefaultLayout(p.Section)}, opts.Layouts...)
+			c.diags.Add(p.FieldPos("layout"), "layout", "no layout %q for this page (expected one of: %s, or a file layouts/<name>.html of your own)", l, strings.Join(slices.DeleteFunc(allowed, func(s string) bool { return s == "" }), ", "))
 		}
+		c.diags.Append(c.rules.Check(p, opts.Today)...)
 	}
 	return c.diags.Sort()
 }
@@ -73,6 +91,20 @@ func URLOf(p *content.Page) string {
 	return "/" + string(p.Section) + "/" + p.Slug + "/"
 }
 
+// cleanPath reports whether a is a plain absolute site path: nothing that
+// could climb out of public/ or mean something else to a web server.
+func cleanPath(a string) bool {
+	if strings.ContainsAny(a, "\\?#%") || strings.Contains(a, "//") {
+		return false
+	}
+	for seg := range strings.SplitSeq(strings.Trim(a, "/"), "/") {
+		if seg == "." || seg == ".." || strings.HasPrefix(seg, ".") {
+			return false
+		}
+	}
+	return true
+}
+
 // CleanAlias turns an alias as written into the path it answers at:
 // "/about-us" and "/about-us/index.html" are both "/about-us/".
 func CleanAlias(a string) string {
@@ -86,6 +118,7 @@ func CleanAlias(a string) string {
 type checker struct {
 	cfg   *config.Config
 	opts  Options
+	rules *RuleSet
 	slugs map[content.Section]map[string]*content.Page
 	diags diag.List
 }
@@ -126,6 +159,9 @@ func singular(s content.Section) string {
 
 // closest suggests the nearest known slug.
 func closest(s string, known []string) string {
+	if len(s) > decode.MaxSuggest {
+		return ""
+	}
 	best, dist := "", max(1, len(s)/3)+1
 	for _, k := range known {
 		if d := decode.Distance(s, k); d < dist {
@@ -162,6 +198,9 @@ func (c *checker) page(p *content.Page) {
 		}
 	case *content.Course:
 		c.refs(p, "networks", content.Networks, d.Networks)
+		if len(d.Sessions) == 0 {
+			c.diags.Add(p.FieldPos("sessions"), "sessions", "no sessions (a course needs at least one dated session)")
+		}
 		seen := map[string]int{}
 		for i, s := range d.Sessions {
 			field := fmt.Sprintf("sessions[%d]", i)
@@ -174,7 +213,7 @@ func (c *checker) page(p *content.Page) {
 			if loc := s.Location; loc.Name == "" && loc.Address == "" && !loc.Online {
 				c.diags.Add(p.FieldPos(field), field+".location", "required field is missing (expected a name and address, or online: true)")
 			}
-			key := s.Start.Format("2006-01-02 15:04")
+			key := s.Start.UTC().Format(time.RFC3339)
 			if j, dup := seen[key]; dup {
 				c.diags.Add(p.FieldPos(field+".start"), field+".start", "same start as sessions[%d]", j)
 			}
@@ -183,7 +222,7 @@ func (c *checker) page(p *content.Page) {
 	case *content.Testimonial:
 		c.refs(p, "networks", content.Networks, d.Networks)
 		c.ref(p, "supporter", content.Supporters, d.Supporter)
-		if !d.Consent {
+		if !d.Consent && !c.rules.Covers(content.Testimonials, "consent") {
 			c.diags.Append(diag.Diagnostic{Pos: p.FieldPos("consent"), Field: "consent", Severity: diag.Hidden,
 				Msg: "not published: a testimonial needs consent: true"})
 		}

@@ -77,17 +77,9 @@ var sectionTitles = map[content.Section]string{
 // SectionTitle names a section's listing.
 func SectionTitle(s content.Section) string { return sectionTitles[s] }
 
-// pageLayouts are the layouts of content pages, by section.
-var pageLayouts = map[content.Section]string{
-	content.Networks:   "network",
-	content.Supporters: "supporter",
-	content.Training:   "course",
-	content.News:       "article",
-	content.Pages:      "page",
-}
-
-// Layouts lists every layout the site renders with; a page's `layout` may
-// name any of them.
+// Layouts lists the built-in kinds of layout. A page's `layout` may name its
+// own section's or one a site adds, not another kind, which expects other
+// data.
 var Layouts = []string{"home", "network", "networks", "supporter", "supporters", "course", "training", "testimonials", "news", "article", "page", "facet", "facet-index", "404"}
 
 func pathOf(url string) string { return strings.TrimPrefix(url, "/") + "index.html" }
@@ -112,7 +104,7 @@ func (s *Site) Outputs() []Output {
 			add(string(section), &View{Kind: string(section), Section: section, Title: title, URL: chunk.url, Breadcrumbs: crumbs[:1],
 				Items: chunk.items, Total: len(list), Pager: chunk.pager, Facets: s.Facets[section], Description: s.sectionDescription(section, len(list))})
 		}
-		if layout, ok := pageLayouts[section]; ok {
+		if layout := content.DefaultLayout(section); layout != "" {
 			for _, p := range list {
 				add(layoutOr(p, layout), &View{Kind: layout, Section: section, Page: p, Title: p.Title, Description: s.describe(p), URL: p.URL, Breadcrumbs: crumbs})
 			}

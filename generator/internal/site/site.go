@@ -76,6 +76,8 @@ type Page struct {
 	Content template.HTML
 	Layout  string
 	Aliases []string
+	// Source is the loaded file, for the positions of its fields.
+	Source *content.Page
 
 	// Exactly one of these is set, by section.
 	HomePage    *content.HomePage
@@ -194,6 +196,7 @@ func (s *Site) page(p *content.Page, r markdown.Result) *Page {
 		Content: template.HTML(r.HTML),
 		Layout:  p.Meta.Layout,
 		Aliases: p.Meta.Aliases,
+		Source:  p,
 	}
 	switch d := p.Data.(type) {
 	case *content.HomePage:
