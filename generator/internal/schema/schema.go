@@ -64,7 +64,7 @@ func Check(pages []*content.Page, cfg *config.Config, opts Options) diag.List {
 			case !strings.HasPrefix(a, "/"):
 				c.diags.Add(pos, field, "%q is not a site path (expected one starting with /, such as /old-page/)", a)
 			case !cleanPath(a):
-				c.diags.Add(pos, field, "%q is not a plain site path (expected one with no .., //, \\, ?, # or %, such as /old-page/)", a)
+				c.diags.Add(pos, field, "%q is not a plain site path (expected one with no .., //, \\, ?, # or %%, such as /old-page/)", a)
 			case urls[clean].File != "":
 				c.diags.Add(pos, field, "%q is already the address of %s", a, urls[clean].File)
 			default:
