@@ -123,6 +123,9 @@ func newReport(p *build.Project, drafts bool) *coordReport {
 	}
 	if unknown {
 		r.SizeBands = append(r.SizeBands, reportBand{ID: unknownBand, Label: "Unknown (no school.pupils)"})
+		for _, reg := range r.Regions {
+			reg.BySizeBand[unknownBand] += 0
+		}
 	}
 	for _, reg := range r.Regions {
 		if len(reg.Available) == 0 {

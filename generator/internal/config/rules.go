@@ -172,6 +172,11 @@ func (r *Rules) DecodeYAML(d *decode.Decoder, path string, n *yaml.Node) {
 		rules := r.For(section)
 		for i := range rules {
 			rule := &rules[i]
+			if rule.Path == "" {
+				// The decoder refused the item before Rule.DecodeYAML
+				// ran (an alias); it has said why.
+				rule.Broken = true
+			}
 			if rule.ID == "" {
 				continue
 			}

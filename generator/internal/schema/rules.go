@@ -271,21 +271,6 @@ func checkOneOf(cr *config.Rule, k kind, f decode.Field, cfg *config.Config, bad
 	return ok
 }
 
-// Covers reports whether a rule that fails the check or hides the page
-// tests field of section, so that a built-in check of the same field need
-// not repeat it.
-func (rs *RuleSet) Covers(section content.Section, field string) bool {
-	if rs == nil {
-		return false
-	}
-	for _, r := range rs.bySection[section] {
-		if r.Field == field && r.sev != diag.Warning {
-			return true
-		}
-	}
-	return false
-}
-
 // Check evaluates the rules of p's section at the build date today. A page
 // whose front matter could not be read at all is not evaluated: its rules
 // would only repeat that.

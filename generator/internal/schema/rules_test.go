@@ -353,12 +353,18 @@ func TestConsentRule(t *testing.T) {
 		{"built-in", "", `content/testimonials/q.md:4:10: hidden: consent: not published: a testimonial needs consent: true`},
 		{"site rule", "  testimonials:\n    - {id: consent, field: consent, one_of: [true], on_fail: hide, message: needs consent}\n",
 			`content/testimonials/q.md:4:10: hidden: consent: false is not allowed (expected true); needs consent (rule "consent")`},
+		{"site rule that passes keeps built-in", "  testimonials:\n    - {id: consent, field: consent, one_of: [true], on_fail: hide, message: needs consent}\n",
+			`content/testimonials/q.md:1:1: hidden: consent: not published: a testimonial needs consent: true`},
 		{"site warning keeps built-in", "  testimonials:\n    - {id: consent, field: consent, one_of: [true], on_fail: warning, message: needs consent}\n",
 			`content/testimonials/q.md:4:10: warning: consent: false is not allowed (expected true); needs consent (rule "consent")` +
 				"\ncontent/testimonials/q.md:4:10: hidden: consent: not published: a testimonial needs consent: true"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, _, _ := compile(t, tt.rules)
+			src := src
+			if strings.Contains(tt.name, "passes") {
+				src = strings.Replace(src, "consent: false\n", "", 1)
+			}
 			p := content.Parse("content/testimonials/q.md", []byte(src), cfg)
 			got := Check([]*content.Page{p}, cfg, Options{Today: mustDate(t, ruleDate)}).Error()
 			if got != tt.want {

@@ -56,6 +56,8 @@ func Check(pages []*content.Page, cfg *config.Config, opts Options) diag.List {
 		urls[URLOf(p)] = diag.Pos{File: p.File, Line: 1, Col: 1}
 	}
 	for _, p := range pages {
+		c.ruled = c.rules.Check(p, opts.Today)
+		c.diags.Append(c.ruled...)
 		c.page(p)
 		for i, a := range p.Meta.Aliases {
 			field := fmt.Sprintf("aliases[%d]", i)
@@ -75,7 +77,6 @@ func Check(pages []*content.Page, cfg *config.Config, opts Options) diag.List {
 			allowed := append([]string{content.DefaultLayout(p.Section)}, opts.Layouts...)
 			c.diags.Add(p.FieldPos("layout"), "layout", "no layout %q for this page (expected one of: %s, or a file layouts/<name>.html of your own)", l, strings.Join(slices.DeleteFunc(allowed, func(s string) bool { return s == "" }), ", "))
 		}
-		c.diags.Append(c.rules.Check(p, opts.Today)...)
 	}
 	return c.diags.Sort()
 }
@@ -119,6 +120,8 @@ type checker struct {
 	cfg   *config.Config
 	opts  Options
 	rules *RuleSet
+	// ruled are the failures of site.yaml's rules in the page being checked.
+	ruled diag.List
 	slugs map[content.Section]map[string]*content.Page
 	diags diag.List
 }
@@ -174,6 +177,12 @@ func closest(s string, known []string) string {
 	return fmt.Sprintf("; did you mean %q?", best)
 }
 
+// ruleFailed reports whether a site.yaml rule on field failed in the page
+// being checked, with an error or by hiding it.
+func (c *checker) ruleFailed(field string) bool {
+	return slices.ContainsFunc(c.ruled, func(d diag.Diagnostic) bool { return d.Field == field && d.Severity != diag.Warning })
+}
+
 func (c *checker) rangeCheck(p *content.Page, field string, r *content.Range) {
 	if r != nil && r.Max < r.Min {
 		c.diags.Add(p.FieldPos(field+".max"), field+".max", "%d is below min %d (expected max >= min)", r.Max, r.Min)
@@ -222,7 +231,9 @@ func (c *checker) page(p *content.Page) {
 	case *content.Testimonial:
 		c.refs(p, "networks", content.Networks, d.Networks)
 		c.ref(p, "supporter", content.Supporters, d.Supporter)
-		if !d.Consent && !c.rules.Covers(content.Testimonials, "consent") {
+		// A site rule about consent that already keeps the page out says
+		// so in its own words; otherwise the built-in check does.
+		if !d.Consent && !c.ruleFailed("consent") {
 			c.diags.Append(diag.Diagnostic{Pos: p.FieldPos("consent"), Field: "consent", Severity: diag.Hidden,
 				Msg: "not published: a testimonial needs consent: true"})
 		}
