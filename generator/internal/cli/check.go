@@ -34,7 +34,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	opts := sf.options()
 	p, err := build.Load(ctx, opts)
 	var ce *build.ContentError
-	diags := diag.List{}
+	var diags diag.List
 	switch {
 	case err == nil:
 		diags = p.Diags
@@ -61,8 +61,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		_, werr = fmt.Fprintln(stdout, sum)
 	default:
 		printDiags(stdout, diags)
-		if rep != nil {
+		switch {
+		case rep != nil:
 			rep.writeText(stdout)
+		case *withReport:
+			fmt.Fprintln(stdout, "\nNo report: site.yaml has errors.")
 		}
 		_, werr = fmt.Fprintln(stdout, sum)
 	}
@@ -168,7 +171,7 @@ func writeGitHub(w io.Writer, diags diag.List, source string) {
 			cmd = "warning"
 		}
 		if d.Severity == diag.Hidden {
-			msg = "page not published: " + msg
+			msg = "hidden: " + msg
 		}
 		title := d.Field
 		if title == "" {

@@ -268,6 +268,7 @@ func TestCheckUsage(t *testing.T) {
 		{[]string{"check", "--source", filepath.Join(t.TempDir(), "nowhere")}, ExitContent, "site.yaml: cannot read the site settings"},
 		{[]string{"check", "-h"}, ExitOK, "Usage: generator check"},
 		{[]string{"schema", "extra"}, ExitUsage, `generator schema: unexpected argument "extra"`},
+		{[]string{"schema", "--draft", "04"}, ExitUsage, `generator schema: unknown --draft "04" (expected 2020-12 or 07)`},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := runCommand(tt.args...)
@@ -354,6 +355,15 @@ func TestSchemaCommand(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, name+".schema.json")); err != nil {
 			t.Error(err)
 		}
+	}
+	// --draft 07 declares draft-07 and changes nothing else.
+	out07 := t.TempDir()
+	if code, _, stderr := runCommand("schema", "--source", root, "--out", out07, "--draft", "07"); code != ExitOK {
+		t.Fatalf("schema --draft 07: %s", stderr)
+	}
+	b07, _ := os.ReadFile(filepath.Join(out07, "supporters.schema.json"))
+	if got := strings.Replace(string(b07), "http://json-schema.org/draft-07/schema#", "https://json-schema.org/draft/2020-12/schema", 1); got != string(b) {
+		t.Errorf("--draft 07 schema differs from the 2020-12 one beyond $schema:\n%s", b07)
 	}
 	// A second run changes nothing.
 	if _, stdout, _ := runCommand("schema", "--source", root, "--out", out); stdout != "Wrote 0 of 7 schemas to "+out+"\n" {

@@ -18,11 +18,22 @@ const schemaDir = "schemas"
 // runSchema is `generator schema`: it writes one JSON Schema per content
 // type (and the home page), built from site.yaml's vocabularies.
 func runSchema(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("schema", "schema [--source DIR] [--out DIR]", stderr)
+	fs := newFlags("schema", "schema [--source DIR] [--out DIR] [--draft 2020-12|07]", stderr)
 	source := fs.String("source", ".", "the site's root `directory` (with site.yaml)")
 	out := fs.String("out", "", "the `directory` to write the schemas to (default <source>/"+schemaDir+")")
+	draft := fs.String("draft", "2020-12", "the JSON Schema `draft` the files declare: 2020-12, or 07 for tools that accept no later one")
 	if code := parse(fs, args); code >= 0 {
 		return code
+	}
+	var meta string
+	switch *draft {
+	case "2020-12":
+		meta = schema.Draft2020
+	case "07", "7", "draft-07":
+		meta = schema.Draft07
+	default:
+		fmt.Fprintf(stderr, "generator schema: unknown --draft %q (expected 2020-12 or 07)\n", *draft)
+		return ExitUsage
 	}
 	dir := *out
 	if dir == "" {
@@ -40,7 +51,7 @@ func runSchema(args []string, stdout, stderr io.Writer) int {
 	}
 	written := 0
 	for _, s := range append([]content.Section{content.Home}, content.Sections...) {
-		b, err := schema.JSONSchema(s, cfg)
+		b, err := schema.JSONSchema(s, cfg, meta)
 		if err != nil {
 			fmt.Fprintf(stderr, "generator schema: %v\n", err)
 			return ExitContent

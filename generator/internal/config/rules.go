@@ -216,6 +216,12 @@ func (r *Rule) DecodeYAML(d *decode.Decoder, path string, n *yaml.Node) {
 			}
 			continue
 		}
+		if v := n.Content[i+1]; v.Kind == yaml.ScalarNode && v.Tag == "!!null" && (isKey(k, ruleTests) || k.Value == "on_fail") {
+			// The decoder takes "key:" as "not given" (and reports it
+			// when the key is required), but a test written without a
+			// value is surely unfinished.
+			d.Errorf(k, path+"."+k.Value, "%s has no value", k.Value)
+		}
 		known.Content = append(known.Content, k, n.Content[i+1])
 	}
 	d.DecodeValue(known, path, (*ruleFields)(r))
@@ -239,7 +245,7 @@ func (r *Rule) DecodeYAML(d *decode.Decoder, path string, n *yaml.Node) {
 	if r.Field == "any" {
 		r.Field = FieldAny
 	}
-	tests := r.tests()
+	tests := r.Tests()
 	if unknown == 0 && !slices.ContainsFunc(ruleTests, func(t string) bool { return hasKey(known, t) }) {
 		d.Diags.Add(r.Pos, path, "rule %q has no test (expected one or more of: %s)", r.ID, strings.Join(ruleTests, ", "))
 	}
@@ -258,8 +264,9 @@ func (r *Rule) DecodeYAML(d *decode.Decoder, path string, n *yaml.Node) {
 	}
 }
 
-// tests lists the tests the rule has, in ruleTests order.
-func (r *Rule) tests() []string {
+// Tests lists the tests the rule has, in this order: present, one_of, min,
+// max, at_least_before, at_most_before, matches, not_matches.
+func (r *Rule) Tests() []string {
 	var out []string
 	for _, t := range ruleTests {
 		set := false
@@ -287,10 +294,6 @@ func (r *Rule) tests() []string {
 	}
 	return out
 }
-
-// Tests lists the tests the rule has: present, one_of, min, max,
-// at_least_before, at_most_before, matches, not_matches.
-func (r *Rule) Tests() []string { return r.tests() }
 
 func isKey(k *yaml.Node, keys []string) bool {
 	if k.Kind != yaml.ScalarNode {

@@ -120,6 +120,7 @@ func TestParseSyntaxErrorLine(t *testing.T) {
 		{"a: 1\n\tb: 2\n", "f.md:3:1: invalid YAML: found a tab character in the indentation (YAML is indented with spaces, never tabs)"},
 		{"a: 1\nb: c: d\n", "f.md:3: invalid YAML: mapping values are not allowed in this context"},
 		{"a: 1\n- x\n", "f.md:3: invalid YAML: did not find expected key"},
+		{"a: 1\nb: &\n", "f.md:3: invalid YAML: did not find expected alphabetic or numeric character"},
 	}
 	for _, tt := range tests {
 		n, diags := Parse([]byte(tt.src), "f.md", 1)

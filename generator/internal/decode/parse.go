@@ -34,9 +34,10 @@ func Parse(data []byte, file string, lineOffset int) (*yaml.Node, diag.List) {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
-		if strings.HasPrefix(msg, "did not find expected") {
+		if strings.HasPrefix(msg, "did not find expected") && !strings.Contains(msg, "alphabetic or numeric") {
 			// yaml.v3 counts lines from 0 in parser errors (and from 1 in
-			// scanner errors); these are the parser's.
+			// scanner errors); these are the parser's, except the
+			// scanner's complaint about an anchor or alias name.
 			line++
 		}
 		pos.Line = lineOffset + line

@@ -12,23 +12,31 @@ import (
 	"peerpress/generator/internal/decode"
 )
 
+// The JSON Schema drafts a schema may declare, as their meta-schema URIs.
+const (
+	Draft2020 = "https://json-schema.org/draft/2020-12/schema"
+	Draft07   = "http://json-schema.org/draft-07/schema#"
+)
+
 // JSONSchema describes the front matter of a content section as a JSON
-// Schema (draft 2020-12), from the same struct definitions the decoder
-// uses, with the site's vocabularies as enums, so that an editor's tools
-// offer completion and underline mistakes before a check runs. Only
-// keywords that draft-07 tools read the same way are used (type,
-// properties, required, additionalProperties, items, enum, pattern,
-// minimum, anyOf), since editors' YAML tooling is mostly draft-07.
+// Schema, from the same struct definitions the decoder uses, with the site's
+// vocabularies as enums, so that an editor's tools offer completion and
+// underline mistakes before a check runs. draft is the meta-schema the file
+// declares (Draft2020 or Draft07); only keywords that both drafts read the
+// same way are used (type, properties, required, additionalProperties,
+// items, enum, pattern, minimum, minItems, min/maxProperties, anyOf), since
+// editors' tools mostly implement draft-07 and some refuse a schema that
+// declares a later draft.
 //
 // What a schema cannot say (references to other files, ranges across
 // fields, site.yaml rules) is left to `generator check`.
-func JSONSchema(section content.Section, cfg *config.Config) ([]byte, error) {
+func JSONSchema(section content.Section, cfg *config.Config, draft string) ([]byte, error) {
 	name := string(section)
 	if section == content.Home {
 		name = "home"
 	}
 	s := objectSchema(SectionType(section), cfg)
-	s.Schema = "https://json-schema.org/draft/2020-12/schema"
+	s.Schema = draft
 	s.ID = name + ".schema.json"
 	s.Title = fmt.Sprintf("Peerpress %s front matter", name)
 	file := "content/" + name + "/<slug>.md"

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -371,5 +373,59 @@ func TestConsentRule(t *testing.T) {
 				t.Errorf("Check:\n%s\nwant:\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestExamplePolicyRules runs the example site's phone and e-mail rules
+// over texts that must and must not be caught.
+func TestExamplePolicyRules(t *testing.T) {
+	cfg, diags := config.Load(os.DirFS(filepath.Join("..", "..", "..")))
+	if diags.Err() != nil || len(cfg.Rules.Diags) > 0 {
+		t.Fatal(diags, cfg.Rules.Diags)
+	}
+	rs, diags := CompileRules(cfg)
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	profile := "---\nname: A\nrole: B\nregion: north\nschool: {name: S, inspection: {grade: good}}\nheadship_since: 2010-09-01\n" +
+		"training: {completed: 2026-01-01}\ncoaching: C\nlocal_knowledge: true\n---\n"
+	tests := []struct {
+		text string
+		rule string // the rule that must catch it, or "" for none
+	}{
+		{"Ring 07700 900123.", "no-phone-numbers"},
+		{"Ring 07700900123.", "no-phone-numbers"},
+		{"Ring 07700-900-123.", "no-phone-numbers"},
+		{"Ring +44 7700 900123.", "no-phone-numbers"},
+		{"Ring +447700900123.", "no-phone-numbers"},
+		{"Ring +44 (0)1632 960000.", "no-phone-numbers"},
+		{"Ring 01632 960 000.", "no-phone-numbers"},
+		{"Ring (01632) 960000.", "no-phone-numbers"},
+		{"Ring 020 7946 0000.", "no-phone-numbers"},
+		{"Mail jo.evans@gmail.com.", "no-email-addresses"},
+		{"Mail head@school.sch.uk.", "no-email-addresses"},
+		{"I have led the school since 2010.", ""},
+		{"Pupils aged 4 to 19, in 2024-25.", ""},
+		{"Inspected on 01/09/2024 and 2026-10-07.", ""},
+		{"A network of 1,200 schools and a budget of £1,200,000.", ""},
+		{"Our URN is 123456; we have 0 exclusions.", ""},
+		{"Follow @wealdshireheads for news.", ""},
+	}
+	for _, tt := range tests {
+		p := content.Parse("content/supporters/a.md", []byte(profile+tt.text+"\n"), cfg)
+		if len(p.Diags) > 0 {
+			t.Fatal(p.Diags)
+		}
+		var got []string
+		for _, d := range rs.Check(p, mustDate(t, ruleDate)) {
+			got = append(got, d.Rule)
+		}
+		var want []string
+		if tt.rule != "" {
+			want = []string{tt.rule}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("rules failing on %q = %v, want %v", tt.text, got, want)
+		}
 	}
 }
