@@ -71,6 +71,9 @@ type Page struct {
 	BodyLine int
 	// Pos holds the position of each field present, by path.
 	Pos map[string]diag.Pos
+	// Typos holds where a field was misspelt, by the path of the field it
+	// looks meant to be (see decode.Decoder.Typos).
+	Typos map[string]diag.Pos
 	// Diags are the problems found in this file alone.
 	Diags diag.List
 }
@@ -269,6 +272,7 @@ func Parse(file string, data []byte, cfg *config.Config) *Page {
 	d := &decode.Decoder{File: file, LineOffset: open, Location: cfg.Location, Vocab: cfg.Vocabularies.Lookup}
 	d.Decode(node, p.Data)
 	p.Pos = d.Pos
+	p.Typos = d.Typos
 	p.Diags = d.Diags
 	p.fill()
 	return p

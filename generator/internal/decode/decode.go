@@ -46,6 +46,11 @@ type Decoder struct {
 	// Pos records the position of the value of every field present, keyed by
 	// its path: "region", "school.inspection.grade", "sessions[1].start".
 	Pos map[string]diag.Pos
+	// Typos records, by the path of a known field, where an unknown key that
+	// looks like a misspelling of it was written. A field missing only
+	// because it is misspelt is not reported missing as well: the unknown
+	// field's "did you mean" already says it, at the right line.
+	Typos map[string]diag.Pos
 }
 
 // PosOf returns the position of node n in the file.
@@ -304,7 +309,16 @@ func (d *Decoder) structure(n *yaml.Node, path string, v reflect.Value) {
 			for j, f := range fields {
 				keys[j] = f.Key
 			}
-			d.Errorf(k, fp, "unknown field%s", suggest(key, keys))
+			best := closest(key, keys)
+			if best != "" {
+				if d.Typos == nil {
+					d.Typos = map[string]diag.Pos{}
+				}
+				d.Typos[join(path, best)] = d.PosOf(k)
+				d.Errorf(k, fp, "unknown field (did you mean %q?)", best)
+			} else {
+				d.Errorf(k, fp, "unknown field")
+			}
 			continue
 		}
 		if isNull(val) {
@@ -316,7 +330,9 @@ func (d *Decoder) structure(n *yaml.Node, path string, v reflect.Value) {
 	for _, f := range fields {
 		if f.Required {
 			if k, ok := seen[f.Key]; !ok {
-				d.Errorf(n, join(path, f.Key), "required field is missing")
+				if _, typo := d.Typos[join(path, f.Key)]; !typo {
+					d.Errorf(n, join(path, f.Key), "required field is missing")
+				}
 			} else if val := n.Content[slices.Index(n.Content, k)+1]; isNull(val) || (val.Kind == yaml.ScalarNode && strings.TrimSpace(val.Value) == "") {
 				d.Errorf(val, join(path, f.Key), "required field is empty")
 			}
@@ -355,6 +371,14 @@ const MaxSuggest = 200
 // suggest returns ` (did you mean "x"?)` for the closest of candidates, or ""
 // when none is close enough to be a likely typo.
 func suggest(s string, candidates []string) string {
+	if best := closest(s, candidates); best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
+// closest returns the candidate s is most likely a typo of, or "".
+func closest(s string, candidates []string) string {
 	if len(s) > MaxSuggest {
 		return ""
 	}
@@ -364,10 +388,7 @@ func suggest(s string, candidates []string) string {
 			best, bestDist = c, dist
 		}
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return best
 }
 
 // Distance is the optimal string alignment distance between a and b: the

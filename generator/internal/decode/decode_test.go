@@ -57,6 +57,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"empty required", "name: \"\"\n", []string{`f.md:2:7: name: required field is empty`}},
 		{"null required", "name:\n", []string{"f.md:2:6: name: required field is empty"}},
 		{"unknown with suggestion", "name: A\nnmae: B\n", []string{`f.md:3:1: nmae: unknown field (did you mean "name"?)`}},
+		{"misspelt required field reported once", "nmae: B\n", []string{`f.md:2:1: nmae: unknown field (did you mean "name"?)`}},
 		{"unknown far off", "name: A\nzzzzzzzz: B\n", []string{`f.md:3:1: zzzzzzzz: unknown field`}},
 		{"duplicate key", "name: A\nname: B\n", []string{`f.md:3:1: name: field appears twice (first on line 2)`}},
 		{"int from text", "name: A\ncount: many\n", []string{`f.md:3:8: count: "many" is not a whole number (expected a number such as 12)`}},

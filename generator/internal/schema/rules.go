@@ -450,7 +450,7 @@ func missingPos(p *content.Page, path string) diag.Pos {
 func (rs *RuleSet) checkLeaf(r *rule, p *content.Page, lf leaf, today decode.Date, fail failFunc) {
 	pos, written := p.Pos[lf.path]
 	if !written {
-		if r.Present {
+		if _, typo := p.Typos[lf.path]; r.Present && !typo {
 			fail(missingPos(p, lf.path), lf.path, "required field is missing")
 		}
 		return
