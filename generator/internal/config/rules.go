@@ -198,7 +198,7 @@ func (r *Rule) DecodeYAML(d *decode.Decoder, path string, n *yaml.Node) {
 	r.Path = path
 	r.Pos = d.PosOf(n)
 	if n.Kind != yaml.MappingNode {
-		d.Errorf(n, path, "expected a rule (id, field, one or more tests and message lines), found %s", describe(n))
+		d.Errorf(n, path, "expected a rule (id, field, one or more tests and message lines), found %s", decode.Describe(n))
 		return
 	}
 	// Unknown keys get a message of their own (most are a misspelt or
@@ -316,17 +316,6 @@ func hasKey(n *yaml.Node, key string) bool {
 	return false
 }
 
-// describe names a node for messages.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a set of fields"
-	case yaml.SequenceNode:
-		return "a list"
-	}
-	return strconv.Quote(n.Value)
-}
-
 // Duration is a length of calendar time, written as a number and a unit:
 // 5y, 6mo, 2w, 90d, or several of them from the largest unit down: 1y6mo.
 // Years and months are calendar years and months, so 5y before 2026-11-22 is
@@ -441,7 +430,7 @@ func (d Duration) String() string {
 // DecodeYAML implements decode.Unmarshaler.
 func (d *Duration) DecodeYAML(dec *decode.Decoder, path string, n *yaml.Node) {
 	if n.Kind != yaml.ScalarNode {
-		dec.Errorf(n, path, "expected a duration such as 5y, 6mo, 2w or 90d, found %s", describe(n))
+		dec.Errorf(n, path, "expected a duration such as 5y, 6mo, 2w or 90d, found %s", decode.Describe(n))
 		return
 	}
 	v, err := ParseDuration(n.Value)
@@ -464,7 +453,7 @@ const maxPattern = 2000
 // DecodeYAML implements decode.Unmarshaler.
 func (p *Pattern) DecodeYAML(d *decode.Decoder, path string, n *yaml.Node) {
 	if n.Kind != yaml.ScalarNode {
-		d.Errorf(n, path, "expected a regular expression, found %s", describe(n))
+		d.Errorf(n, path, "expected a regular expression, found %s", decode.Describe(n))
 		return
 	}
 	switch {

@@ -250,8 +250,8 @@ func (d *Decoder) value(n *yaml.Node, path string, v reflect.Value, o options) {
 	}
 }
 
-// describe names a node's kind for messages.
-func describe(n *yaml.Node) string {
+// Describe names a node's kind for messages.
+func Describe(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a set of fields"
@@ -263,7 +263,7 @@ func describe(n *yaml.Node) string {
 
 func (d *Decoder) scalar(n *yaml.Node, path, want string) (string, bool) {
 	if n.Kind != yaml.ScalarNode {
-		d.Errorf(n, path, "expected %s, found %s", want, describe(n))
+		d.Errorf(n, path, "expected %s, found %s", want, Describe(n))
 		return "", false
 	}
 	return n.Value, true
@@ -289,7 +289,7 @@ func (d *Decoder) checkEnum(n *yaml.Node, path, s string, o options) {
 
 func (d *Decoder) structure(n *yaml.Node, path string, v reflect.Value) {
 	if n.Kind != yaml.MappingNode {
-		d.Errorf(n, path, "expected a set of fields (key: value lines), found %s", describe(n))
+		d.Errorf(n, path, "expected a set of fields (key: value lines), found %s", Describe(n))
 		return
 	}
 	fields := FieldsOf(v.Type())
@@ -342,7 +342,7 @@ func (d *Decoder) structure(n *yaml.Node, path string, v reflect.Value) {
 
 func (d *Decoder) list(n *yaml.Node, path string, v reflect.Value, o options) {
 	if n.Kind != yaml.SequenceNode {
-		d.Errorf(n, path, "expected a list, found %s (write [a, b] or one \"- item\" a line)", describe(n))
+		d.Errorf(n, path, "expected a list, found %s (write [a, b] or one \"- item\" a line)", Describe(n))
 		return
 	}
 	s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
