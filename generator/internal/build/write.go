@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/tdewolff/minify/v2"
@@ -129,12 +131,17 @@ func write(ctx context.Context, dest string, files []file) error {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
+	// Every directory once, parents before children (sorted order puts "a"
+	// before "a/b"), with one mkdir each: a large site has one directory a
+	// page, and MkdirAll's extra stat calls per directory add up.
 	dirs := map[string]bool{}
 	for _, f := range files {
-		dirs[path.Dir(f.Path)] = true
+		for d := path.Dir(f.Path); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
 	}
-	for d := range dirs {
-		if err := os.MkdirAll(filepath.Join(tmp, filepath.FromSlash(d)), 0o755); err != nil {
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
+		if err := os.Mkdir(filepath.Join(tmp, filepath.FromSlash(d)), 0o755); err != nil {
 			return err
 		}
 	}

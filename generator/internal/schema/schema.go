@@ -5,9 +5,12 @@ package schema
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/content"
@@ -55,8 +58,21 @@ func Check(pages []*content.Page, cfg *config.Config, opts Options) diag.List {
 	for _, p := range pages {
 		urls[URLOf(p)] = diag.Pos{File: p.File, Line: 1, Col: 1}
 	}
-	for _, p := range pages {
-		c.ruled = c.rules.Check(p, opts.Today)
+	// Rules look at one page at a time, and matching patterns over every
+	// body is the costliest check, so pages are checked in parallel; the
+	// results are taken in page order.
+	ruled := make([]diag.List, len(pages))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, p := range pages {
+		g.Go(func() error {
+			ruled[i] = c.rules.Check(p, opts.Today)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for i, p := range pages {
+		c.ruled = ruled[i]
 		c.diags.Append(c.ruled...)
 		c.page(p)
 		for i, a := range p.Meta.Aliases {
