@@ -89,6 +89,7 @@ func snapshot(t *testing.T, dest string, err error) []byte {
 		}
 		switch {
 		case strings.HasPrefix(rel, "assets/"):
+			rel = assetName.ReplaceAllString(rel, ".HASH.")
 			b = []byte("(fingerprinted asset)\n")
 		case strings.HasSuffix(rel, ".html"):
 			b = append(bytes.ReplaceAll(b, []byte("><"), []byte(">\n<")), '\n')
@@ -176,6 +177,7 @@ func lineDiff(want, got string) string {
 }
 
 var (
+	assetName   = regexp.MustCompile(`\.[0-9a-f]{8}\.`)
 	fingerprint = regexp.MustCompile(`/assets/site\.[0-9a-f]+\.css`)
 	integrity   = regexp.MustCompile(`integrity="sha384-[^"]+"`)
 )
