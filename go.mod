@@ -3,6 +3,7 @@ module peerpress
 go 1.26.8
 
 require (
+	github.com/fsnotify/fsnotify v1.10.1
 	github.com/adrg/frontmatter v0.2.0
 	github.com/chromedp/chromedp v0.14.2
 	github.com/tdewolff/minify/v2 v2.24.25

@@ -33,6 +33,7 @@ Usage:
 Commands:
   build     validate the content and write the site to public/
   check     validate the content and print every problem; write nothing
+  serve     preview the site: rebuild and reload the browser on every save
   schema    write a JSON Schema per content type, for editors' completion
   version   print the version
 
@@ -51,6 +52,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runBuild(ctx, rest, stdout, stderr)
 	case "check":
 		return runCheck(ctx, rest, stdout, stderr)
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr)
 	case "schema":
 		return runSchema(rest, stdout, stderr)
 	case "version":

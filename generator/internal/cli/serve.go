@@ -1,0 +1,28 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"peerpress/generator/internal/devserver"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("serve", "serve [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--now DATE]", stderr)
+	var sf siteFlags
+	sf.register(fs)
+	addr := fs.String("addr", "127.0.0.1:1313", "the `address` to listen on (keep it on loopback: this is a preview, not a host)")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	opts := devserver.Options{Build: sf.options(), Addr: *addr, Log: stderr}
+	err := devserver.Run(ctx, opts, func(a string) {
+		fmt.Fprintf(stdout, "Serving the site at http://%s/ (pages reload when you save a file; Ctrl-C to stop)\n", a)
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "generator serve: %v\n", err)
+		return ExitContent
+	}
+	return ExitOK
+}

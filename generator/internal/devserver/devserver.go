@@ -1,0 +1,389 @@
+// Package devserver is `generator serve`: it builds the site, serves it on
+// loopback, watches the site's files with fsnotify, batches bursts of
+// events into one rebuild, and tells open pages to reload over Server-Sent
+// Events. A build with errors keeps the last good pages served and shows the
+// errors over every page, and in the terminal, until they are fixed. The
+// reload script and the error overlay are added to pages as they are served,
+// never written into the built files.
+package devserver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"peerpress/generator/internal/build"
+	"peerpress/generator/internal/diag"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Build says what to build; its Destination is replaced by a temporary
+	// directory the server owns, and its BaseURL by the server's address.
+	Build build.Options
+	// Addr is where to listen, such as 127.0.0.1:1313.
+	Addr string
+	// Log receives one line per build and every content problem.
+	Log io.Writer
+	// Quiet is how long the files must be left alone before a burst of
+	// changes is rebuilt (default 50 ms): an editor saving a file, or git
+	// switching branches, makes many events at once.
+	Quiet time.Duration
+}
+
+// Server is a running development server.
+type Server struct {
+	opts Options
+	dir  string // the built site, replaced whole by each good build
+
+	mu      sync.RWMutex
+	diags   diag.List // problems of the last build; errors mean it failed
+	version int       // counts good builds
+	subs    map[chan string]bool
+	// done is closed when the server stops, to end the event streams, which
+	// would otherwise hold http.Server.Shutdown open.
+	done     chan struct{}
+	stopOnce sync.Once
+}
+
+// New prepares a server; it does not build or listen yet.
+func New(opts Options) (*Server, error) {
+	if opts.Quiet <= 0 {
+		opts.Quiet = 50 * time.Millisecond
+	}
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	dir, err := os.MkdirTemp("", "peerpress-serve-")
+	if err != nil {
+		return nil, err
+	}
+	opts.Build.Destination = filepath.Join(dir, "public")
+	return &Server{opts: opts, dir: opts.Build.Destination, subs: map[chan string]bool{}, done: make(chan struct{})}, nil
+}
+
+// Stop ends the event streams of open pages.
+func (s *Server) Stop() { s.stopOnce.Do(func() { close(s.done) }) }
+
+// Close stops the server's streams and removes its build directory.
+func (s *Server) Close() error {
+	s.Stop()
+	return os.RemoveAll(filepath.Dir(s.dir))
+}
+
+// Rebuild builds the site. On success the new pages are served and open
+// pages reload; on content errors the last good pages stay and the errors
+// are shown over them. It returns the build's problems.
+func (s *Server) Rebuild(ctx context.Context) diag.List {
+	start := time.Now()
+	res, err := build.Build(ctx, s.opts.Build)
+	var diags diag.List
+	var ce *build.ContentError
+	switch {
+	case errors.As(err, &ce):
+		diags = ce.Diags
+	case err != nil:
+		diags = diag.List{{Pos: diag.Pos{File: s.opts.Build.Source}, Msg: err.Error()}}
+	default:
+		diags = res.Diags
+	}
+	s.mu.Lock()
+	s.diags = diags
+	if err == nil {
+		s.version++
+	}
+	s.mu.Unlock()
+	for _, d := range diags {
+		fmt.Fprintln(s.opts.Log, d.Error())
+	}
+	if err != nil {
+		n := diags.Count(diag.Error)
+		noun := "errors"
+		if n == 1 {
+			noun = "error"
+		}
+		fmt.Fprintf(s.opts.Log, "%d %s: still serving the last good build\n", n, noun)
+	} else {
+		fmt.Fprintf(s.opts.Log, "Built %d pages in %s\n", res.Pages, time.Since(start).Round(time.Millisecond))
+	}
+	s.broadcast("reload")
+	return diags
+}
+
+// broadcast sends an event to every open page.
+func (s *Server) broadcast(event string) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for ch := range s.subs {
+		select {
+		case ch <- event:
+		default: // a page that is not reading will reload on its next event
+		}
+	}
+}
+
+// Handler serves the built site with the reload script and any error
+// overlay added to pages, and the event stream at /_peerpress/events.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /_peerpress/events", s.events)
+	mux.HandleFunc("GET /_peerpress/reload.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = io.WriteString(w, reloadJS)
+	})
+	mux.HandleFunc("/", s.page)
+	return mux
+}
+
+// reloadJS reloads the page when the server says the site was rebuilt, and
+// reconnects if the server restarts.
+const reloadJS = `(() => {
+  const es = new EventSource('/_peerpress/events');
+  es.addEventListener('reload', () => location.reload());
+})();`
+
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	ch := make(chan string, 1)
+	s.mu.Lock()
+	s.subs[ch] = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.subs, ch)
+		s.mu.Unlock()
+	}()
+	_, _ = io.WriteString(w, ": connected\n\n")
+	flusher.Flush()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.done:
+			return
+		case ev := <-ch:
+			fmt.Fprintf(w, "event: %s\ndata: %d\n\n", ev, time.Now().UnixMilli())
+			flusher.Flush()
+		}
+	}
+}
+
+// page serves a file of the built site as a static host would, adding the
+// reload script and the error overlay to HTML.
+func (s *Server) page(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	fsys := os.DirFS(s.dir)
+	p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	status := http.StatusOK
+	if p == "" {
+		p = "index.html"
+	} else if info, err := fs.Stat(fsys, p); err == nil && info.IsDir() {
+		p = path.Join(p, "index.html")
+	}
+	if _, err := fs.Stat(fsys, p); err != nil {
+		p, status = "404.html", http.StatusNotFound
+	}
+	if !strings.HasSuffix(p, ".html") {
+		http.ServeFileFS(w, r, fsys, p)
+		return
+	}
+	body, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		// No good build yet: only the overlay can be shown.
+		body, status = []byte("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>No build yet</title></head><body><h1>The site has not built yet</h1></body></html>"), http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(s.inject(body))
+}
+
+var overlayTmpl = template.Must(template.New("overlay").Parse(`<div id="peerpress-errors" role="alert" style="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:16px 20px;background:#fff;color:#0b0c0c;border-top:5px solid #d4351c;box-shadow:0 -2px 8px #0004;font:16px/1.4 system-ui,sans-serif">
+<h2 style="margin:0 0 8px;font-size:19px;color:#d4351c">{{len .}} {{if eq (len .) 1}}problem{{else}}problems{{end}} in the site: still showing the last good build</h2>
+<ul style="margin:0;padding-left:20px;font-family:ui-monospace,monospace;font-size:14px">{{range .}}<li>{{.Error}}</li>{{end}}</ul>
+<p style="margin:8px 0 0">Fix the file and save it: the page reloads by itself.</p>
+</div>`))
+
+// inject adds the reload script, and the overlay if the last build failed,
+// before </body>.
+func (s *Server) inject(page []byte) []byte {
+	s.mu.RLock()
+	diags := s.diags
+	s.mu.RUnlock()
+	var add bytes.Buffer
+	if diags.Err() != nil {
+		var errs diag.List
+		for _, d := range diags {
+			if d.Severity == diag.Error {
+				errs = append(errs, d)
+			}
+		}
+		_ = overlayTmpl.Execute(&add, errs)
+	}
+	add.WriteString(`<script src="/_peerpress/reload.js"></script>`)
+	i := bytes.LastIndex(page, []byte("</body>"))
+	if i < 0 {
+		return append(page, add.Bytes()...)
+	}
+	out := make([]byte, 0, len(page)+add.Len())
+	out = append(out, page[:i]...)
+	out = append(out, add.Bytes()...)
+	return append(out, page[i:]...)
+}
+
+// Watch watches the site's files until ctx ends, rebuilding after each burst
+// of changes. Directories created later are watched too.
+func (s *Server) Watch(ctx context.Context) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if err := s.watchTree(w, s.opts.Build.Source); err != nil {
+		return err
+	}
+	var timer *time.Timer
+	fire := make(chan struct{}, 1)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-w.Errors:
+			fmt.Fprintf(s.opts.Log, "watch: %v\n", err)
+		case ev := <-w.Events:
+			if s.ignored(ev.Name) {
+				continue
+			}
+			if ev.Has(fsnotify.Create) {
+				if info, err := os.Stat(ev.Name); err == nil && info.IsDir() {
+					_ = s.watchTree(w, ev.Name)
+				}
+			}
+			if timer == nil {
+				timer = time.AfterFunc(s.opts.Quiet, func() {
+					select {
+					case fire <- struct{}{}:
+					default:
+					}
+				})
+			} else {
+				timer.Reset(s.opts.Quiet)
+			}
+		case <-fire:
+			s.Rebuild(ctx)
+		}
+	}
+}
+
+// watched are what a site is made of, below its root: changes anywhere
+// else (the Go code, public/, a README) do not change the site.
+var watched = []string{"site.yaml", "content", "layouts", "static"}
+
+// ignored reports whether a change to name leaves the site as it is:
+// anything outside site.yaml, content/, layouts/ and static/, hidden files
+// and editors' temporary files.
+func (s *Server) ignored(name string) bool {
+	rel, err := filepath.Rel(s.opts.Build.Source, name)
+	switch {
+	case err != nil:
+		return true
+	case rel == ".":
+		return false
+	}
+	parts := strings.Split(filepath.ToSlash(rel), "/")
+	if !slices.Contains(watched, parts[0]) {
+		return true
+	}
+	for _, part := range parts {
+		if strings.HasPrefix(part, ".") || strings.HasSuffix(part, "~") || strings.HasSuffix(part, ".swp") {
+			return true
+		}
+	}
+	return false
+}
+
+// watchTree watches root and the directories below it that make the site.
+// The root itself is watched so that site.yaml, and content/ or static/
+// created later, are seen.
+func (s *Server) watchTree(w *fsnotify.Watcher, root string) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // a directory removed while walking
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if p != s.opts.Build.Source && s.ignored(p) {
+			return filepath.SkipDir
+		}
+		return w.Add(p)
+	})
+}
+
+// Run builds, serves on opts.Addr and watches until ctx ends, then shuts
+// the HTTP server down cleanly. ready, if not nil, is called with the
+// address once the server listens.
+func Run(ctx context.Context, opts Options, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return err
+	}
+	addr := ln.Addr().String()
+	opts.Build.BaseURL = "http://" + addr + "/"
+	s, err := New(opts)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer s.Close()
+	s.Rebuild(ctx)
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ln) }()
+	wctx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go func() { errc <- s.Watch(wctx) }()
+	if ready != nil {
+		ready(addr)
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	stopWatch()
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s.Stop()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return srv.Close()
+	}
+	return nil
+}
