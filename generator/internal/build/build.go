@@ -141,6 +141,15 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 	return p, nil
 }
 
+// buildTime is the build's moment: Now, or midnight in the site's time zone
+// when Now was given as a date.
+func (o Options) buildTime(cfg *config.Config) time.Time {
+	if o.NowIsDate {
+		return time.Date(o.Now.Year(), o.Now.Month(), o.Now.Day(), 0, 0, 0, 0, cfg.Location)
+	}
+	return o.Now
+}
+
 // today returns the calendar date of the build in loc.
 func (o Options) today(loc *time.Location) decode.Date {
 	now := o.Now
@@ -183,28 +192,48 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := opts.Now
-	if opts.NowIsDate {
-		now = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, p.Config.Location)
-	}
-	s, err := site.New(ctx, p.Pages, p.Config, markdown.New(markdown.Options{BasePath: p.Config.BasePath(), UnsafeHTML: p.Config.Markdown.UnsafeHTML}),
-		site.Options{Now: now, Drafts: opts.Drafts, Hidden: func(pg *content.Page) bool { return p.Hidden[pg.File] }})
-	if err != nil {
-		return nil, fmt.Errorf("assemble: %w", err)
-	}
-	files, pages, err := render(ctx, s, p.Layouts)
-	if err != nil {
+	files, pages, err := produce(ctx, p, opts)
+	var ce *ContentError
+	if errors.As(err, &ce) {
+		// Show the warnings found while loading beside what stopped it.
+		return nil, &ContentError{Diags: append(slices.Clone(p.Diags), ce.Diags...).Sort()}
+	} else if err != nil {
 		return nil, err
 	}
-	static, err := staticFiles(opts.Source, files, newMinifier())
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, static...)
 	if err := write(ctx, dest, files); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
 	return &Result{Pages: pages, Files: len(files), Elapsed: time.Since(start), Diags: p.Diags, Destination: dest}, nil
+}
+
+// produce runs the phases between validation and writing: it assembles the
+// site, makes the photos' sizes, renders every page, adds the static files
+// and checks every internal link against the result. It returns the files
+// and the number of HTML pages.
+func produce(ctx context.Context, p *Project, opts Options) ([]file, int, error) {
+	s, err := site.New(ctx, p.Pages, p.Config, markdown.New(markdown.Options{BasePath: p.Config.BasePath(), UnsafeHTML: p.Config.Markdown.UnsafeHTML}),
+		site.Options{Now: opts.buildTime(p.Config), Drafts: opts.Drafts, Hidden: func(pg *content.Page) bool { return p.Hidden[pg.File] }})
+	if err != nil {
+		return nil, 0, fmt.Errorf("assemble: %w", err)
+	}
+	photoFiles, err := photos(ctx, opts.Source, s)
+	if err != nil {
+		return nil, 0, err
+	}
+	files, pages, err := render(ctx, s, p.Layouts)
+	if err != nil {
+		return nil, 0, err
+	}
+	files = append(files, photoFiles...)
+	static, err := staticFiles(opts.Source, files, newMinifier())
+	if err != nil {
+		return nil, 0, err
+	}
+	files = append(files, static...)
+	if links := checkLinks(s, files); len(links) > 0 {
+		return nil, 0, &ContentError{Diags: links}
+	}
+	return files, pages, nil
 }
 
 // file is one output: Body, or the contents of Src on disk.
@@ -274,6 +303,11 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set) ([]file, int
 	for _, a := range layouts.Assets() {
 		files = append(files, file{Path: a.Path, Body: a.Body})
 	}
+	index, err := searchFiles(s)
+	if err != nil {
+		return nil, 0, fmt.Errorf("render: search index: %w", err)
+	}
+	files = append(files, index...)
 	taken := map[string]bool{}
 	for _, f := range files {
 		taken[f.Path] = true
@@ -286,6 +320,11 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set) ([]file, int
 		return nil, 0, fmt.Errorf("render: %w", err)
 	}
 	files = append(files, extra...)
+	forms, err := formFiles(s)
+	if err != nil {
+		return nil, 0, fmt.Errorf("render: %w", err)
+	}
+	files = append(files, forms...)
 	return files, pages, nil
 }
 

@@ -93,7 +93,7 @@ func snapshot(t *testing.T, dest string, err error) []byte {
 			b = []byte("(fingerprinted asset)\n")
 		case strings.HasSuffix(rel, ".html"):
 			b = append(bytes.ReplaceAll(b, []byte("><"), []byte(">\n<")), '\n')
-			b = fingerprint.ReplaceAll(b, []byte("/assets/site.HASH.css"))
+			b = fingerprint.ReplaceAll(b, []byte("/assets/$1.HASH.$2"))
 			b = integrity.ReplaceAll(b, []byte(`integrity="SRI"`))
 		}
 		if !bytes.HasSuffix(b, []byte("\n")) {
@@ -178,7 +178,7 @@ func lineDiff(want, got string) string {
 
 var (
 	assetName   = regexp.MustCompile(`\.[0-9a-f]{8}\.`)
-	fingerprint = regexp.MustCompile(`/assets/site\.[0-9a-f]+\.css`)
+	fingerprint = regexp.MustCompile(`/assets/([a-z]+)\.[0-9a-f]{8}\.(css|js)`)
 	integrity   = regexp.MustCompile(`integrity="sha384-[^"]+"`)
 )
 

@@ -19,12 +19,14 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"peerpress/generator/internal/diag"
+	"peerpress/generator/internal/feeds"
 	"peerpress/generator/internal/schema"
 	"peerpress/generator/internal/site"
 )
 
 // siteFiles are the files about the site rather than of a page: the
-// sitemap, robots.txt and the redirects of aliases.
+// sitemap, robots.txt, calendars and feeds, and the redirects of aliases
+// (an HTML page each, and a _redirects file for hosts that read one).
 //
 // taken holds the paths already generated; an alias may not replace one.
 func siteFiles(s *site.Site, m *minify.M, taken map[string]bool) ([]file, error) {
@@ -66,10 +68,21 @@ func siteFiles(s *site.Site, m *minify.M, taken map[string]bool) ([]file, error)
 		{Path: "sitemap.xml", Body: sitemap},
 		{Path: "robots.txt", Body: fmt.Appendf(nil, "User-agent: *\nAllow: /\n\nSitemap: %s\n", abs("/sitemap.xml"))},
 	}
+	for _, f := range feeds.Calendars(s) {
+		files = append(files, file{Path: f.Path, Body: f.Body})
+	}
+	atom, err := feeds.Atom(s)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range atom {
+		files = append(files, file{Path: f.Path, Body: f.Body})
+	}
 	for _, f := range files {
 		taken[f.Path] = true
 	}
 	var diags diag.List
+	var redirects bytes.Buffer
 	for _, pages := range [][]*site.Page{s.Networks, s.Supporters, s.Courses, s.News, s.Pages} {
 		for _, p := range pages {
 			for i, a := range p.Aliases {
@@ -78,12 +91,18 @@ func siteFiles(s *site.Site, m *minify.M, taken map[string]bool) ([]file, error)
 					diags.Add(p.Source.FieldPos(field), field, "%q is the address of a page the site generates (%s); choose another old address", a, path)
 				} else {
 					files = append(files, file{Path: path, Body: redirectPage(s.Config.BasePath()+strings.TrimPrefix(p.URL, "/"), abs(p.URL))})
+					fmt.Fprintf(&redirects, "%s%s %s%s 301\n", s.Config.BasePath(), strings.TrimPrefix(schema.CleanAlias(a), "/"), s.Config.BasePath(), strings.TrimPrefix(p.URL, "/"))
 				}
 			}
 		}
 	}
 	if len(diags) > 0 {
 		return nil, &ContentError{Diags: diags.Sort()}
+	}
+	if redirects.Len() > 0 {
+		// _redirects is read by Netlify and Cloudflare Pages, which then
+		// answer an old address with a real 301 rather than the HTML page.
+		files = append(files, file{Path: "_redirects", Body: redirects.Bytes()})
 	}
 	return files, nil
 }

@@ -17,11 +17,13 @@ import (
 // runCheck is `generator check`: it loads and validates the site exactly as
 // build does, writes nothing, and prints every problem.
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("check", "check [--source DIR] [--drafts] [--now DATE] [--format text|json|github] [--report]", stderr)
+	fs := newFlags("check", "check [--source DIR] [--drafts] [--now DATE] [--format text|json|github] [--report] [--external]", stderr)
 	var sf siteFlags
 	sf.register(fs)
 	format := fs.String("format", "text", "output `format`: text, json, or github (GitHub Actions annotations)")
 	withReport := fs.Bool("report", false, "add the coordinator's report: supporters by region and size band, regions with no available supporter, profiles that will fail a rule within 90 days")
+	var ext externalFlags
+	ext.register(fs)
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
@@ -38,6 +40,21 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	switch {
 	case err == nil:
 		diags = p.Diags
+		// What only shows once pages are rendered: links that point
+		// nowhere, photos that are not images, layouts that fail.
+		more, err := build.Verify(ctx, p, opts)
+		if err != nil {
+			fmt.Fprintf(stderr, "generator check: %v\n", err)
+			return ExitContent
+		}
+		diags = append(diags, more...).Sort()
+		if ext.on {
+			found, err := ext.check(ctx, p, opts, sf.source)
+			if err != nil {
+				fmt.Fprintf(stderr, "generator check: %v\n", err)
+			}
+			diags = append(diags, found...).Sort()
+		}
 	case errors.As(err, &ce):
 		diags = ce.Diags
 	default:

@@ -35,6 +35,8 @@ Commands:
   check     validate the content and print every problem; write nothing
   serve     preview the site: rebuild and reload the browser on every save
   schema    write a JSON Schema per content type, for editors' completion
+  forms     serve the site and receive its forms; export or purge answers
+  new       write a new content file with every field of its type
   version   print the version
 
 Run "generator <command> -h" for a command's flags.
@@ -56,6 +58,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runServe(ctx, rest, stdout, stderr)
 	case "schema":
 		return runSchema(rest, stdout, stderr)
+	case "forms":
+		return runForms(ctx, rest, stdout, stderr)
+	case "new":
+		return runNew(rest, stdout, stderr)
 	case "version":
 		return runVersion(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -41,6 +41,8 @@ type Config struct {
 	// Rules are the scheme's eligibility and content-policy rules; their
 	// problems are in Rules.Diags, not in Parse's result.
 	Rules Rules `yaml:"rules"`
+	// Forms are the site's forms and where their answers go (forms.go).
+	Forms Forms `yaml:"forms"`
 
 	// Location is Timezone loaded.
 	Location *time.Location `yaml:"-"`

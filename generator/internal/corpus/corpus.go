@@ -58,7 +58,39 @@ var (
 )
 
 // gen draws everything from one seeded source, so output is deterministic.
-type gen struct{ r *rand.Rand }
+type gen struct {
+	r *rand.Rand
+	// vocab is the body text's vocabulary: the school words above, then
+	// thousands of made-up words; zipf picks from it the way real prose
+	// uses words, a few very often and most rarely, so that search index
+	// sizes measured on a corpus are like those of real content.
+	vocab []string
+	zipf  *rand.Zipf
+}
+
+// syllables make the made-up words of the body text.
+var syllables = strings.Fields("ab ac ad al an ar as at be bi bo ca ce ci co da de di do el em en er es et fa fe fi fo ga ge gi go ha he hi ho il im in is it la le li lo ma me mi mo na ne ni no ob od ol om on or os pa pe pi po ra re ri ro sa se si so ta te ti to ul um un ur us va ve vi vo")
+
+func newGen(seed uint64) gen {
+	r := rand.New(rand.NewPCG(1, seed))
+	vocab := append([]string(nil), words...)
+	seen := map[string]bool{}
+	for _, w := range words {
+		seen[w] = true
+	}
+	vr := rand.New(rand.NewPCG(2, 2)) // the same vocabulary at every size
+	for len(vocab) < 8000 {
+		var b strings.Builder
+		for range 2 + vr.IntN(3) {
+			b.WriteString(syllables[vr.IntN(len(syllables))])
+		}
+		if w := b.String(); !seen[w] {
+			seen[w] = true
+			vocab = append(vocab, w)
+		}
+	}
+	return gen{r: r, vocab: vocab, zipf: rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))}
+}
 
 func (g gen) pick(s []string) string { return s[g.r.IntN(len(s))] }
 
@@ -82,7 +114,7 @@ func (g gen) sentence() string {
 	n := 8 + g.r.IntN(14)
 	w := make([]string, n)
 	for i := range w {
-		w[i] = g.pick(words)
+		w[i] = g.vocab[g.zipf.Uint64()]
 	}
 	s := strings.Join(w, " ")
 	return strings.ToUpper(s[:1]) + s[1:] + "."
@@ -118,7 +150,7 @@ func date(y, m, d int) string { return fmt.Sprintf("%04d-%02d-%02d", y, m, d) }
 
 // Write writes site.yaml and content/ for opts.Docs documents into dir.
 func Write(dir string, opts Options) error {
-	g := gen{rand.New(rand.NewPCG(1, uint64(opts.Docs)))}
+	g := newGen(uint64(opts.Docs))
 	c := CountsFor(opts.Docs)
 	files := map[string]string{"site.yaml": string(opts.SiteYAML)}
 	network := func(i int) string { return fmt.Sprintf("network-%04d", i) }

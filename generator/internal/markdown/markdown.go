@@ -58,6 +58,8 @@ type Result struct {
 	HTML []byte
 	// Lead is the plain text of the first paragraph, for summaries.
 	Lead string
+	// Links are the body's links and images, for the link check.
+	Links []Link
 }
 
 // Render converts src.
@@ -67,7 +69,7 @@ func (r *Renderer) Render(src []byte) (Result, error) {
 	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
 		return Result{}, err
 	}
-	return Result{HTML: buf.Bytes(), Lead: lead(doc, src)}, nil
+	return Result{HTML: buf.Bytes(), Lead: lead(doc, src), Links: links(doc, src)}, nil
 }
 
 // lead returns the text of the first paragraph.

@@ -50,6 +50,8 @@ func Funcs(cfg *config.Config) template.FuncMap {
 			return f
 		},
 		"sectionTitle": func(s content.Section) string { return sectionTitles[s] },
+		// structuredData is the page's schema.org JSON-LD, nil if none.
+		"structuredData": StructuredData,
 	}
 }
 

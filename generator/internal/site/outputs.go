@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"peerpress/generator/internal/content"
+	"peerpress/generator/internal/formspec"
 )
 
 // Output is one file to write: either rendered from a layout with View, or
@@ -22,7 +23,7 @@ type View struct {
 	Site *Site
 	// Kind names what is shown: home, network, networks, supporter,
 	// supporters, course, training, testimonials, news, article, page,
-	// facet, facet-index, 404.
+	// facet, facet-index, search, 404.
 	Kind    string
 	Section content.Section
 	// Page is the content page shown, nil on listings.
@@ -44,6 +45,8 @@ type View struct {
 	Value *FacetValue
 	// NoIndex asks search engines not to index the page.
 	NoIndex bool
+	// Form is the form of a form or form-thanks page (forms.go).
+	Form *formspec.Form
 }
 
 // Crumb is one step of a breadcrumb trail.
@@ -80,7 +83,7 @@ func SectionTitle(s content.Section) string { return sectionTitles[s] }
 // Layouts lists the built-in kinds of layout. A page's `layout` may name its
 // own section's or one a site adds, not another kind, which expects other
 // data.
-var Layouts = []string{"home", "network", "networks", "supporter", "supporters", "course", "training", "testimonials", "news", "article", "page", "facet", "facet-index", "404"}
+var Layouts = []string{"home", "network", "networks", "supporter", "supporters", "course", "training", "testimonials", "news", "article", "page", "facet", "facet-index", "404", "form", "form-thanks", "search"}
 
 func pathOf(url string) string { return strings.TrimPrefix(url, "/") + "index.html" }
 
@@ -125,6 +128,9 @@ func (s *Site) Outputs() []Output {
 	for _, p := range s.Pages {
 		add(layoutOr(p, "page"), &View{Kind: "page", Section: content.Pages, Page: p, Title: p.Title, Description: s.describe(p), URL: p.URL, Breadcrumbs: []Crumb{home}})
 	}
+	s.formOutputs(add)
+	add("search", &View{Kind: "search", Title: "Search", URL: "/search/", Breadcrumbs: []Crumb{home},
+		Description: fmt.Sprintf("Search the peer supporters, networks, training and news of %s.", s.Config.Title)})
 	out = append(out, Output{Path: "404.html", Layout: "404", View: &View{Site: s, Kind: "404", Title: "Page not found", URL: "/404.html", NoIndex: true}})
 	return out
 }

@@ -19,6 +19,7 @@ import (
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/content"
 	"peerpress/generator/internal/decode"
+	"peerpress/generator/internal/images"
 	"peerpress/generator/internal/markdown"
 	"peerpress/generator/internal/schema"
 )
@@ -78,6 +79,11 @@ type Page struct {
 	Aliases []string
 	// Source is the loaded file, for the positions of its fields.
 	Source *content.Page
+	// Links are the body's links and images, for the link check.
+	Links []markdown.Link
+	// Photo is a supporter's photo in the sizes layouts show, nil if none;
+	// the build makes it.
+	Photo *images.Photo
 
 	// Exactly one of these is set, by section.
 	HomePage    *content.HomePage
@@ -197,6 +203,7 @@ func (s *Site) page(p *content.Page, r markdown.Result) *Page {
 		Layout:  p.Meta.Layout,
 		Aliases: p.Meta.Aliases,
 		Source:  p,
+		Links:   r.Links,
 	}
 	switch d := p.Data.(type) {
 	case *content.HomePage:

@@ -1091,7 +1091,7 @@ func TestOutputsEmptySite(t *testing.T) {
 	for _, key := range []string{"region", "phase", "size", "type", "skill", "availability"} {
 		want = append(want, "supporters/"+key+"/index.html")
 	}
-	want = append(want, "training/index.html", "testimonials/index.html", "news/index.html", "404.html")
+	want = append(want, "training/index.html", "testimonials/index.html", "news/index.html", "search/index.html", "404.html")
 	if !slices.Equal(paths, want) {
 		t.Errorf("Outputs() = %q, want %q", paths, want)
 	}

@@ -1,0 +1,145 @@
+package browsertest
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"peerpress/generator/internal/build"
+)
+
+// TestSearch builds the example site, types a query into its search page,
+// filters the results and moves to them with the keyboard, as a head
+// would.
+func TestSearch(t *testing.T) {
+	ctx := New(t, 1280, 900)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Build(context.Background(), build.Options{Source: "../../..", Destination: dest, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NowIsDate: true}); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	base := Serve(t, dest)
+
+	// waitFor polls the page until js is true.
+	waitFor := func(what, js string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			var ok bool
+			if err := chromedp.Run(ctx, chromedp.Evaluate(statusJS+js, &ok)); err != nil {
+				t.Fatal(err)
+			}
+			if ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				var status string
+				_ = chromedp.Run(ctx, chromedp.Evaluate(statusJS+`status()`, &status))
+				t.Fatalf("waiting for %s; the status says %q", what, status)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	titles := func() []string {
+		var out []string
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('.search-result-title')).map(e => e.textContent)`, &out)); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	// The header's box is a plain form: it lands on the search page.
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/supporters/"),
+		chromedp.SendKeys("#site-search-q", "wellbeing\n"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("results for the header's query", `/results? for “wellbeing”/.test(status())`)
+	var loc string
+	if err := chromedp.Run(ctx, chromedp.Location(&loc)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(loc, "/search/?q=wellbeing") {
+		t.Errorf("the header's search went to %s", loc)
+	}
+
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/search/"),
+		chromedp.WaitVisible("#search-filters fieldset"),
+		chromedp.SendKeys("#search-q", "finance rural"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("results for “finance rural”", `status() === '2 results for “finance rural”.'`)
+	if got := titles(); len(got) != 2 || got[0] != "Tom Ellery" || got[1] != "James Orton" {
+		t.Errorf("results for “finance rural” = %q, want Tom Ellery, James Orton", got)
+	}
+	var marks []string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('.search-result mark')).map(e => e.textContent.toLowerCase())`, &marks)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(marks, " "), "rural") {
+		t.Errorf("highlighted words %q, want “rural” among them", marks)
+	}
+
+	// Filtering by school type leaves the federation's head.
+	if err := chromedp.Run(ctx, chromedp.Click("#f-type-federation")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("one filtered result", `status() === '1 result for “finance rural”.'`)
+	if got := titles(); len(got) != 1 || got[0] != "Tom Ellery" {
+		t.Errorf("filtered results = %q, want Tom Ellery", got)
+	}
+	var search string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`location.search`, &search)); err != nil {
+		t.Fatal(err)
+	}
+	if search != "?q=finance+rural&type=federation" {
+		t.Errorf("the address says %q, want the query and the filter", search)
+	}
+
+	// The page with its filters and results meets WCAG 2.2 AA.
+	violations, err := Axe(ctx, AxeSource(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range violations {
+		t.Errorf("axe: %s", v)
+	}
+
+	// The arrow key moves from the box to the first result.
+	var focused string
+	if err := chromedp.Run(ctx,
+		chromedp.Focus("#search-q"),
+		chromedp.KeyEvent(kb.ArrowDown),
+		chromedp.Evaluate(`document.activeElement.textContent`, &focused),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if focused != "Tom Ellery" {
+		t.Errorf("after the down arrow the focus is on %q, want the first result", focused)
+	}
+
+	// A shared address restores the search.
+	if err := chromedp.Run(ctx, chromedp.Navigate(base+"/search/?q=finance+rural&type=federation")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the shared search", `status() === '1 result for “finance rural”.'`)
+	var checked bool
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.getElementById('f-type-federation').checked`, &checked)); err != nil {
+		t.Fatal(err)
+	}
+	if !checked {
+		t.Error("the shared address did not tick the school type filter")
+	}
+}
+
+// statusJS defines status(), the text of the search page's live region, or
+// "" while the page is loading.
+const statusJS = `function status() { const e = document.getElementById('search-status'); return e ? e.textContent : ''; }
+`

@@ -1,0 +1,49 @@
+package build
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"peerpress/generator/internal/content"
+	"peerpress/generator/internal/diag"
+	"peerpress/generator/internal/linkcheck"
+	"peerpress/generator/internal/markdown"
+	"peerpress/generator/internal/site"
+)
+
+// checkLinks is the link check of every build: a Markdown link or image
+// that points at no file of the site being written is an error at the line
+// it was written on.
+func checkLinks(s *site.Site, files []file) diag.List {
+	paths := make(map[string]bool, len(files))
+	for _, f := range files {
+		paths[f.Path] = true
+	}
+	return linkcheck.Internal(linkcheck.Links(s), s.Config.BasePath(), paths)
+}
+
+// Verify runs everything Build runs after Load (assembling, photos,
+// rendering, the link check) in memory and writes nothing, so `generator
+// check` finds every problem a build would. It returns the problems found,
+// nil when the site would build.
+func Verify(ctx context.Context, p *Project, opts Options) (diag.List, error) {
+	_, _, err := produce(ctx, p, opts)
+	var ce *ContentError
+	if errors.As(err, &ce) {
+		return ce.Diags, nil
+	}
+	return nil, err
+}
+
+// Links assembles a loaded site as Build does, without rendering or
+// writing, and returns the links of its published pages, for
+// `generator check --external`.
+func Links(ctx context.Context, p *Project, opts Options) ([]linkcheck.Link, error) {
+	s, err := site.New(ctx, p.Pages, p.Config, markdown.New(markdown.Options{BasePath: p.Config.BasePath(), UnsafeHTML: p.Config.Markdown.UnsafeHTML}),
+		site.Options{Now: opts.buildTime(p.Config), Drafts: opts.Drafts, Hidden: func(pg *content.Page) bool { return p.Hidden[pg.File] }})
+	if err != nil {
+		return nil, fmt.Errorf("assemble: %w", err)
+	}
+	return linkcheck.Links(s), nil
+}

@@ -1,0 +1,81 @@
+package build
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"peerpress/generator/internal/content"
+	"peerpress/generator/internal/diag"
+	"peerpress/generator/internal/images"
+	"peerpress/generator/internal/site"
+)
+
+// photoDir is where supporters' photos go, below public/.
+const photoDir = "images/supporters"
+
+// photos makes the sizes of every supporter's photo, in parallel, sets each
+// page's Photo and returns the files to write. A photo that cannot be read
+// as a JPEG or PNG is an error at its field.
+func photos(ctx context.Context, source string, s *site.Site) ([]file, error) {
+	var pages []*site.Page
+	for _, p := range s.Supporters {
+		if p.Supporter.Photo != "" {
+			pages = append(pages, p)
+		}
+	}
+	made := make([]*images.Photo, len(pages))
+	errs := make([]error, len(pages))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, p := range pages {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			src, err := readPhoto(source, p.Supporter.Photo)
+			if err != nil {
+				errs[i] = err
+				return nil
+			}
+			made[i], errs[i] = images.Make(src, photoDir, p.Slug, s.Config.BasePath())
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []file
+	var diags diag.List
+	for i, p := range pages {
+		if errs[i] != nil {
+			diags.Add(p.Source.FieldPos("photo"), "photo", "%s: %v", p.Supporter.Photo, errs[i])
+			continue
+		}
+		p.Photo = made[i]
+		for _, v := range made[i].Variants {
+			out = append(out, file{Path: v.Path, Body: v.Body})
+		}
+	}
+	if len(diags) > 0 {
+		return nil, &ContentError{Diags: diags.Sort()}
+	}
+	return out, nil
+}
+
+// readPhoto reads a photo named as the photo field allows: a path under
+// static/ or, failing that, under content/.
+func readPhoto(source, name string) ([]byte, error) {
+	rel := filepath.FromSlash(strings.TrimPrefix(name, "/"))
+	b, err := os.ReadFile(filepath.Join(source, "static", rel))
+	if errors.Is(err, fs.ErrNotExist) {
+		b, err = os.ReadFile(filepath.Join(source, content.Dir, rel))
+	}
+	return b, err
+}

@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+
+	"peerpress/generator/internal/config"
+	"peerpress/generator/internal/forms"
+)
+
+// listFlag is a flag that may be given more than once.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+// runForms is `generator forms`: the form server, or with export or purge
+// the tools for the answers it stored.
+func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "export":
+			return runFormsExport(ctx, args[1:], stdout, stderr)
+		case "purge":
+			return runFormsPurge(ctx, args[1:], stdout, stderr)
+		}
+	}
+	fs := newFlags("forms", "forms [--addr 127.0.0.1:8081] [--data DIR] [--public DIR] [--allow-origin URL]... [--trusted-proxy CIDR]...\n       generator forms export --data DIR --form NAME [--since DATE] [--format csv|json]\n       generator forms purge --data DIR --older-than 12mo", stderr)
+	addr := fs.String("addr", "127.0.0.1:8081", "the `address` to listen on")
+	data := fs.String("data", "forms-data", "the `directory` of the submissions database")
+	public := fs.String("public", "public", "the built site (`directory`) to serve, with its forms manifest")
+	var origins, proxies listFlag
+	fs.Var(&origins, "allow-origin", "another `origin` (https://site.example.org) whose pages may post forms here; repeatable")
+	fs.Var(&proxies, "trusted-proxy", "a reverse proxy's addresses (`CIDR`, such as 10.0.0.0/8) whose X-Forwarded-For names the client; repeatable")
+	minFill := fs.Duration("min-fill", 2*time.Second, "the least `time` a person takes to fill a form; quicker ones are taken for robots (0 turns it off)")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	opts := forms.Options{Public: *public, AllowOrigins: origins, MinFill: *minFill}
+	if *minFill == 0 {
+		opts.MinFill = -1
+	}
+	for _, p := range proxies {
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			if a, aerr := netip.ParseAddr(p); aerr == nil {
+				pfx = netip.PrefixFrom(a, a.BitLen())
+			} else {
+				fmt.Fprintf(stderr, "generator forms: --trusted-proxy %q is not an address or CIDR (expected such as 10.0.0.0/8)\n", p)
+				return ExitUsage
+			}
+		}
+		opts.TrustedProxies = append(opts.TrustedProxies, pfx)
+	}
+	opts.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
+	store, err := forms.Open(*data)
+	if err != nil {
+		fmt.Fprintf(stderr, "generator forms: %v\n", err)
+		return ExitContent
+	}
+	defer store.Close()
+	srv, err := forms.New(opts, store)
+	if err != nil {
+		fmt.Fprintf(stderr, "generator forms: %v\n", err)
+		return ExitUsage
+	}
+	hs := srv.HTTPServer(*addr)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "generator forms: %v\n", err)
+		return ExitUsage
+	}
+	fmt.Fprintf(stdout, "Serving %s and its %d forms on http://%s/ (answers in %s)\n", *public, len(srv.Manifest().Forms), ln.Addr(), *data)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		fmt.Fprintf(stderr, "generator forms: %v\n", err)
+		return ExitContent
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(stderr, "generator forms: %v\n", err)
+		return ExitContent
+	}
+	return ExitOK
+}
+
+func runFormsExport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("forms export", "forms export --data DIR --form NAME [--since DATE] [--format csv|json]", stderr)
+	data := fs.String("data", "forms-data", "the `directory` of the submissions database")
+	form := fs.String("form", "", "the form's `name` (request-support, book-training, ...)")
+	since := fs.String("since", "", "only submissions on or after this `date` (2026-09-01, UTC)")
+	format := fs.String("format", "csv", "csv (safe to open in a spreadsheet) or json")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if *form == "" {
+		fmt.Fprintln(stderr, "generator forms export: --form is required")
+		fs.Usage()
+		return ExitUsage
+	}
+	var from time.Time
+	if *since != "" {
+		t, err := time.Parse(time.DateOnly, *since)
+		if err != nil {
+			fmt.Fprintf(stderr, "generator forms export: --since %q is not a date (expected such as 2026-09-01)\n", *since)
+			return ExitUsage
+		}
+		from = t
+	}
+	if *format != "csv" && *format != "json" {
+		fmt.Fprintf(stderr, "generator forms export: unknown --format %q (expected csv or json)\n", *format)
+		return ExitUsage
+	}
+	store, code := openExisting(*data, "forms export", stderr)
+	if store == nil {
+		return code
+	}
+	defer store.Close()
+	records, err := store.Records(ctx, *form, from)
+	if err != nil {
+		fmt.Fprintf(stderr, "generator forms export: %v\n", err)
+		return ExitContent
+	}
+	if *format == "json" {
+		err = forms.WriteJSON(stdout, records)
+	} else {
+		err = forms.WriteCSV(stdout, records)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "generator forms export: %v\n", err)
+		return ExitContent
+	}
+	return ExitOK
+}
+
+func runFormsPurge(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("forms purge", "forms purge --data DIR --older-than 12mo", stderr)
+	data := fs.String("data", "forms-data", "the `directory` of the submissions database")
+	older := fs.String("older-than", "", "delete submissions older than this `duration` (12mo, 1y, 90d)")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if *older == "" {
+		fmt.Fprintln(stderr, "generator forms purge: --older-than is required")
+		fs.Usage()
+		return ExitUsage
+	}
+	d, err := config.ParseDuration(*older)
+	if err != nil {
+		fmt.Fprintf(stderr, "generator forms purge: --older-than: %v\n", err)
+		return ExitUsage
+	}
+	store, code := openExisting(*data, "forms purge", stderr)
+	if store == nil {
+		return code
+	}
+	defer store.Close()
+	cutoff := time.Now().UTC().AddDate(-d.Years, -d.Months, -d.Days)
+	n, err := store.Purge(ctx, cutoff)
+	if err != nil {
+		fmt.Fprintf(stderr, "generator forms purge: %v\n", err)
+		return ExitContent
+	}
+	fmt.Fprintf(stdout, "Deleted %d %s sent before %s\n", n, plural(int(n), "submission", "submissions"), cutoff.Format(time.RFC3339))
+	return ExitOK
+}
+
+// openExisting opens the store in dir, refusing to create one: an export
+// from a mistyped directory must say so rather than export nothing.
+func openExisting(dir, cmd string, stderr io.Writer) (*forms.Store, int) {
+	if _, err := os.Stat(dir + string(os.PathSeparator) + forms.DBFile); err != nil {
+		fmt.Fprintf(stderr, "generator %s: no submissions database in %s (%v)\n", cmd, dir, err)
+		return nil, ExitUsage
+	}
+	s, err := forms.Open(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "generator %s: %v\n", cmd, err)
+		return nil, ExitContent
+	}
+	return s, ExitOK
+}

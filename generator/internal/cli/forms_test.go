@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestRunFormsUsage(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"forms -h", []string{"forms", "-h"}, ExitOK, "-allow-origin"},
+		{"export -h", []string{"forms", "export", "-h"}, ExitOK, "-since"},
+		{"purge -h", []string{"forms", "purge", "-h"}, ExitOK, "-older-than"},
+		{"export without form", []string{"forms", "export", "--data", "x"}, ExitUsage, "--form is required"},
+		{"export bad since", []string{"forms", "export", "--form", "a", "--since", "May"}, ExitUsage, `--since "May" is not a date`},
+		{"export bad format", []string{"forms", "export", "--form", "a", "--format", "xls"}, ExitUsage, `unknown --format "xls"`},
+		{"export no database", []string{"forms", "export", "--form", "a", "--data", "/nonexistent/pp"}, ExitUsage, "no submissions database"},
+		{"purge without duration", []string{"forms", "purge"}, ExitUsage, "--older-than is required"},
+		{"purge bad duration", []string{"forms", "purge", "--older-than", "12m"}, ExitUsage, "ambiguous"},
+		{"bad proxy", []string{"forms", "--trusted-proxy", "proxy.local"}, ExitUsage, "is not an address or CIDR"},
+		{"no manifest", []string{"forms", "--public", "/nonexistent/pp", "--data", "DATA"}, ExitUsage, "no forms manifest"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for i, a := range tt.args {
+				if a == "DATA" {
+					tt.args[i] = t.TempDir()
+				}
+			}
+			code, _, stderr := runCLI(t, tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("Run(%q) = %d, %q; want %d and %q", tt.args, code, stderr, tt.code, tt.stderr)
+			}
+		})
+	}
+}
+
+// TestRunFormsServe builds the example site, serves it with generator
+// forms, sends a request, stops the server, and exports and purges what it
+// stored.
+func TestRunFormsServe(t *testing.T) {
+	public := filepath.Join(t.TempDir(), "public")
+	data := t.TempDir()
+	if code, _, stderr := runCLI(t, "build", "--source", "../../..", "--destination", public, "--now", "2026-11-22"); code != ExitOK {
+		t.Fatalf("build: %d %s", code, stderr)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	var logs strings.Builder
+	go func() {
+		done <- Run(ctx, []string{"forms", "--addr", "127.0.0.1:0", "--public", public, "--data", data, "--min-fill", "0"}, pw, &logs)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no start line: %v", err)
+	}
+	go io.Copy(io.Discard, pr)
+	addr := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`).FindString(line)
+	if addr == "" || !strings.Contains(line, "4 forms") {
+		t.Fatalf("start line %q", line)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(addr+"forms/request-support", url.Values{
+		"supporter": {"helen-marsh"}, "name": {"=Jo Bloggs"}, "email": {"jo@example.org"}, "school": {"Oak Primary"}, "consent": {"yes"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	receipt := regexp.MustCompile(`PP(-[A-Z0-9]{4}){3}`).FindString(loc)
+	if resp.StatusCode != http.StatusSeeOther || receipt == "" {
+		t.Fatalf("answer %d %q", resp.StatusCode, loc)
+	}
+	resp, err = client.Get(addr + "healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Fatalf("forms exited %d: %s", code, logs.String())
+	}
+	if strings.Contains(logs.String(), "Jo Bloggs") || strings.Contains(logs.String(), "jo@example.org") {
+		t.Errorf("the log holds personal data:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), `"outcome":"stored"`) {
+		t.Errorf("the log does not record the submission:\n%s", logs.String())
+	}
+
+	code, out, stderr := runCLI(t, "forms", "export", "--data", data, "--form", "request-support")
+	if code != ExitOK || !strings.Contains(out, receipt) || !strings.Contains(out, ",'=Jo Bloggs,") || !strings.Contains(out, "helen-marsh") {
+		t.Errorf("export: %d %s\n%s", code, stderr, out)
+	}
+	code, out, _ = runCLI(t, "forms", "export", "--data", data, "--form", "request-support", "--format", "json", "--since", "2999-01-01")
+	if code != ExitOK || strings.TrimSpace(out) != "[]" {
+		t.Errorf("export --since the future: %d %q", code, out)
+	}
+	code, out, _ = runCLI(t, "forms", "purge", "--data", data, "--older-than", "12mo")
+	if code != ExitOK || !strings.HasPrefix(out, "Deleted 0 submissions") {
+		t.Errorf("purge 12mo: %d %q", code, out)
+	}
+	code, out, _ = runCLI(t, "forms", "purge", "--data", data, "--older-than", "0d")
+	if code != ExitOK || !strings.HasPrefix(out, "Deleted 1 submission ") {
+		t.Errorf("purge 0d: %d %q", code, out)
+	}
+}

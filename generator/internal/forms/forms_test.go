@@ -1,0 +1,645 @@
+package forms
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"peerpress/generator/internal/config"
+	"peerpress/generator/internal/formspec"
+)
+
+// testManifest is a site with one form of each kind: every field type, a
+// booking form and an eligibility form.
+func testManifest() *formspec.Manifest {
+	two := int64(2)
+	_ = two
+	return &formspec.Manifest{
+		BaseURL: "https://peer.example.org/", BasePath: "/", SameOrigin: true, Timezone: "Europe/London",
+		Forms: []formspec.Form{
+			{Name: "request-support", Title: "Request a supporter", Submit: "Send", Consent: "We keep it safe.",
+				Action: "/forms/request-support", URL: "/forms/request-support/", ThanksURL: "/forms/request-support/thanks/", ThanksTitle: "Thanks",
+				Fields: []formspec.Field{
+					{Name: "supporter", Label: "Preferred supporter", Type: config.FieldChoice, MaxLength: 200, From: config.FromSupporters,
+						Choices: []formspec.Option{{Value: "jo-evans", Label: "Jo Evans"}, {Value: "sam-lee", Label: "Sam Lee"}}},
+					{Name: "name", Label: "Your name", Type: config.FieldText, Required: true, MinLength: 2, MaxLength: 40, Autocomplete: "name"},
+					{Name: "email", Label: "Your e-mail address", Type: config.FieldEmail, Required: true, MaxLength: 254, Autocomplete: "email"},
+					{Name: "started", Label: "Date you started", Type: config.FieldDate, MaxLength: 40},
+					{Name: "new_head", Label: "I am a new head", Type: config.FieldCheckbox, MaxLength: 200},
+					{Name: "skills", Label: "Support with", Type: config.FieldMultiChoice, MaxLength: 200,
+						Choices: []formspec.Option{{Value: "finance", Label: "Finance"}, {Value: "send", Label: "SEND"}}},
+					{Name: "message", Label: "Message", Type: config.FieldTextarea, MaxLength: 100},
+					{Name: "ref", Type: config.FieldHidden, MaxLength: 20},
+				}},
+			{Name: "book-training", Title: "Book", Submit: "Book", Action: "/forms/book-training", URL: "/forms/book-training/",
+				ThanksURL: "/forms/book-training/thanks/", ThanksTitle: "Thanks",
+				Fields: []formspec.Field{
+					{Name: "session", Label: "Session", Type: config.FieldChoice, Required: true, MaxLength: 200, From: config.FromOpenSessions,
+						Choices: []formspec.Option{{Value: "day/2027-01-20", Label: "Day"}, {Value: "day/2027-03-18", Label: "Later day"}, {Value: "open/2027-04-01", Label: "Open"}}},
+					{Name: "name", Label: "Your name", Type: config.FieldText, Required: true, MaxLength: 200},
+				}},
+			{Name: "offer-support", Title: "Offer", Submit: "Send", Action: "/forms/offer-support", URL: "/forms/offer-support/",
+				ThanksURL: "/forms/offer-support/thanks/", ThanksTitle: "Thanks", Eligibility: true,
+				Fields: []formspec.Field{
+					{Name: "headship_since", Label: "Head since", Type: config.FieldDate, Required: true, MaxLength: 10, RuleField: "headship_since"},
+					{Name: "local_knowledge", Label: "I know the area", Type: config.FieldCheckbox, MaxLength: 200, RuleField: "local_knowledge"},
+				}},
+			{Name: "elsewhere", Title: "Third party", Submit: "Send", Action: "https://formspree.example/f/x", External: true,
+				URL: "/forms/elsewhere/", ThanksURL: "/forms/elsewhere/thanks/", ThanksTitle: "Thanks",
+				Fields: []formspec.Field{{Name: "name", Label: "Name", Type: config.FieldText, MaxLength: 200}}},
+		},
+		Sessions: []formspec.Session{
+			{ID: "day/2027-01-20", Course: "day", Label: "Day", Capacity: 3, State: "open"},
+			{ID: "day/2027-03-18", Course: "day", Label: "Later day", Capacity: 12, State: "waitlist"},
+			{ID: "open/2027-04-01", Course: "open", Label: "Open", Capacity: 0, State: "open"},
+		},
+		Rules: []formspec.Rule{
+			{ID: "five-years-headship", Field: "headship_since", Message: "five years as a head", Present: true, AtLeastBefore: "5 years"},
+			{ID: "local-knowledge", Field: "local_knowledge", Message: "know the area", Present: true, OneOf: []string{"true"}},
+		},
+	}
+}
+
+// writeSite writes a built site with the manifest m and a page per form.
+func writeSite(t testing.TB, m *formspec.Manifest) string {
+	t.Helper()
+	dir := t.TempDir()
+	body, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(p, s string) {
+		p = filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(formspec.ManifestPath, string(body))
+	write("index.html", "<!doctype html><title>Home</title><h1>Home</h1>")
+	for _, f := range m.Forms {
+		html, err := formspec.Render(formspec.View{Form: &f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(strings.TrimPrefix(f.URL, "/")+"index.html", "<!doctype html><title>"+f.Title+"</title><main><h1>"+f.Title+"</h1>"+string(html)+"</main>")
+		write(strings.TrimPrefix(f.ThanksURL, "/")+"index.html", `<!doctype html><title>Thanks</title><main><h1>Thanks</h1><section class="receipt" id="pp-result"><h2>We have your answers</h2></section></main>`)
+	}
+	return dir
+}
+
+// fixedNow is the clock of the tests: after the eligibility rule's five
+// years for 2020-01-01, before them for 2024-01-01.
+var fixedNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func newTestServer(t testing.TB, opts Options) (*Server, *Store) {
+	t.Helper()
+	if opts.Public == "" {
+		opts.Public = writeSite(t, testManifest())
+	}
+	if opts.MinFill == 0 {
+		opts.MinFill = -1
+	}
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return fixedNow }
+	}
+	if opts.Burst == 0 {
+		opts.Burst = 1000
+	}
+	store, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	s, err := New(opts, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, store
+}
+
+func post(h http.Handler, path, body string, hdr map[string]string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range hdr {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
+
+const okRequest = "name=Jo+Bloggs&email=jo%40example.org&consent=yes"
+
+func count(t testing.TB, s *Store, form string) int {
+	t.Helper()
+	rs, err := s.Records(context.Background(), form, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(rs)
+}
+
+// TestSubmitFields posts each field type's good and bad answers as a
+// browser and as a script.
+func TestSubmitFields(t *testing.T) {
+	tests := []struct {
+		name   string
+		body   string
+		field  string // the field in error, "" for success
+		stored map[string]string
+	}{
+		{"minimal", okRequest, "", map[string]string{"name": "Jo Bloggs", "email": "jo@example.org", "new_head": "no"}},
+		{"text trimmed and one line", "email=jo%40example.org&consent=yes&name=%20Jo%0D%0ABloggs%20", "", map[string]string{"name": "Jo Bloggs"}},
+		{"text missing", "email=jo%40example.org&consent=yes", "name", nil},
+		{"text too short", "name=J&email=jo%40example.org&consent=yes", "name", nil},
+		{"text too long", "name=" + strings.Repeat("x", 41) + "&email=jo%40example.org&consent=yes", "name", nil},
+		{"text twice", okRequest + "&name=Other", "name", nil},
+		{"email bad", "name=Jo&email=jo%40example&consent=yes", "email", nil},
+		{"email with space", "name=Jo&email=jo+x%40example.org&consent=yes", "email", nil},
+		{"choice good", okRequest + "&supporter=sam-lee", "", map[string]string{"supporter": "sam-lee"}},
+		{"choice not in list", okRequest + "&supporter=nobody", "supporter", nil},
+		{"date good", okRequest + "&started=2019-09-01", "", map[string]string{"started": "2019-09-01"}},
+		{"date not real", okRequest + "&started=2019-02-30", "started", nil},
+		{"date day first", okRequest + "&started=01%2F09%2F2019", "", map[string]string{"started": "2019-09-01"}},
+		{"date not a date", okRequest + "&started=soon", "started", nil},
+		{"checkbox ticked", okRequest + "&new_head=yes", "", map[string]string{"new_head": "yes"}},
+		{"multi-choice good", okRequest + "&skills=send&skills=finance", "", map[string]string{"skills": "finance; send"}},
+		{"multi-choice bad", okRequest + "&skills=send&skills=cooking", "skills", nil},
+		{"textarea keeps lines", okRequest + "&message=one%0D%0Atwo", "", map[string]string{"message": "one\ntwo"}},
+		{"textarea too long", okRequest + "&message=" + strings.Repeat("y", 101), "message", nil},
+		{"hidden", okRequest + "&ref=abc", "", map[string]string{"ref": "abc"}},
+		{"consent missing", "name=Jo&email=jo%40example.org", "consent", nil},
+		{"unknown field ignored", okRequest + "&admin=1", "", map[string]string{"name": "Jo Bloggs"}},
+		{"not UTF-8", okRequest + "&message=%FF%FE", "message", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, store := newTestServer(t, Options{})
+			w := post(s.Handler(), "/forms/request-support", tt.body, map[string]string{"Accept": "application/json"})
+			if tt.field != "" {
+				if w.Code != http.StatusUnprocessableEntity {
+					t.Fatalf("status %d, want 422; body %s", w.Code, w.Body)
+				}
+				var got struct{ Errors []formspec.FieldError }
+				if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+					t.Fatal(err)
+				}
+				if len(got.Errors) != 1 || got.Errors[0].Field != tt.field {
+					t.Errorf("errors %+v, want one for %s", got.Errors, tt.field)
+				}
+				if n := count(t, store, "request-support"); n != 0 {
+					t.Errorf("%d stored, want 0", n)
+				}
+				// A browser gets the form again, with the error beside the
+				// field and the values kept.
+				w = post(s.Handler(), "/forms/request-support", tt.body, nil)
+				page := w.Body.String()
+				if w.Code != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-`+tt.field+`-error"`) ||
+					!strings.Contains(page, "There is a problem") || !strings.Contains(page, "<title>Error: ") {
+					t.Errorf("browser answer %d does not show the error for %s:\n%s", w.Code, tt.field, page)
+				}
+				return
+			}
+			if w.Code != http.StatusOK {
+				t.Fatalf("status %d, want 200; body %s", w.Code, w.Body)
+			}
+			rs, err := store.Records(context.Background(), "request-support", time.Time{})
+			if err != nil || len(rs) != 1 {
+				t.Fatalf("records %v, %v; want 1", rs, err)
+			}
+			got := map[string]string{}
+			for _, a := range rs[0].Answers {
+				got[a.Name] = a.Text()
+			}
+			for k, v := range tt.stored {
+				if got[k] != v {
+					t.Errorf("stored %s = %q, want %q", k, got[k], v)
+				}
+			}
+			if _, ok := got["admin"]; ok {
+				t.Errorf("stored a field the form does not have")
+			}
+		})
+	}
+}
+
+// TestSubmitRejections covers every refusal before the answers are read,
+// and the robots that get a normal answer with nothing stored.
+func TestSubmitRejections(t *testing.T) {
+	tests := []struct {
+		name string
+		opts Options
+		path string
+		body string
+		hdr  map[string]string
+		code int
+	}{
+		{"unknown form", Options{}, "/forms/nope", okRequest, nil, http.StatusNotFound},
+		{"third-party form", Options{}, "/forms/elsewhere", "name=x", nil, http.StatusNotFound},
+		{"multipart", Options{}, "/forms/request-support", okRequest, map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, http.StatusUnsupportedMediaType},
+		{"no content type", Options{}, "/forms/request-support", okRequest, map[string]string{"Content-Type": ""}, http.StatusUnsupportedMediaType},
+		{"too large", Options{}, "/forms/request-support", okRequest + "&message=" + strings.Repeat("z", MaxBody), nil, http.StatusRequestEntityTooLarge},
+		{"bad encoding", Options{}, "/forms/request-support", "name=%zz", nil, http.StatusBadRequest},
+		{"cross-origin", Options{}, "/forms/request-support", okRequest, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, http.StatusForbidden},
+		{"cross-origin without fetch metadata", Options{}, "/forms/request-support", okRequest, map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden},
+		{"GET is not a submission", Options{}, "/forms/request-support", "", map[string]string{"X-Method": "PUT"}, http.StatusMethodNotAllowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, store := newTestServer(t, tt.opts)
+			var w *httptest.ResponseRecorder
+			if tt.hdr["X-Method"] != "" {
+				req := httptest.NewRequest(tt.hdr["X-Method"], tt.path, strings.NewReader(tt.body))
+				w = httptest.NewRecorder()
+				s.Handler().ServeHTTP(w, req)
+			} else {
+				w = post(s.Handler(), tt.path, tt.body, tt.hdr)
+			}
+			if w.Code != tt.code {
+				t.Errorf("status %d, want %d; body %s", w.Code, tt.code, w.Body)
+			}
+			if n := count(t, store, "request-support"); n != 0 {
+				t.Errorf("%d stored, want 0", n)
+			}
+		})
+	}
+}
+
+func TestCrossOriginAllowed(t *testing.T) {
+	s, store := newTestServer(t, Options{AllowOrigins: []string{"https://peer.example.org"}})
+	w := post(s.Handler(), "/forms/request-support", okRequest, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://peer.example.org"})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("status %d, want 303", w.Code)
+	}
+	if n := count(t, store, "request-support"); n != 1 {
+		t.Errorf("%d stored, want 1", n)
+	}
+}
+
+func TestRobotsGetANormalAnswer(t *testing.T) {
+	for _, tt := range []struct{ name, body string }{
+		{"honeypot", okRequest + "&homepage=http%3A%2F%2Fspam.example"},
+		{"too quick", okRequest + "&_elapsed=300"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, store := newTestServer(t, Options{MinFill: 2 * time.Second})
+			w := post(s.Handler(), "/forms/request-support", tt.body, nil)
+			if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/forms/request-support/thanks/?receipt=PP-") {
+				t.Errorf("answer %d %q, want a 303 to the thank-you page", w.Code, w.Header().Get("Location"))
+			}
+			if n := count(t, store, "request-support"); n != 0 {
+				t.Errorf("%d stored, want 0", n)
+			}
+		})
+	}
+	s, store := newTestServer(t, Options{MinFill: 2 * time.Second})
+	if w := post(s.Handler(), "/forms/request-support", okRequest+"&_elapsed=45000", nil); w.Code != http.StatusSeeOther {
+		t.Errorf("a person's 45 seconds: status %d", w.Code)
+	}
+	if n := count(t, store, "request-support"); n != 1 {
+		t.Errorf("%d stored, want 1", n)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	now := fixedNow
+	s, _ := newTestServer(t, Options{Burst: 3, Rate: time.Minute, Now: func() time.Time { return now },
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
+	send := func(remote, xff string) int {
+		req := httptest.NewRequest(http.MethodPost, "/forms/request-support", strings.NewReader(okRequest))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = remote
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, req)
+		return w.Code
+	}
+	for i := range 3 {
+		if c := send("192.0.2.1:5000", ""); c != http.StatusSeeOther {
+			t.Fatalf("submission %d: %d", i, c)
+		}
+	}
+	if c := send("192.0.2.1:5000", ""); c != http.StatusTooManyRequests {
+		t.Errorf("fourth at once: %d, want 429", c)
+	}
+	// An untrusted client cannot pose as another with X-Forwarded-For.
+	if c := send("192.0.2.1:5001", "198.51.100.7"); c != http.StatusTooManyRequests {
+		t.Errorf("forged X-Forwarded-For: %d, want 429", c)
+	}
+	// Behind a trusted proxy, each client has its own allowance.
+	if c := send("10.0.0.2:80", "198.51.100.7, 10.0.0.3"); c != http.StatusSeeOther {
+		t.Errorf("first client behind proxy: %d", c)
+	}
+	now = now.Add(time.Minute)
+	if c := send("192.0.2.1:5000", ""); c != http.StatusSeeOther {
+		t.Errorf("a minute later: %d, want 303", c)
+	}
+}
+
+func TestClientIP(t *testing.T) {
+	s := &Server{opts: Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}}}
+	tests := []struct{ remote, xff, want string }{
+		{"192.0.2.1:1", "", "192.0.2.1"},
+		{"192.0.2.1:1", "198.51.100.1", "192.0.2.1"},
+		{"10.1.1.1:1", "198.51.100.1", "198.51.100.1"},
+		{"10.1.1.1:1", "203.0.113.9, 198.51.100.1, 10.2.2.2", "198.51.100.1"},
+		{"10.1.1.1:1", "", "10.1.1.1"},
+		{"10.1.1.1:1", "garbage", "10.1.1.1"},
+		{"[::1]:1", "2001:db8::1", "2001:db8::1"},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tt.remote
+		if tt.xff != "" {
+			r.Header.Set("X-Forwarded-For", tt.xff)
+		}
+		if got := s.clientIP(r).String(); got != tt.want {
+			t.Errorf("clientIP(%s, %q) = %s, want %s", tt.remote, tt.xff, got, tt.want)
+		}
+	}
+}
+
+func TestResubmission(t *testing.T) {
+	s, store := newTestServer(t, Options{})
+	loc := func(body string) string {
+		w := post(s.Handler(), "/forms/request-support", body, nil)
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+		return w.Header().Get("Location")
+	}
+	// With the page's script: the visit key decides.
+	a := loc(okRequest + "&_visit=visit-aaaaaaaa")
+	if b := loc(okRequest + "&_visit=visit-aaaaaaaa"); a != b {
+		t.Errorf("a retry got %q, want the first receipt %q", b, a)
+	}
+	if c := loc(okRequest + "&_visit=visit-bbbbbbbb"); c == a {
+		t.Errorf("another visit with the same answers got the same receipt: two people merged")
+	}
+	// Without it: the same answers, spacing and case aside, are one.
+	d := loc("name=Sam&email=sam%40example.org&consent=yes")
+	if e := loc("name=sam+&email=SAM%40example.org&consent=on"); d != e {
+		t.Errorf("a no-JS retry got %q, want %q", e, d)
+	}
+	if n := count(t, store, "request-support"); n != 3 {
+		t.Errorf("%d stored, want 3", n)
+	}
+	// Answers that do not say who sent them are never merged.
+	book := func() string {
+		return post(s.Handler(), "/forms/book-training", "session=open%2F2027-04-01&name=Sam", nil).Header().Get("Location")
+	}
+	if f, g := book(), book(); f == g || f == "" {
+		t.Errorf("two no-JS bookings without an e-mail address got one receipt %q", f)
+	}
+}
+
+func TestBookings(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	book := func(session, name string) Receipt {
+		w := post(s.Handler(), "/forms/book-training", url.Values{"session": {session}, "name": {name}}.Encode(), map[string]string{"Accept": "application/json"})
+		var r Receipt
+		if err := json.Unmarshal(w.Body.Bytes(), &r); err != nil || w.Code != http.StatusOK {
+			t.Fatalf("status %d, %v: %s", w.Code, err, w.Body)
+		}
+		return r
+	}
+	if r := book("day/2027-03-18", "A"); r.Status != StatusWaitlisted {
+		t.Errorf("waitlist-only session: %s, want waitlisted", r.Status)
+	}
+	if r := book("open/2027-04-01", "B"); r.Status != StatusConfirmed {
+		t.Errorf("session without a limit: %s, want confirmed", r.Status)
+	}
+	w := post(s.Handler(), "/forms/book-training", "session=past%2F2020-01-01&name=C", map[string]string{"Accept": "application/json"})
+	if w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("closed session: status %d, want 422", w.Code)
+	}
+	// The redirect says so.
+	w = post(s.Handler(), "/forms/book-training", "session=day%2F2027-03-18&name=D", nil)
+	if loc := w.Header().Get("Location"); !strings.Contains(loc, "status=waitlisted") {
+		t.Errorf("redirect %q does not say waitlisted", loc)
+	}
+}
+
+// TestConcurrentBookings fires more bookings than places at one session at
+// once: exactly capacity are confirmed, the rest waitlisted.
+func TestConcurrentBookings(t *testing.T) {
+	s, store := newTestServer(t, Options{})
+	const n = 40
+	var wg sync.WaitGroup
+	statuses := make([]string, n)
+	for i := range n {
+		wg.Go(func() {
+			w := post(s.Handler(), "/forms/book-training", url.Values{"session": {"day/2027-01-20"}, "name": {"Person " + string(rune('A'+i))}, "_visit": {"visit-" + strings.Repeat(string(rune('a'+i%26)), 8) + string(rune('0'+i/26))}}.Encode(),
+				map[string]string{"Accept": "application/json"})
+			var r Receipt
+			if err := json.Unmarshal(w.Body.Bytes(), &r); err != nil {
+				t.Errorf("booking %d: %d %s", i, w.Code, w.Body)
+				return
+			}
+			statuses[i] = r.Status
+		})
+	}
+	wg.Wait()
+	got := map[string]int{}
+	for _, st := range statuses {
+		got[st]++
+	}
+	if got[StatusConfirmed] != 3 || got[StatusWaitlisted] != n-3 {
+		t.Errorf("answers %v, want 3 confirmed and %d waitlisted", got, n-3)
+	}
+	rs, err := store.Records(context.Background(), "book-training", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]int{}
+	for _, r := range rs {
+		stored[r.Status]++
+	}
+	if stored[StatusConfirmed] != 3 || len(rs) != n {
+		t.Errorf("stored %v of %d, want 3 confirmed of %d", stored, len(rs), n)
+	}
+}
+
+func TestEligibility(t *testing.T) {
+	s, store := newTestServer(t, Options{})
+	tests := []struct {
+		body  string
+		unmet string
+	}{
+		{"headship_since=2020-01-01&local_knowledge=yes", ""},
+		{"headship_since=2024-01-01&local_knowledge=yes", "five-years-headship"},
+		{"headship_since=2024-01-01", "five-years-headship,local-knowledge"},
+	}
+	for _, tt := range tests {
+		w := post(s.Handler(), "/forms/offer-support", tt.body, nil)
+		loc, _ := url.Parse(w.Header().Get("Location"))
+		if w.Code != http.StatusSeeOther || loc.Query().Get("unmet") != tt.unmet {
+			t.Errorf("%s: %d, unmet %q, want %q", tt.body, w.Code, loc.Query().Get("unmet"), tt.unmet)
+		}
+		// The thank-you page, from this server, lists what is not met.
+		req := httptest.NewRequest("GET", loc.String(), nil)
+		rw := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rw, req)
+		if tt.unmet != "" && !strings.Contains(rw.Body.String(), "five years as a head") {
+			t.Errorf("thank-you page does not list the criteria:\n%s", rw.Body)
+		}
+		if !strings.Contains(rw.Body.String(), loc.Query().Get("receipt")) {
+			t.Errorf("thank-you page does not show the receipt:\n%s", rw.Body)
+		}
+	}
+	rs, _ := store.Records(context.Background(), "offer-support", time.Time{})
+	if len(rs) != 3 || len(rs[0].Unmet) != 0 || len(rs[2].Unmet) != 2 {
+		t.Errorf("stored %+v, want three applications, marked", rs)
+	}
+}
+
+func TestPagesAndHealth(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	get := func(p string) (int, string) {
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, httptest.NewRequest("GET", p, nil))
+		return w.Code, w.Body.String()
+	}
+	if c, b := get("/healthz"); c != 200 || b != "ok\n" {
+		t.Errorf("/healthz: %d %q", c, b)
+	}
+	if c, b := get("/"); c != 200 || !strings.Contains(b, "<h1>Home</h1>") {
+		t.Errorf("/: %d %q", c, b)
+	}
+	if c, b := get("/forms/request-support/?supporter=sam-lee&name=%3Cscript%3E"); c != 200 ||
+		!strings.Contains(b, `<option value="sam-lee" selected>`) || strings.Contains(b, "<script>") {
+		t.Errorf("prefilled form page: %d\n%s", c, b)
+	}
+	if c, _ := get("/no-such-page/"); c != 404 {
+		t.Errorf("missing page: %d, want 404", c)
+	}
+	if c, _ := get("/forms/manifest.json"); c != 200 {
+		t.Errorf("manifest: %d", c)
+	}
+	if c, b := get("/forms/request-support/thanks/?receipt=%3Cb%3E"); c != 200 || strings.Contains(b, "<b>") {
+		t.Errorf("thank-you page with a bad receipt: %d\n%s", c, b)
+	}
+}
+
+func TestRedirectElsewhere(t *testing.T) {
+	m := testManifest()
+	m.SameOrigin = false
+	m.BaseURL, m.BasePath = "https://peer.example.org/peer/", "/peer/"
+	s, _ := newTestServer(t, Options{Public: writeSite(t, m)})
+	for _, p := range []string{"/forms/request-support", "/peer/forms/request-support"} {
+		w := post(s.Handler(), p, okRequest+"&_visit=visit-"+strings.Repeat("x", len(p)), nil)
+		if loc := w.Header().Get("Location"); !strings.HasPrefix(loc, "https://peer.example.org/peer/forms/request-support/thanks/?receipt=") {
+			t.Errorf("POST %s: %d, redirect to %q, want the site's own thank-you page", p, w.Code, loc)
+		}
+	}
+}
+
+func TestExportCSV(t *testing.T) {
+	s, store := newTestServer(t, Options{})
+	evil := []string{"=HYPERLINK(\"http://x\")", "+1+2", "-3", "@SUM(A1)", "\tTab", "\rCR", "plain, \"quoted\"\nline"}
+	for i, v := range evil {
+		body := url.Values{"name": {"Jo " + string(rune('A'+i))}, "email": {"jo@example.org"}, "consent": {"yes"}, "message": {v}}.Encode()
+		if w := post(s.Handler(), "/forms/request-support", body, nil); w.Code != http.StatusSeeOther {
+			t.Fatalf("%q: %d %s", v, w.Code, w.Body)
+		}
+	}
+	rs, err := store.Records(context.Background(), "request-support", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, rs); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{`"'=HYPERLINK(""http://x"")"`, ",'+1+2", ",'-3", ",'@SUM(A1)", `"plain, ""quoted""` + "\r\nline\""} {
+		if !strings.Contains(out, want) {
+			t.Errorf("CSV lacks %q:\n%s", want, out)
+		}
+	}
+	// The stored text was cleaned: tab and CR at the start became spaces
+	// and were trimmed, so they arrive as plain text.
+	for _, c := range []struct{ in, want string }{
+		{"=1+1", "'=1+1"}, {"+x", "'+x"}, {"-x", "'-x"}, {"@x", "'@x"}, {"\tx", "'\tx"}, {"\rx", "'\rx"}, {"x=1", "x=1"}, {"", ""},
+	} {
+		if got := SafeCell(c.in); got != c.want {
+			t.Errorf("SafeCell(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if !strings.HasPrefix(out, "receipt,created,session,status,criteria_not_met,") || !strings.Contains(out, "\r\n") {
+		t.Errorf("CSV header or line ends wrong:\n%s", out)
+	}
+	var js bytes.Buffer
+	if err := WriteJSON(&js, rs); err != nil {
+		t.Fatal(err)
+	}
+	var back []Record
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil || len(back) != len(evil) {
+		t.Errorf("JSON export: %v, %d records", err, len(back))
+	}
+}
+
+func TestPurge(t *testing.T) {
+	store, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ctx := context.Background()
+	for i, at := range []time.Time{fixedNow.AddDate(-2, 0, 0), fixedNow.AddDate(0, -13, 0), fixedNow.AddDate(0, -1, 0)} {
+		if _, err := store.Save(ctx, Submission{Form: "feedback", Hash: string(rune('a' + i)), Answers: []formspec.Answer{{Name: "x", Value: "y"}}}, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := store.Purge(ctx, fixedNow.AddDate(0, -12, 0))
+	if err != nil || n != 2 {
+		t.Errorf("Purge = %d, %v; want 2", n, err)
+	}
+	if c := count(t, store, "feedback"); c != 1 {
+		t.Errorf("%d left, want 1", c)
+	}
+}
+
+func TestBodyNeverRead(t *testing.T) {
+	// A refused content type is refused before the body is read.
+	s, _ := newTestServer(t, Options{})
+	req := httptest.NewRequest(http.MethodPost, "/forms/request-support", io.MultiReader(strings.NewReader("a"), failingReader{}))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	w := httptest.NewRecorder()
+	s.Handler().ServeHTTP(w, req)
+	if w.Code != http.StatusUnsupportedMediaType {
+		t.Errorf("status %d", w.Code)
+	}
+}
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { panic("body read") }
+
+func TestHTTPServerTimeouts(t *testing.T) {
+	s, _ := newTestServer(t, Options{})
+	hs := s.HTTPServer("127.0.0.1:0")
+	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
+		t.Errorf("server without a time-out or header limit: %+v", hs)
+	}
+}

@@ -1,0 +1,606 @@
+// Package forms is the form server: it receives the answers to a site's
+// forms, checks them against the forms manifest the build wrote, stores
+// them durably in SQLite before answering, counts bookings against places,
+// and serves the built site's files, so that one process can host a whole
+// programme. It never reads content/: everything it knows of the site is in
+// public/forms/manifest.json.
+package forms
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"peerpress/generator/internal/config"
+	"peerpress/generator/internal/decode"
+	"peerpress/generator/internal/formspec"
+)
+
+// MaxBody bounds a request body: far above what the longest form can
+// hold, far below what could hurt the server.
+const MaxBody = 256 << 10
+
+// Options configure a Server.
+type Options struct {
+	// Public is the built site: its files are served, and its forms
+	// manifest says what the forms are.
+	Public string
+	// AllowOrigins are other origins (scheme://host[:port]) whose pages
+	// may post to this server, such as the site's own when the server
+	// runs elsewhere.
+	AllowOrigins []string
+	// TrustedProxies are the addresses of reverse proxies whose
+	// X-Forwarded-For header names the client.
+	TrustedProxies []netip.Prefix
+	// MinFill is the least time a person takes to fill a form, as the
+	// page's script measures it; quicker submissions are taken for
+	// robots. Zero means 2 seconds; negative turns the check off.
+	MinFill time.Duration
+	// Rate and Burst limit each client's submissions: Burst at once, then
+	// one every Rate. Zero means 10 at once, then one every 6 seconds.
+	Rate  time.Duration
+	Burst int
+	// Logger receives one line per submission, without the answers.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server answers the forms of one site.
+type Server struct {
+	opts     Options
+	store    *Store
+	manifest *formspec.Manifest
+	elig     *formspec.Eligibility
+	loc      *time.Location
+	limits   *limiter
+	log      *slog.Logger
+	handler  http.Handler
+}
+
+// New reads the manifest from opts.Public and returns a server that stores
+// submissions in store.
+func New(opts Options, store *Store) (*Server, error) {
+	data, err := os.ReadFile(filepath.Join(opts.Public, filepath.FromSlash(formspec.ManifestPath)))
+	if err != nil {
+		return nil, fmt.Errorf("the built site has no forms manifest (build a site whose site.yaml has forms:): %w", err)
+	}
+	m, err := formspec.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	elig, err := formspec.NewEligibility(m)
+	if err != nil {
+		return nil, err
+	}
+	loc, _ := time.LoadLocation(m.Timezone)
+	if opts.MinFill == 0 {
+		opts.MinFill = 2 * time.Second
+	}
+	if opts.Rate == 0 {
+		opts.Rate = 6 * time.Second
+	}
+	if opts.Burst == 0 {
+		opts.Burst = 10
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{opts: opts, store: store, manifest: m, elig: elig, loc: loc, log: opts.Logger,
+		limits: newLimiter(opts.Burst, opts.Rate)}
+	cop := http.NewCrossOriginProtection()
+	for _, o := range opts.AllowOrigins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("--allow-origin %q: %w", o, err)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.log.Warn("refused", "outcome", "cross-origin", "path", r.URL.Path)
+		http.Error(w, "This form can only be sent from the site's own pages.", http.StatusForbidden)
+	}))
+	mux := http.NewServeMux()
+	base := m.BasePath
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("POST "+base+"forms/{name}", s.submit)
+	if base != "/" {
+		// A site elsewhere posts to <endpoint>/forms/<name>, whatever its
+		// own base path.
+		mux.HandleFunc("POST /forms/{name}", s.submit)
+	}
+	files := http.StripPrefix(strings.TrimSuffix(base, "/"), s.static())
+	mux.Handle("GET "+base, s.pages(files))
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "Method not allowed.", http.StatusMethodNotAllowed)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	s.handler = securityHeaders(cop.Handler(mux))
+	return s, nil
+}
+
+// Handler is the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Manifest is the manifest the server read.
+func (s *Server) Manifest() *formspec.Manifest { return s.manifest }
+
+// HTTPServer returns an http.Server for addr with time-outs that a slow or
+// idle client cannot hold open.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       20 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+	}
+}
+
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "same-origin")
+		w.Header().Set("X-Frame-Options", "DENY")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	if err := s.store.Healthy(ctx, s.opts.Now()); err != nil {
+		s.log.Error("health check", "err", err)
+		http.Error(w, "store not writable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	io.WriteString(w, "ok\n")
+}
+
+// visitRE is the form of a per-visit key the page's script makes.
+var visitRE = regexp.MustCompile(`^[A-Za-z0-9-]{8,64}$`)
+
+// problem is an answer to a request that is refused before its answers are
+// read: the message is for the sender, the outcome for the log.
+type problem struct {
+	code    int
+	message string
+	outcome string
+}
+
+func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	name := r.PathValue("name")
+	wantsJSON := acceptsJSON(r)
+	logOutcome := func(outcome string, attrs ...any) {
+		s.log.Info("submission", append([]any{"form", name, "outcome", outcome, "ms", time.Since(start).Milliseconds()}, attrs...)...)
+	}
+	fail := func(p problem) {
+		logOutcome(p.outcome)
+		if wantsJSON {
+			writeJSON(w, p.code, map[string]any{"error": p.message})
+			return
+		}
+		http.Error(w, p.message, p.code)
+	}
+	f := s.manifest.Form(name)
+	if f == nil || f.External {
+		fail(problem{http.StatusNotFound, "There is no such form.", "unknown-form"})
+		return
+	}
+	if !s.limits.allow(s.clientIP(r).String(), s.opts.Now()) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(s.opts.Rate.Seconds())+1))
+		fail(problem{http.StatusTooManyRequests, "Too many forms have been sent from your connection. Please wait a minute and try again.", "rate-limited"})
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
+		fail(problem{http.StatusUnsupportedMediaType, "Send the form as application/x-www-form-urlencoded (no form of this site takes files).", "bad-content-type"})
+		return
+	}
+	values, err := readForm(w, r)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			fail(problem{http.StatusRequestEntityTooLarge, "The form is too large to accept.", "too-large"})
+			return
+		}
+		fail(problem{http.StatusBadRequest, "The form could not be read.", "unreadable"})
+		return
+	}
+	now := s.opts.Now()
+	if values.Get(formspec.HoneypotField) != "" || s.tooQuick(values) {
+		// A robot gets what a person gets, so it learns nothing; nothing
+		// is stored.
+		logOutcome("dropped")
+		s.success(w, r, f, Receipt{ID: newReceipt(), Status: StatusReceived}, wantsJSON)
+		return
+	}
+	answers, errs := formspec.Validate(f, values)
+	if len(errs) > 0 {
+		logOutcome("invalid", "fields", fieldNames(errs))
+		if wantsJSON {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": errs})
+			return
+		}
+		s.writeForm(w, f, values, errs, http.StatusUnprocessableEntity)
+		return
+	}
+	sub := Submission{Form: f.Name, Answers: answers, Hash: contentHash(f, answers)}
+	if v := values.Get(formspec.VisitField); visitRE.MatchString(v) {
+		sub.Visit = v
+	}
+	if bf := f.BookingField(); bf != nil {
+		for _, a := range answers {
+			if a.Name == bf.Name && a.Value != "" {
+				ss := s.manifest.Session(a.Value)
+				if ss == nil {
+					fail(problem{http.StatusUnprocessableEntity, "That session does not take bookings.", "no-session"})
+					return
+				}
+				sub.Session, sub.Capacity, sub.Waitlist = ss.ID, ss.Capacity, ss.State == "waitlist"
+			}
+		}
+	}
+	sub.Unmet = s.elig.Check(f, answers, decode.DateOf(now.In(s.loc)))
+	rec, err := s.store.Save(r.Context(), sub, now)
+	if err != nil {
+		s.log.Error("submission", "form", name, "outcome", "store-failed", "err", err)
+		fail(problem{http.StatusServiceUnavailable, "Your answers could not be saved just now. Please try again in a few minutes.", "store-failed"})
+		return
+	}
+	outcome := "stored"
+	if rec.Repeat {
+		outcome = "repeat"
+	}
+	logOutcome(outcome, "receipt", rec.ID, "status", rec.Status, "unmet", len(rec.Unmet))
+	s.success(w, r, f, rec, wantsJSON)
+}
+
+func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		return nil, err
+	}
+	return url.ParseQuery(string(body))
+}
+
+// tooQuick reports whether the page's script says the form was sent
+// sooner after it was shown than a person could fill it.
+func (s *Server) tooQuick(v url.Values) bool {
+	ms, err := strconv.ParseInt(v.Get(formspec.ElapsedField), 10, 64)
+	return err == nil && s.opts.MinFill > 0 && ms >= 0 && time.Duration(ms)*time.Millisecond < s.opts.MinFill
+}
+
+func fieldNames(errs []formspec.FieldError) string {
+	names := make([]string, len(errs))
+	for i, e := range errs {
+		names[i] = e.Field
+	}
+	return strings.Join(names, ",")
+}
+
+// contentHash identifies a submission by its answers, case and spacing
+// aside, so that a form sent twice without JavaScript is recognised. Only
+// answers that give an e-mail address are recognised so: the same answers
+// without one (anonymous feedback, "very useful") may well come from two
+// people, who must never be merged; it returns "" for those.
+func contentHash(f *formspec.Form, answers []formspec.Answer) string {
+	identified := false
+	for _, a := range answers {
+		if fl := f.Field(a.Name); fl != nil && fl.Type == config.FieldEmail && a.Value != "" {
+			identified = true
+		}
+	}
+	if !identified {
+		return ""
+	}
+	h := sha256.New()
+	io.WriteString(h, f.Name)
+	for _, a := range answers {
+		fmt.Fprintf(h, "\x00%s\x01%s", a.Name, strings.Join(strings.Fields(strings.ToLower(a.Text())), " "))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func acceptsJSON(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, _ := mime.ParseMediaType(strings.TrimSpace(part))
+		if mt == "application/json" {
+			return true
+		}
+	}
+	return false
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+// success answers a stored (or dropped) submission: JSON, or a redirect to
+// the form's thank-you page, which is always one of the site's own pages.
+func (s *Server) success(w http.ResponseWriter, r *http.Request, f *formspec.Form, rec Receipt, wantsJSON bool) {
+	if wantsJSON {
+		writeJSON(w, http.StatusOK, rec)
+		return
+	}
+	http.Redirect(w, r, s.thanksURL(f, rec), http.StatusSeeOther)
+}
+
+func (s *Server) thanksURL(f *formspec.Form, rec Receipt) string {
+	q := url.Values{"receipt": {rec.ID}}
+	if rec.Status != StatusReceived {
+		q.Set("status", rec.Status)
+	}
+	var ids []string
+	for _, u := range rec.Unmet {
+		ids = append(ids, u.ID)
+	}
+	if ids != nil {
+		q.Set("unmet", strings.Join(ids, ","))
+	}
+	path := s.manifest.BasePath + strings.TrimPrefix(f.ThanksURL, "/")
+	if !s.manifest.SameOrigin {
+		// The server is not where the site is: send the browser back to
+		// the site.
+		if u, err := url.Parse(s.manifest.BaseURL); err == nil {
+			u.Path, u.RawQuery = path, q.Encode()
+			return u.String()
+		}
+	}
+	return path + "?" + q.Encode()
+}
+
+// pages serves the built site, with a form's page and thank-you page
+// rendered for the query string they are asked with. (These are not
+// patterns of the mux: a pattern ending in a slash would have the mux
+// redirect /forms/manifest.json to /forms/manifest.json/.)
+func (s *Server) pages(files http.Handler) http.Handler {
+	formPage, thanksPage := s.formPage(files), s.thanksPage(files)
+	prefix := s.manifest.BasePath + "forms/"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rest, ok := strings.CutPrefix(r.URL.Path, prefix)
+		if ok && r.URL.RawQuery != "" {
+			name, tail, _ := strings.Cut(rest, "/")
+			r.SetPathValue("name", name)
+			switch tail {
+			case "":
+				if strings.HasSuffix(rest, "/") {
+					formPage.ServeHTTP(w, r)
+					return
+				}
+			case "thanks/":
+				thanksPage.ServeHTTP(w, r)
+				return
+			}
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+// receiptRE is the form of a receipt id.
+var receiptRE = regexp.MustCompile(`^PP(-[A-Z0-9]{4}){3}$`)
+
+// thanksPage serves a thank-you page with the result of the submission
+// named in its query string put in; the page alone says only "thank you".
+func (s *Server) thanksPage(files http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f := s.manifest.Form(r.PathValue("name"))
+		q := r.URL.Query()
+		receipt := q.Get("receipt")
+		if f == nil || !receiptRE.MatchString(receipt) {
+			files.ServeHTTP(w, r)
+			return
+		}
+		v := formspec.ResultView{Receipt: receipt, Status: StatusReceived}
+		if st := q.Get("status"); st == StatusConfirmed || st == StatusWaitlisted {
+			v.Status = st
+		}
+		for _, id := range strings.Split(q.Get("unmet"), ",") {
+			if i := slices.IndexFunc(s.manifest.Rules, func(r formspec.Rule) bool { return r.ID == id }); i >= 0 {
+				v.Unmet = append(v.Unmet, formspec.Unmet{ID: id, Message: s.manifest.Rules[i].Message})
+			}
+		}
+		html, err := formspec.RenderResult(v)
+		if err != nil {
+			files.ServeHTTP(w, r)
+			return
+		}
+		page, err := os.ReadFile(s.pageFile(f.ThanksURL))
+		if err != nil {
+			files.ServeHTTP(w, r)
+			return
+		}
+		out, ok := splice(page, []byte(`<section class="receipt" id="pp-result"`), []byte(`</section>`), []byte(html))
+		if !ok {
+			files.ServeHTTP(w, r)
+			return
+		}
+		writeHTML(w, http.StatusOK, out)
+	})
+}
+
+// formPage serves a form's page, filled from the query string when there
+// is one (?supporter=jo-evans), so that a link from a profile chooses the
+// supporter even without JavaScript.
+func (s *Server) formPage(files http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f := s.manifest.Form(r.PathValue("name"))
+		if f == nil || r.URL.RawQuery == "" {
+			files.ServeHTTP(w, r)
+			return
+		}
+		q := url.Values{}
+		for k, v := range r.URL.Query() {
+			if fl := f.Field(k); fl != nil && len(v) > 0 && len(v[0]) <= fl.MaxLength {
+				q[k] = v[:1]
+			}
+		}
+		s.writeForm(w, f, q, nil, http.StatusOK)
+	})
+}
+
+// writeForm sends a form's page with values and errors: the built page,
+// with its form rendered again.
+func (s *Server) writeForm(w http.ResponseWriter, f *formspec.Form, values url.Values, errs []formspec.FieldError, code int) {
+	v := formspec.View{Form: f, Values: values, Errors: errs, Prefill: true}
+	if f.Eligibility {
+		v.Criteria = s.manifest.Rules
+	}
+	html, err := formspec.Render(v)
+	if err != nil {
+		s.log.Error("render form", "form", f.Name, "err", err)
+		http.Error(w, "The form could not be shown.", http.StatusInternalServerError)
+		return
+	}
+	page, err := os.ReadFile(s.pageFile(f.URL))
+	var out []byte
+	ok := false
+	if err == nil {
+		out, ok = splice(page, []byte(`<form class="form"`), []byte(`</form>`), []byte(html))
+	}
+	if !ok {
+		out = fallbackPage(f.Title, html)
+	}
+	if errs != nil {
+		out = bytes.Replace(out, []byte("<title>"), []byte("<title>Error: "), 1)
+	}
+	writeHTML(w, code, out)
+}
+
+func writeHTML(w http.ResponseWriter, code int, body []byte) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	w.Write(body)
+}
+
+// pageFile is the file of a site page in the built site.
+func (s *Server) pageFile(sitePath string) string {
+	return filepath.Join(s.opts.Public, filepath.FromSlash(strings.TrimPrefix(sitePath, "/")), "index.html")
+}
+
+// splice replaces the first element of page that starts with open, up to
+// and including the first close after it, with repl.
+func splice(page, open, close, repl []byte) ([]byte, bool) {
+	i := bytes.Index(page, open)
+	if i < 0 {
+		return nil, false
+	}
+	j := bytes.Index(page[i:], close)
+	if j < 0 {
+		return nil, false
+	}
+	j += i + len(close)
+	out := make([]byte, 0, len(page)-(j-i)+len(repl))
+	out = append(out, page[:i]...)
+	out = append(out, repl...)
+	return append(out, page[j:]...), true
+}
+
+var fallbackTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Title}}</title></head>
+<body><main id="main"><h1>{{.Title}}</h1>{{.Form}}</main></body></html>`))
+
+// fallbackPage is a bare page for a form whose built page is missing.
+func fallbackPage(title string, form template.HTML) []byte {
+	var buf bytes.Buffer
+	fallbackTemplate.Execute(&buf, struct {
+		Title string
+		Form  template.HTML
+	}{title, form})
+	return buf.Bytes()
+}
+
+// clientIP is the address a request came from: the connection's, or,
+// when that is a trusted proxy, the nearest address in X-Forwarded-For
+// that is not one.
+func (s *Server) clientIP(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	addr := ap.Addr().Unmap()
+	if !s.trusted(addr) {
+		return addr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return addr
+		}
+		a = a.Unmap()
+		if !s.trusted(a) {
+			return a
+		}
+		addr = a
+	}
+	return addr
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.opts.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// static serves the built site's files as a static host does: a directory
+// with its index.html, anything missing with the site's 404.html.
+func (s *Server) static() http.Handler {
+	fsys := os.DirFS(s.opts.Public)
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if p == "" {
+			p = "."
+		}
+		info, err := fs.Stat(fsys, p)
+		if err == nil && info.IsDir() {
+			_, err = fs.Stat(fsys, path.Join(p, "index.html"))
+		}
+		if err != nil {
+			body, rerr := fs.ReadFile(fsys, "404.html")
+			if rerr != nil {
+				http.NotFound(w, r)
+				return
+			}
+			writeHTML(w, http.StatusNotFound, body)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,270 @@
+package forms
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" driver: pure Go, no cgo
+
+	"peerpress/generator/internal/formspec"
+)
+
+// DBFile is the name of the database in the data directory.
+const DBFile = "forms.db"
+
+// The statuses of a stored submission.
+const (
+	StatusReceived   = "received"
+	StatusConfirmed  = "confirmed"
+	StatusWaitlisted = "waitlisted"
+)
+
+// DuplicateWindow is how long a submission with no per-visit key (sent
+// without JavaScript) is recognised by its content: the same answers to the
+// same form within it are a resubmission, not a second request.
+const DuplicateWindow = 30 * time.Minute
+
+// Store keeps submissions in SQLite. Every write is one transaction on the
+// store's only connection, committed to disk (WAL, synchronous=FULL) before
+// the caller answers anyone, so what was acknowledged survives a crash or a
+// power cut; holding one connection also serialises bookings, so counting a
+// session's places and taking one cannot interleave.
+type Store struct {
+	db *sql.DB
+}
+
+const schemaSQL = `
+CREATE TABLE IF NOT EXISTS submissions (
+	id       INTEGER PRIMARY KEY,
+	receipt  TEXT NOT NULL UNIQUE,
+	form     TEXT NOT NULL,
+	created  TEXT NOT NULL,
+	visit    TEXT NOT NULL DEFAULT '',
+	hash     TEXT NOT NULL,
+	session  TEXT NOT NULL DEFAULT '',
+	status   TEXT NOT NULL,
+	unmet    TEXT NOT NULL DEFAULT '[]',
+	answers  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS submissions_visit ON submissions (form, visit) WHERE visit <> '';
+CREATE INDEX IF NOT EXISTS submissions_hash ON submissions (form, hash, created);
+CREATE INDEX IF NOT EXISTS submissions_session ON submissions (session, status);
+CREATE INDEX IF NOT EXISTS submissions_created ON submissions (form, created);
+CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY CHECK (id = 1), checked TEXT NOT NULL);
+`
+
+// Open opens (creating if need be) the store in directory dir.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	path := filepath.Join(dir, DBFile)
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	db.SetMaxOpenConns(1)
+	db.SetConnMaxLifetime(0)
+	if _, err := db.Exec(schemaSQL); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: create tables in %s: %w", path, err)
+	}
+	var mode string
+	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		db.Close()
+		return nil, fmt.Errorf("store: %s is not in WAL mode (%q, %v)", path, mode, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Submission is one accepted submission to store.
+type Submission struct {
+	Form string
+	// Visit is the per-visit key the page's script made, "" without
+	// JavaScript; Hash is the hash of the normalised answers, "" when they
+	// do not say who sent them (then only Visit recognises a resubmission).
+	Visit string
+	Hash  string
+	// Session is the session booked, "" if not a booking; Capacity its
+	// places (0: no limit); Waitlist puts every booking on the waiting
+	// list.
+	Session  string
+	Capacity int
+	Waitlist bool
+	Unmet    []formspec.Unmet
+	Answers  []formspec.Answer
+}
+
+// Receipt is what the sender is told.
+type Receipt struct {
+	ID     string `json:"receipt"`
+	Status string `json:"status"`
+	// Unmet are the eligibility criteria not met yet.
+	Unmet []formspec.Unmet `json:"unmet,omitempty"`
+	// Repeat says the submission had been stored before (a retry).
+	Repeat bool `json:"-"`
+}
+
+// Save stores sub, or finds it stored already, in one transaction: a
+// resubmission (the same visit key, or without one the same answers within
+// DuplicateWindow) gets the first receipt, and a booking is counted against
+// its session's places and inserted before any other booking can count.
+func (s *Store) Save(ctx context.Context, sub Submission, now time.Time) (Receipt, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Receipt{}, fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	var r Receipt
+	var unmet string
+	switch {
+	case sub.Visit == "" && sub.Hash == "":
+		err = sql.ErrNoRows // nothing to recognise it by
+	case sub.Visit != "":
+		err = tx.QueryRowContext(ctx, `SELECT receipt, status, unmet FROM submissions WHERE form = ? AND visit = ?`, sub.Form, sub.Visit).Scan(&r.ID, &r.Status, &unmet)
+	default:
+		err = tx.QueryRowContext(ctx, `SELECT receipt, status, unmet FROM submissions WHERE form = ? AND hash = ? AND visit = '' AND created >= ? ORDER BY id LIMIT 1`,
+			sub.Form, sub.Hash, stamp(now.Add(-DuplicateWindow))).Scan(&r.ID, &r.Status, &unmet)
+	}
+	switch {
+	case err == nil:
+		r.Repeat = true
+		_ = json.Unmarshal([]byte(unmet), &r.Unmet)
+		return r, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return Receipt{}, fmt.Errorf("store: look up: %w", err)
+	}
+	r = Receipt{ID: newReceipt(), Status: StatusReceived, Unmet: sub.Unmet}
+	if sub.Session != "" {
+		r.Status = StatusConfirmed
+		if sub.Waitlist {
+			r.Status = StatusWaitlisted
+		} else if sub.Capacity > 0 {
+			var taken int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM submissions WHERE session = ? AND status = ?`, sub.Session, StatusConfirmed).Scan(&taken); err != nil {
+				return Receipt{}, fmt.Errorf("store: count places: %w", err)
+			}
+			if taken >= sub.Capacity {
+				r.Status = StatusWaitlisted
+			}
+		}
+	}
+	answers, err := json.Marshal(sub.Answers)
+	if err != nil {
+		return Receipt{}, err
+	}
+	if sub.Unmet == nil {
+		sub.Unmet = []formspec.Unmet{}
+	}
+	um, err := json.Marshal(sub.Unmet)
+	if err != nil {
+		return Receipt{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO submissions (receipt, form, created, visit, hash, session, status, unmet, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, sub.Form, stamp(now), sub.Visit, sub.Hash, sub.Session, r.Status, string(um), string(answers)); err != nil {
+		return Receipt{}, fmt.Errorf("store: insert: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Receipt{}, fmt.Errorf("store: commit: %w", err)
+	}
+	return r, nil
+}
+
+// Healthy reports whether the store can be written to.
+func (s *Store) Healthy(ctx context.Context, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO health (id, checked) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked = excluded.checked`, stamp(now))
+	return err
+}
+
+// Record is one stored submission, for export.
+type Record struct {
+	Receipt string            `json:"receipt"`
+	Form    string            `json:"form"`
+	Created time.Time         `json:"created"`
+	Session string            `json:"session,omitempty"`
+	Status  string            `json:"status"`
+	Unmet   []formspec.Unmet  `json:"unmet,omitempty"`
+	Answers []formspec.Answer `json:"answers"`
+}
+
+// Records returns the submissions to form made at or after since, oldest
+// first.
+func (s *Store) Records(ctx context.Context, form string, since time.Time) ([]Record, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT receipt, form, created, session, status, unmet, answers FROM submissions WHERE form = ? AND created >= ? ORDER BY id`, form, stamp(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var r Record
+		var created, unmet, answers string
+		if err := rows.Scan(&r.Receipt, &r.Form, &created, &r.Session, &r.Status, &unmet, &answers); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		r.Created, _ = time.Parse(stampLayout, created)
+		if err := json.Unmarshal([]byte(unmet), &r.Unmet); err != nil {
+			return nil, fmt.Errorf("store: %s: %w", r.Receipt, err)
+		}
+		if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+			return nil, fmt.Errorf("store: %s: %w", r.Receipt, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Purge deletes the submissions made before cutoff and returns how many.
+func (s *Store) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM submissions WHERE created < ?`, stamp(cutoff))
+	if err != nil {
+		return 0, fmt.Errorf("store: purge: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	// Give the space back and leave no deleted answers in the WAL.
+	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return n, fmt.Errorf("store: checkpoint: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `VACUUM`); err != nil {
+		return n, fmt.Errorf("store: vacuum: %w", err)
+	}
+	return n, nil
+}
+
+// stampLayout orders as text in time order, so created can be compared in
+// SQL.
+const stampLayout = "2006-01-02T15:04:05.000000Z"
+
+func stamp(t time.Time) string { return t.UTC().Format(stampLayout) }
+
+// receiptAlphabet leaves out letters and digits that are read one for
+// another (0/O, 1/I/L, 5/S, 8/B).
+const receiptAlphabet = "ACDEFGHJKMNPQRTUVWXY2345679"
+
+// newReceipt returns a random reference such as PP-7KQ4-MX2D-C9TA: 12
+// characters from 27, about 57 bits.
+func newReceipt() string {
+	var b [12]byte
+	rand.Read(b[:])
+	var sb strings.Builder
+	sb.WriteString("PP")
+	for i, c := range b {
+		if i%4 == 0 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(receiptAlphabet[int(c)%len(receiptAlphabet)])
+	}
+	return sb.String()
+}

@@ -1,0 +1,218 @@
+package search
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// fixture is a small site's documents, made so that each ranking rule
+// decides one query below.
+func fixture() ([]Doc, []Facet) {
+	sup := func(url, name, keys, summary, body, region string, skills ...string) Doc {
+		return Doc{URL: url, Title: name, Section: "supporters", Summary: summary,
+			Text:   [numFields]string{name, keys, "", summary + " " + body},
+			Facets: map[string][]string{"section": {"supporters"}, "region": {region}, "skill": skills}}
+	}
+	doc := func(section, url, title, summary, body string, facets map[string][]string) Doc {
+		if facets == nil {
+			facets = map[string][]string{}
+		}
+		facets["section"] = []string{section}
+		return Doc{URL: url, Title: title, Section: section, Summary: summary, Text: [numFields]string{title, "", summary, body}, Facets: facets}
+	}
+	docs := []Doc{
+		sup("/supporters/tom-ellery/", "Tom Ellery", "Executive Headteacher, Brackenridge Federation. rural. Finance",
+			"Leads a federation of two rural primary schools.", "Shared staffing and school budgets across two sites.", "west", "finance"),
+		sup("/supporters/priya-raman/", "Priya Raman", "Headteacher, Kingsbridge Academy. Wellbeing",
+			"Supports heads with staff wellbeing and workload.", "A coach for new heads in the city.", "kingsbridge", "wellbeing"),
+		sup("/supporters/jose-nunez/", "José Núñez", "Headteacher, Ashcombe Primary. Curriculum",
+			"Curriculum design in small schools.", "Once worked in finance before teaching, long ago.", "north", "curriculum"),
+		sup("/supporters/helen-marsh/", "Helen Marsh", "Headteacher, Marsh Lane School. rural. Curriculum. Wellbeing",
+			"A rural head who reviews curriculum with peers.", "Peer visits, and a review of reading each year.", "north", "curriculum", "wellbeing"),
+		doc("networks", "/networks/school-finance/", "School finance network", "Heads compare budgets and plan spending together.",
+			"Termly meetings on funding, procurement and financial planning.", map[string][]string{"region": {"west", "north"}, "theme": {"finance"}}),
+		doc("networks", "/networks/peer-review-triads/", "Peer review triads", "Three schools review one area in each other's schools.",
+			"Each triad agrees a focus; the peer review is written up.", map[string][]string{"region": {"north"}, "theme": {"improvement"}}),
+		doc("training", "/training/finance-for-heads/", "Finance for new heads", "Two days on budgets and financing decisions.",
+			"Setting a budget, forecasting, and working with governors.", map[string][]string{"when": {"upcoming", "past"}}),
+		doc("news", "/news/review-season/", "Review season", "The peer network meets in March; review visits follow.",
+			"Peers plan the review of each school's curriculum.", nil),
+	}
+	docs[6].Dates = []int{20500, 20800} // 2026-02-16 and 2026-12-13
+	facets := []Facet{
+		{Key: "section", Name: "Type", Values: sections},
+		{Key: "region", Name: "Region", Values: []Value{{"north", "North"}, {"west", "West"}, {"kingsbridge", "Kingsbridge"}}},
+		{Key: "skill", Name: "Skills", Values: []Value{{"finance", "Finance"}, {"wellbeing", "Wellbeing"}, {"curriculum", "Curriculum"}}},
+		{Key: "theme", Name: "Theme", Values: []Value{{"finance", "Finance"}, {"improvement", "School improvement"}}},
+		when,
+	}
+	return docs, facets
+}
+
+// query is one search as the client runs it.
+type query struct {
+	Q    string              `json:"q"`
+	Sel  map[string][]string `json:"sel,omitempty"`
+	From *int                `json:"from,omitempty"`
+	To   *int                `json:"to,omitempty"`
+}
+
+// answer is what search.js found: result URLs best first, and each facet
+// value's count.
+type answer struct {
+	URLs    []string                  `json:"urls"`
+	Counts  map[string]map[string]int `json:"counts"`
+	Partial bool                      `json:"partial"`
+}
+
+// runClient builds the index of docs into a directory and answers queries
+// with search.js under node, loading files as the browser would.
+func runClient(t *testing.T, docs []Doc, facets []Facet, queries []query) []answer {
+	t.Helper()
+	files, err := Build(docs, facets, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body, _ := json.Marshal(queries)
+	out := runNode(t, clientDriver, body, "INDEX_DIR="+filepath.Join(dir, Dir))
+	var got []answer
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	return got
+}
+
+// clientDriver runs queries from stdin through search.js's Engine.
+const clientDriver = `
+const s = require(process.env.SEARCH_JS), fs = require('fs'), path = require('path');
+const dir = process.env.INDEX_DIR;
+const load = f => Promise.resolve(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+(async () => {
+  const e = new s.Engine(await load('index.json'), load);
+  const out = [];
+  for (const q of JSON.parse(fs.readFileSync(0, 'utf8'))) {
+    const r = await e.run(q.q, q.sel || {}, q.from ?? null, q.to ?? null);
+    const urls = [];
+    for (const x of r.results) urls.push((await e.doc(x.doc))[1]);
+    const counts = {};
+    e.facets.forEach((f, fi) => { counts[f.key] = {}; f.values.forEach((v, vi) => { counts[f.key][v.id] = r.counts[fi][vi]; }); });
+    out.push({urls, counts, partial: r.partial});
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch(e => { console.error(e); process.exit(1); });
+`
+
+func TestRanking(t *testing.T) {
+	docs, facets := fixture()
+	tests := []struct {
+		q    string
+		want []string // the first results, in order
+		set  bool     // want is the first results in any order
+		none []string // results that must not appear
+	}{
+		// A title match outranks the same word in short facts, which
+		// outranks it in the body.
+		{q: "finance", want: []string{"/networks/school-finance/", "/training/finance-for-heads/", "/supporters/tom-ellery/", "/supporters/jose-nunez/"}},
+		// Stems: "financing" and "budgets" find "finance" and "budget".
+		{q: "financing ", want: []string{"/networks/school-finance/", "/training/finance-for-heads/"}, set: true},
+		{q: "budget", want: []string{"/training/finance-for-heads/", "/networks/school-finance/", "/supporters/tom-ellery/"}},
+		// The last word typed is a prefix.
+		{q: "fina", want: []string{"/networks/school-finance/", "/training/finance-for-heads/"}, set: true},
+		{q: "pri", want: []string{"/supporters/priya-raman/"}},
+		// One typo in a word of five letters or more.
+		{q: "finnace", want: []string{"/networks/school-finance/", "/training/finance-for-heads/"}, set: true},
+		{q: "wellbieng ", want: []string{"/supporters/priya-raman/"}},
+		{q: "rual ", want: nil, none: []string{"/supporters/tom-ellery/"}},
+		// A name, with or without its accents.
+		{q: "jose nunez", want: []string{"/supporters/jose-nunez/"}},
+		{q: "Núñez", want: []string{"/supporters/jose-nunez/"}},
+		// Every word must match.
+		{q: "finance rural", want: []string{"/supporters/tom-ellery/"}, none: []string{"/networks/school-finance/", "/supporters/helen-marsh/"}},
+		{q: "wellbeing rural", want: []string{"/supporters/helen-marsh/"}, none: []string{"/supporters/priya-raman/"}},
+		// A phrase matches only words side by side.
+		{q: `"peer review"`, want: []string{"/networks/peer-review-triads/"}, none: []string{"/supporters/helen-marsh/", "/news/review-season/"}},
+		{q: `"review of reading"`, want: []string{"/supporters/helen-marsh/"}, none: []string{"/news/review-season/"}},
+	}
+	var queries []query
+	for _, tt := range tests {
+		queries = append(queries, query{Q: tt.q})
+	}
+	got := runClient(t, docs, facets, queries)
+	for i, tt := range tests {
+		urls := got[i].URLs
+		first := urls[:min(len(tt.want), len(urls))]
+		if tt.set {
+			first, tt.want = slices.Sorted(slices.Values(first)), slices.Sorted(slices.Values(tt.want))
+		}
+		if !slices.Equal(first, tt.want) {
+			t.Errorf("search %q = %q, want first %q", tt.q, urls, tt.want)
+		}
+		for _, u := range tt.none {
+			if slices.Contains(urls, u) {
+				t.Errorf("search %q = %q, want no %s", tt.q, urls, u)
+			}
+		}
+	}
+}
+
+func TestFacetCounts(t *testing.T) {
+	docs, facets := fixture()
+	day := func(n int) *int { return &n }
+	queries := []query{
+		{Q: ""},
+		{Q: "", Sel: map[string][]string{"region": {"north"}}},
+		{Q: "", Sel: map[string][]string{"region": {"north", "west"}, "section": {"supporters"}}},
+		{Q: "curriculum", Sel: map[string][]string{"skill": {"wellbeing"}}},
+		{Q: "", Sel: map[string][]string{"when": {"upcoming"}}},
+		{Q: "", From: day(20700), To: day(20900)},
+		{Q: "", From: day(20900)},
+	}
+	got := runClient(t, docs, facets, queries)
+	check := func(i int, urls int, key string, want map[string]int) {
+		t.Helper()
+		if len(got[i].URLs) != urls {
+			t.Errorf("query %+v: %d results %q, want %d", queries[i], len(got[i].URLs), got[i].URLs, urls)
+		}
+		for id, n := range want {
+			if c := got[i].Counts[key][id]; c != n {
+				t.Errorf("query %+v: %s=%s counts %d, want %d", queries[i], key, id, c, n)
+			}
+		}
+	}
+	// Browsing with no query: every document, every count.
+	check(0, len(docs), "section", map[string]int{"supporters": 4, "networks": 2, "training": 1, "news": 1, "pages": 0})
+	check(0, len(docs), "region", map[string]int{"north": 4, "west": 2, "kingsbridge": 1})
+	// A facet's own choice does not narrow its counts (OR within it); it
+	// narrows the others' (AND across).
+	check(1, 4, "region", map[string]int{"north": 4, "west": 2, "kingsbridge": 1})
+	check(1, 4, "section", map[string]int{"supporters": 2, "networks": 2})
+	check(2, 3, "skill", map[string]int{"finance": 1, "curriculum": 2, "wellbeing": 1})
+	check(2, 3, "section", map[string]int{"supporters": 3, "networks": 2})
+	check(3, 1, "skill", map[string]int{"curriculum": 2, "wellbeing": 1})
+	check(4, 1, "when", map[string]int{"upcoming": 1, "past": 1})
+	check(5, 1, "section", map[string]int{"training": 1})
+	check(6, 0, "section", map[string]int{"training": 0})
+}
+
+// TestEmptyIndex searches a site with nothing to search.
+func TestEmptyIndex(t *testing.T) {
+	got := runClient(t, nil, []Facet{when}, []query{{Q: "finance"}, {Q: ""}})
+	for i, a := range got {
+		if len(a.URLs) != 0 {
+			t.Errorf("query %d on an empty index = %q, want nothing", i, a.URLs)
+		}
+	}
+}

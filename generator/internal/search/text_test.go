@@ -1,0 +1,115 @@
+package search
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestWords(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Finance, rural", []string{"finance", "rural"}},
+		{"Head’s office", []string{"heads", "office"}},
+		{"José Núñez-Ærø", []string{"jose", "nunez", "aero"}},
+		{"SEND (2026)", []string{"send", "2026"}},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got := Words(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("Words(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	got := Tokens("The head of a rural school", 10, nil)
+	want := []Token{{"head", 11}, {"rural", 14}, {"school", 15}}
+	if !slices.Equal(got, want) {
+		t.Errorf("Tokens = %v, want %v", got, want)
+	}
+	for in, want := range map[string]string{"financing": "financ", "wellbeing": "wellb", "schools": "school", "2026": "2026", "jose": "jose"} {
+		if got := Stem(in); got != want {
+			t.Errorf("Stem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// porter2 reads testdata/porter2.txt: a quarter of the Snowball project's
+// published English vocabulary with each word's stem.
+func porter2(t *testing.T) [][2]string {
+	f, err := os.Open("testdata/porter2.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out [][2]string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		in, want, _ := strings.Cut(sc.Text(), " ")
+		out = append(out, [2]string{in, want})
+	}
+	return out
+}
+
+// TestStemMatchesClient checks both stemmers against the published Porter2
+// vocabulary: the Go one at build time and search.js's at query time.
+func TestStemMatchesClient(t *testing.T) {
+	vocab := porter2(t)
+	var in []string
+	for _, v := range vocab {
+		in = append(in, v[0])
+		if got := Stem(v[0]); got != v[1] {
+			t.Errorf("Stem(%q) = %q, want %q", v[0], got, v[1])
+		}
+	}
+	body, _ := json.Marshal(in)
+	out := runNode(t, `const s = require(process.env.SEARCH_JS);
+const words = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+process.stdout.write(JSON.stringify(words.map(s.stem)));`, body)
+	var got []string
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range vocab {
+		if got[i] != v[1] {
+			t.Errorf("search.js stem(%q) = %q, want %q", v[0], got[i], v[1])
+		}
+	}
+}
+
+// TestTokensMatchClient runs text through Tokens and search.js's tokens:
+// folding, splitting, stop words and positions must agree.
+func TestTokensMatchClient(t *testing.T) {
+	texts := []string{
+		"Executive Headteacher of the Brackenridge and Fernley Federation",
+		"José Núñez leads Ærøskøbing’s école; Łódź, Šiauliai, Straße, Œuvre, Þór and Ðan.",
+		"Wellbeing & resilience: 3 meetings a year (2026–27), half-day.",
+		"Teaching headteacher of a very small rural church school — who's who?",
+		"Governors' training: SEND, finance, HR; CPD for new heads.",
+		"ĀĂĄ ĆĈĊČ ĎĐ ĒĔĖĘĚ ĜĞĠĢ ĤĦ ĨĪĬĮ Ĵ Ķ ĹĻĽĿŁ ŃŅŇ ŌŎŐ ŔŖŘ ŚŜŞŠȘ ŢŤŦȚ ŨŪŬŮŰŲ Ŵ Ŷ ŹŻŽ",
+		"generously communicated arsenal dying skies proceedings news",
+	}
+	body, _ := json.Marshal(texts)
+	out := runNode(t, `const s = require(process.env.SEARCH_JS);
+const texts = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+process.stdout.write(JSON.stringify(texts.map(x => s.tokens(x).map(t => [t.term, t.pos]))));`, body)
+	var got [][][2]any
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	for i, text := range texts {
+		var want [][2]any
+		for _, tok := range Tokens(text, 0, nil) {
+			want = append(want, [2]any{tok.Term, float64(tok.Pos)})
+		}
+		if !slices.Equal(got[i], want) {
+			t.Errorf("search.js tokens(%q) = %v, want %v", text, got[i], want)
+		}
+	}
+}

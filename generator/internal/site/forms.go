@@ -1,0 +1,113 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+
+	"peerpress/generator/internal/config"
+	"peerpress/generator/internal/formspec"
+)
+
+// The forms the default theme links to.
+const (
+	RequestForm = "request-support"
+	BookingForm = "book-training"
+)
+
+// FormManifest resolves the site's forms against its content: the
+// supporters that can be requested and the sessions open for booking.
+func (s *Site) FormManifest() (*formspec.Manifest, error) {
+	var src formspec.Sources
+	for _, p := range s.Supporters {
+		if p.Supporter.Availability != "unavailable" {
+			src.Supporters = append(src.Supporters, formspec.Option{Value: p.Slug, Label: p.Title})
+		}
+	}
+	for _, ss := range s.Sessions {
+		if !ss.Bookable() {
+			continue
+		}
+		label := fmt.Sprintf("%s, %s", ss.Course.Title, ss.Start.In(s.Config.Location).Format("Mon 2 Jan 2006, 15:04"))
+		src.Sessions = append(src.Sessions, formspec.Session{ID: ss.ID, Course: ss.Course.Slug, Label: label, Capacity: ss.Capacity, State: ss.State})
+	}
+	return formspec.Build(s.Config, src)
+}
+
+// FormsOn reports whether the site publishes its forms (site.yaml forms:
+// with definitions and an endpoint other than none).
+func (s *Site) FormsOn() bool { return s.Config.Forms.Enabled() }
+
+// RequestURL is the site path of the request form with supporter p chosen,
+// or "" when the site has no such form.
+func (s *Site) RequestURL(p *Page) string {
+	f := s.Config.Forms.Lookup(RequestForm)
+	if !s.FormsOn() || f == nil {
+		return ""
+	}
+	for _, fl := range f.Fields {
+		if fl.From == config.FromSupporters {
+			return "/forms/" + RequestForm + "/?" + url.Values{fl.Name: {p.Slug}}.Encode()
+		}
+	}
+	return "/forms/" + RequestForm + "/"
+}
+
+// BookingFormHTML is the "book a place" form of one session: the booking
+// form with the session sent as a hidden value. It is empty when the site
+// has no booking form or the session takes no bookings.
+func (s *Site) BookingFormHTML(ss *Session) (template.HTML, error) {
+	if !s.FormsOn() || !ss.Bookable() || s.Config.Forms.Lookup(BookingForm) == nil {
+		return "", nil
+	}
+	m, err := s.FormManifest()
+	if err != nil {
+		return "", err
+	}
+	f := m.Form(BookingForm)
+	bf := f.BookingField()
+	if bf == nil {
+		return "", nil
+	}
+	return formspec.Render(formspec.View{Form: f, Prefix: ss.Anchor() + "-", Fixed: map[string]string{bf.Name: ss.ID}})
+}
+
+// FormHTML is the form of a form page, ready for the page's script to
+// prefill from the query string.
+func (v *View) FormHTML() (template.HTML, error) {
+	if v.Form == nil {
+		return "", nil
+	}
+	fv := formspec.View{Form: v.Form, Prefill: true}
+	if v.Form.Eligibility {
+		m, err := v.Site.FormManifest()
+		if err != nil {
+			return "", err
+		}
+		fv.Criteria = m.Rules
+	}
+	return formspec.Render(fv)
+}
+
+// formOutputs are the page and thank-you page of every form.
+func (s *Site) formOutputs(add func(layout string, v *View)) {
+	if !s.FormsOn() {
+		return
+	}
+	m, err := s.FormManifest()
+	if err != nil {
+		return // the build reports it when it writes the manifest
+	}
+	home := Crumb{"Home", "/"}
+	for i := range m.Forms {
+		f := &m.Forms[i]
+		add("form", &View{Kind: "form", Title: f.Title, Description: firstLine(f.Intro), URL: f.URL, Breadcrumbs: []Crumb{home}, Form: f})
+		add("form-thanks", &View{Kind: "form-thanks", Title: f.ThanksTitle, URL: f.ThanksURL, Breadcrumbs: []Crumb{home, {f.Title, f.URL}}, Form: f, NoIndex: true})
+	}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
