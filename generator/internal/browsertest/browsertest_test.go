@@ -1,25 +1,17 @@
 package browsertest
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"peerpress/generator/internal/build"
 )
 
 // TestExampleSiteOpens builds the example site, serves it and opens the home
 // page and a missing page in Chromium: the harness every browser test uses.
 func TestExampleSiteOpens(t *testing.T) {
 	ctx := New(t, 1280, 900)
-	dest := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Build(context.Background(), build.Options{Source: "../../..", Destination: dest, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NowIsDate: true}); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	dest := example(t)
 	base := Serve(t, dest)
 	var title, h1 string
 	if err := chromedp.Run(ctx,

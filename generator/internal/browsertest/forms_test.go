@@ -3,14 +3,12 @@ package browsertest
 import (
 	"context"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"peerpress/generator/internal/build"
 	"peerpress/generator/internal/forms"
 )
 
@@ -20,10 +18,7 @@ import (
 // with the supporter chosen.
 func TestRequestSupporter(t *testing.T) {
 	ctx := New(t, 1024, 900)
-	dest := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Build(context.Background(), build.Options{Source: "../../..", Destination: dest, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NowIsDate: true}); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	dest := example(t)
 
 	// On a static host the page's script chooses the supporter named in
 	// the query string and gives the visit its key.

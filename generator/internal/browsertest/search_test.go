@@ -1,16 +1,12 @@
 package browsertest
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"peerpress/generator/internal/build"
 )
 
 // TestSearch builds the example site, types a query into its search page,
@@ -18,10 +14,7 @@ import (
 // would.
 func TestSearch(t *testing.T) {
 	ctx := New(t, 1280, 900)
-	dest := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Build(context.Background(), build.Options{Source: "../../..", Destination: dest, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NowIsDate: true}); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	dest := example(t)
 	base := Serve(t, dest)
 
 	// waitFor polls the page until js is true.
