@@ -51,6 +51,9 @@ type Options struct {
 	BaseURL string
 	// Now is the build date.
 	Now time.Time
+	// Stats, when not nil, is filled with the time of each phase and of
+	// each layout.
+	Stats *Stats
 	// NowIsDate says Now was given as a date alone: it then means midnight
 	// at the start of that date in the site's time zone.
 	NowIsDate bool
@@ -83,6 +86,7 @@ type Project struct {
 // Load runs the load and validate phases. It returns a *ContentError when
 // the site has errors; other errors are I/O failures.
 func Load(ctx context.Context, opts Options) (*Project, error) {
+	clock := time.Now()
 	fsys := os.DirFS(opts.Source)
 	cfg, diags := config.Load(fsys)
 	if diags.Err() != nil {
@@ -102,6 +106,7 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	diags = append(diags, tree...)
+	opts.Stats.phase("load", &clock)
 	today := opts.today(cfg.Location)
 	var layoutNames []string // the site's own layouts; nil if none loaded
 	if layouts != nil {
@@ -115,6 +120,7 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 		Layouts: layoutNames,
 		Today:   today,
 	})
+	opts.Stats.phase("validate", &clock)
 	p := &Project{Config: cfg, Pages: pages, Layouts: layouts, Hidden: map[string]bool{}, Today: today}
 	drafts := map[string]bool{}
 	for _, pg := range pages {
@@ -200,9 +206,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	} else if err != nil {
 		return nil, err
 	}
+	clock := time.Now()
 	if err := write(ctx, dest, files); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
+	opts.Stats.phase("write", &clock)
 	return &Result{Pages: pages, Files: len(files), Elapsed: time.Since(start), Diags: p.Diags, Destination: dest}, nil
 }
 
@@ -211,28 +219,34 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 // and checks every internal link against the result. It returns the files
 // and the number of HTML pages.
 func produce(ctx context.Context, p *Project, opts Options) ([]file, int, error) {
+	clock := time.Now()
 	s, err := site.New(ctx, p.Pages, p.Config, markdown.New(markdown.Options{BasePath: p.Config.BasePath(), UnsafeHTML: p.Config.Markdown.UnsafeHTML}),
 		site.Options{Now: opts.buildTime(p.Config), Drafts: opts.Drafts, Hidden: func(pg *content.Page) bool { return p.Hidden[pg.File] }})
 	if err != nil {
 		return nil, 0, fmt.Errorf("assemble: %w", err)
 	}
+	opts.Stats.phase("assemble", &clock)
 	photoFiles, err := photos(ctx, opts.Source, s)
 	if err != nil {
 		return nil, 0, err
 	}
-	files, pages, err := render(ctx, s, p.Layouts)
+	opts.Stats.phase("photos", &clock)
+	files, pages, err := render(ctx, s, p.Layouts, opts.Stats)
 	if err != nil {
 		return nil, 0, err
 	}
+	clock = time.Now() // render records its own phases
 	files = append(files, photoFiles...)
 	static, err := staticFiles(opts.Source, files, newMinifier())
 	if err != nil {
 		return nil, 0, err
 	}
 	files = append(files, static...)
+	opts.Stats.phase("static files", &clock)
 	if links := checkLinks(s, files); len(links) > 0 {
 		return nil, 0, &ContentError{Diags: links}
 	}
+	opts.Stats.phase("link check", &clock)
 	return files, pages, nil
 }
 
@@ -258,11 +272,13 @@ func newMinifier() *minify.M {
 
 // render executes every output's layout in parallel and adds the site-wide
 // files. It returns the files and the number of HTML pages.
-func render(ctx context.Context, s *site.Site, layouts *layout.Set) ([]file, int, error) {
+func render(ctx context.Context, s *site.Site, layouts *layout.Set, stats *Stats) ([]file, int, error) {
+	clock := time.Now()
 	outputs := s.Outputs()
 	m := newMinifier()
 	files := make([]file, len(outputs))
 	errs := make([]error, len(outputs))
+	times := make([]time.Duration, len(outputs))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, o := range outputs {
@@ -273,7 +289,10 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set) ([]file, int
 			buf := bufPool.Get().(*bytes.Buffer)
 			defer bufPool.Put(buf)
 			buf.Reset()
-			if err := layouts.Execute(buf, o.Layout, o.View); err != nil {
+			start := time.Now()
+			err := layouts.Execute(buf, o.Layout, o.View)
+			times[i] = time.Since(start)
+			if err != nil {
 				errs[i] = err
 				return nil
 			}
@@ -299,6 +318,14 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set) ([]file, int
 	if len(diags) > 0 {
 		return nil, 0, &ContentError{Diags: diags.Sort()}
 	}
+	if stats != nil {
+		names, paths := make([]string, len(outputs)), make([]string, len(outputs))
+		for i, o := range outputs {
+			names[i], paths[i] = o.Layout, o.Path
+		}
+		stats.layouts(names, paths, times)
+	}
+	stats.phase("render pages", &clock)
 	pages := len(files)
 	for _, a := range layouts.Assets() {
 		files = append(files, file{Path: a.Path, Body: a.Body})
@@ -308,6 +335,7 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set) ([]file, int
 		return nil, 0, fmt.Errorf("render: search index: %w", err)
 	}
 	files = append(files, index...)
+	stats.phase("search index", &clock)
 	taken := map[string]bool{}
 	for _, f := range files {
 		taken[f.Path] = true
@@ -325,6 +353,7 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set) ([]file, int
 		return nil, 0, fmt.Errorf("render: %w", err)
 	}
 	files = append(files, forms...)
+	stats.phase("feeds, calendars, forms", &clock)
 	return files, pages, nil
 }
 

@@ -149,17 +149,21 @@ func (f *siteFlags) options() build.Options {
 }
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("build", "build [--source DIR] [--destination DIR] [--drafts] [--base-url URL] [--now DATE]", stderr)
+	fs := newFlags("build", "build [--source DIR] [--destination DIR] [--drafts] [--base-url URL] [--now DATE] [--stats]", stderr)
 	var sf siteFlags
 	sf.register(fs)
 	dest := fs.String("destination", "", "where to write the site (default <source>/public)")
 	baseURL := fs.String("base-url", "", "the `URL` the site is published at, instead of site.yaml's base_url")
+	stats := fs.Bool("stats", false, "print the time of each phase and of each layout, slowest first")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
 	opts := sf.options()
 	opts.Destination = *dest
 	opts.BaseURL = *baseURL
+	if *stats {
+		opts.Stats = &build.Stats{}
+	}
 	if u, err := url.Parse(*baseURL); *baseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		fmt.Fprintf(stderr, "generator build: --base-url %q is not an absolute http(s) URL (expected e.g. https://example.org/peer-support/)\n", *baseURL)
 		return ExitUsage
@@ -170,6 +174,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	printDiags(stderr, res.Diags)
 	fmt.Fprintf(stdout, "Built %d pages (%d files) in %s into %s\n", res.Pages, res.Files, res.Elapsed.Round(time.Millisecond), res.Destination)
+	if opts.Stats != nil {
+		fmt.Fprintln(stdout)
+		opts.Stats.Print(stdout)
+	}
 	return ExitOK
 }
 

@@ -66,6 +66,9 @@ type Pager struct {
 type PageLink struct {
 	Number int
 	URL    string
+	// Gap marks the place of pages left out between two links (shown as
+	// an ellipsis); Number and URL are then empty.
+	Gap bool
 }
 
 // sectionTitles are the names of the sections' listings.
@@ -185,6 +188,22 @@ type chunk struct {
 	pager *Pager
 }
 
+// pageLinks are the numbered links of page n of total, as GOV.UK's
+// pagination shows them: the first and last pages, the current one and its
+// neighbours, and a gap wherever pages are left out. A long list so costs
+// each page a handful of links rather than one per page.
+func pageLinks(n, total int, urlOf func(int) string) []PageLink {
+	var out []PageLink
+	for i := 1; i <= total; i++ {
+		if i == 1 || i == total || (i >= n-1 && i <= n+1) {
+			out = append(out, PageLink{Number: i, URL: urlOf(i)})
+		} else if len(out) > 0 && !out[len(out)-1].Gap {
+			out = append(out, PageLink{Gap: true})
+		}
+	}
+	return out
+}
+
 // paginate splits items into pages of per: the first at base, the others at
 // base/page/N/. An empty list still has one (empty) page.
 func paginate(items []*Page, per int, base string) []chunk {
@@ -198,15 +217,11 @@ func paginate(items []*Page, per int, base string) []chunk {
 		}
 		return fmt.Sprintf("%spage/%d/", base, n)
 	}
-	var links []PageLink
-	for n := 1; n <= total; n++ {
-		links = append(links, PageLink{n, urlOf(n)})
-	}
 	out := make([]chunk, total)
 	for i := range out {
 		n := i + 1
 		lo, hi := min(i*per, len(items)), min(n*per, len(items))
-		p := &Pager{Number: n, Total: total, Pages: links}
+		p := &Pager{Number: n, Total: total, Pages: pageLinks(n, total, urlOf)}
 		if n > 1 {
 			p.Prev = urlOf(n - 1)
 		}

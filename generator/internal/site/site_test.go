@@ -1126,3 +1126,36 @@ func TestFuncs(t *testing.T) {
 		})
 	}
 }
+
+// TestPageLinks checks the windowed page links of long listings.
+func TestPageLinks(t *testing.T) {
+	urlOf := func(n int) string { return fmt.Sprintf("/p/%d/", n) }
+	show := func(links []PageLink) string {
+		var b strings.Builder
+		for _, l := range links {
+			if l.Gap {
+				b.WriteString("… ")
+			} else {
+				fmt.Fprintf(&b, "%d ", l.Number)
+			}
+		}
+		return strings.TrimSpace(b.String())
+	}
+	tests := []struct {
+		n, total int
+		want     string
+	}{
+		{1, 1, "1"},
+		{1, 3, "1 2 3"},
+		{1, 10, "1 2 … 10"},
+		{5, 10, "1 … 4 5 6 … 10"},
+		{3, 10, "1 2 3 4 … 10"},
+		{10, 10, "1 … 9 10"},
+		{200, 400, "1 … 199 200 201 … 400"},
+	}
+	for _, tt := range tests {
+		if got := show(pageLinks(tt.n, tt.total, urlOf)); got != tt.want {
+			t.Errorf("pageLinks(%d, %d) = %q, want %q", tt.n, tt.total, got, tt.want)
+		}
+	}
+}
