@@ -444,6 +444,10 @@ func (d *Duration) DecodeYAML(dec *decode.Decoder, path string, n *yaml.Node) {
 // Pattern is a regular expression in Go's RE2 syntax, compiled.
 type Pattern struct {
 	*regexp.Regexp
+	// needs is what every match contains, within window characters when
+	// window is not negative (see MayMatch).
+	needs  []need
+	window int
 }
 
 // maxPattern bounds the length of a pattern: longer ones are surely pasted
@@ -471,6 +475,7 @@ func (p *Pattern) DecodeYAML(d *decode.Decoder, path string, n *yaml.Node) {
 		return
 	}
 	p.Regexp = re
+	p.needs, p.window = prefilter(n.Value)
 }
 
 // Quote quotes s for a message, shortened to its first 60 characters if it

@@ -367,7 +367,7 @@ func (rs *RuleSet) check(r *rule, p *content.Page, today decode.Date, l *diag.Li
 				found = true
 			}
 		}
-		if r.Matches != nil && !found && !r.Matches.Match(p.Body) {
+		if r.Matches != nil && !found && !(r.Matches.MayMatch(p.Body) && r.Matches.Match(p.Body)) {
 			fail(p.FieldPos(""), "", "nothing in the file matches the rule's pattern")
 		}
 		if r.NotMatches != nil {
@@ -553,12 +553,15 @@ func (rs *RuleSet) checkText(r *rule, p *content.Page, path, s string, fail fail
 	pos := p.FieldPos(path)
 	found := false
 	if r.Matches != nil {
-		found = r.Matches.MatchString(s)
+		found = r.Matches.MayMatchString(s) && r.Matches.MatchString(s)
 		if !found && !r.whole {
 			fail(pos, path, "%s does not match the rule's pattern", config.Quote(s))
 		}
 	}
 	if r.NotMatches != nil {
+		if !r.NotMatches.MayMatchString(s) {
+			return found
+		}
 		if m := r.NotMatches.FindStringIndex(s); m != nil {
 			fail(pos, path, "contains %s", config.Quote(s[m[0]:m[1]]))
 		}
@@ -614,7 +617,7 @@ func (rs *RuleSet) checkBody(r *rule, p *content.Page, fail failFunc) {
 		}
 		return
 	}
-	if r.Matches != nil && !r.Matches.Match(p.Body) {
+	if r.Matches != nil && !(r.Matches.MayMatch(p.Body) && r.Matches.Match(p.Body)) {
 		fail(start, config.FieldBody, "the body does not match the rule's pattern")
 	}
 	checkBodyNotMatches(r, p, fail)
@@ -623,7 +626,7 @@ func (rs *RuleSet) checkBody(r *rule, p *content.Page, fail failFunc) {
 // checkBodyNotMatches reports each match of not_matches in the body at its
 // own line and column.
 func checkBodyNotMatches(r *rule, p *content.Page, fail failFunc) {
-	if r.NotMatches == nil {
+	if r.NotMatches == nil || !r.NotMatches.MayMatch(p.Body) {
 		return
 	}
 	for _, m := range r.NotMatches.FindAllIndex(p.Body, maxHits+1) {
