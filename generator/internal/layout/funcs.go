@@ -97,6 +97,10 @@ func (s *Set) funcs(cfg *config.Config) template.FuncMap {
 			}
 			return m, nil
 		},
+		// cached renders a partial once per key for the whole build, for
+		// parts that are the same on many pages, such as a listing's filter
+		// sidebar. The key must name everything the output depends on.
+		"cached":   s.executeCached,
 		"ogLocale": func() string { return strings.ReplaceAll(cfg.Language, "-", "_") },
 	}
 }

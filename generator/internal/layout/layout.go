@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -49,6 +50,36 @@ type Set struct {
 	pages  map[string]*template.Template
 	source map[string]string // template file name -> path reported in errors
 	assets map[string]*Asset
+	// partials holds the base and the partials, to execute a partial on its
+	// own for the `cached` function.
+	partials *template.Template
+	// cache holds partials rendered by `cached`, by name and key. An entry
+	// is reused for as long as the Set lives, which is one build: the
+	// template's caller promises that the key names everything the output
+	// depends on within that build.
+	cache sync.Map // string -> *cached
+}
+
+// cached is one rendered partial; once guards the rendering.
+type cached struct {
+	once sync.Once
+	html template.HTML
+	err  error
+}
+
+// executeCached renders the partial name with data once per key.
+func (s *Set) executeCached(name, key string, data any) (template.HTML, error) {
+	e, _ := s.cache.LoadOrStore(name+"\x00"+key, &cached{})
+	c := e.(*cached)
+	c.once.Do(func() {
+		var b strings.Builder
+		if err := s.partials.ExecuteTemplate(&b, name, data); err != nil {
+			c.err = err
+			return
+		}
+		c.html = template.HTML(b.String())
+	})
+	return c.html, c.err
 }
 
 // Asset is a fingerprinted theme file.
@@ -137,6 +168,7 @@ func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.Li
 	if !ok {
 		return nil, diags
 	}
+	s.partials = root
 	for _, n := range names {
 		if n == baseFile || strings.Contains(n, "/") {
 			continue

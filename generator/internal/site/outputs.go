@@ -49,6 +49,17 @@ type View struct {
 	Form *formspec.Form
 }
 
+// SidebarKey names what a listing's filter sidebar depends on: the section,
+// the facet value shown (marked as current) and the listing's length. Pages
+// with the same key share one rendering of the sidebar.
+func (v *View) SidebarKey() string {
+	key := string(v.Section) + "|" + fmt.Sprint(v.Total)
+	if v.Value != nil {
+		key += "|" + v.Value.URL
+	}
+	return key
+}
+
 // Crumb is one step of a breadcrumb trail.
 type Crumb struct {
 	Title string
