@@ -4,7 +4,9 @@
 // Events. A build with errors keeps the last good pages served and shows the
 // errors over every page, and in the terminal, until they are fixed. The
 // reload script and the error overlay are added to pages as they are served,
-// never written into the built files.
+// never written into the built files. The site's forms work too: the form
+// endpoint is mounted on the same origin, storing into a temporary directory
+// unless told where.
 package devserver
 
 import (
@@ -23,12 +25,15 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
 
 	"peerpress/generator/internal/build"
 	"peerpress/generator/internal/diag"
+	"peerpress/generator/internal/forms"
+	"peerpress/generator/internal/formspec"
 )
 
 // Options configure a Server.
@@ -40,6 +45,9 @@ type Options struct {
 	Addr string
 	// Log receives one line per build and every content problem.
 	Log io.Writer
+	// Data is where form submissions are stored; empty means a temporary
+	// directory removed when the server stops.
+	Data string
 	// Quiet is how long the files must be left alone before a burst of
 	// changes is rebuilt (default 50 ms): an editor saving a file, or git
 	// switching branches, makes many events at once.
@@ -55,6 +63,11 @@ type Server struct {
 	diags   diag.List // problems of the last build; errors mean it failed
 	version int       // counts good builds
 	subs    map[chan string]bool
+	// store keeps form submissions; forms is the form endpoint for the
+	// current build (nil when the site has no forms), replaced after each
+	// good build because the forms and their choices come from content.
+	store *forms.Store
+	forms atomic.Pointer[forms.Server]
 	// done is closed when the server stops, to end the event streams, which
 	// would otherwise hold http.Server.Shutdown open.
 	done     chan struct{}
@@ -74,16 +87,26 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	opts.Build.Destination = filepath.Join(dir, "public")
-	return &Server{opts: opts, dir: opts.Build.Destination, subs: map[chan string]bool{}, done: make(chan struct{})}, nil
+	if opts.Data == "" {
+		opts.Data = filepath.Join(dir, "forms-data")
+	}
+	store, err := forms.Open(opts.Data)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("form store: %w", err)
+	}
+	return &Server{opts: opts, dir: opts.Build.Destination, store: store, subs: map[chan string]bool{}, done: make(chan struct{})}, nil
 }
 
 // Stop ends the event streams of open pages.
 func (s *Server) Stop() { s.stopOnce.Do(func() { close(s.done) }) }
 
-// Close stops the server's streams and removes its build directory.
+// Close stops the server's streams, closes the form store and removes the
+// build directory (and the form data, unless Options.Data named a place).
 func (s *Server) Close() error {
 	s.Stop()
-	return os.RemoveAll(filepath.Dir(s.dir))
+	err := s.store.Close()
+	return errors.Join(err, os.RemoveAll(filepath.Dir(s.dir)))
 }
 
 // Rebuild builds the site. On success the new pages are served and open
@@ -108,6 +131,9 @@ func (s *Server) Rebuild(ctx context.Context) diag.List {
 		s.version++
 	}
 	s.mu.Unlock()
+	if err == nil {
+		s.mountForms()
+	}
 	for _, d := range diags {
 		fmt.Fprintln(s.opts.Log, d.Error())
 	}
@@ -123,6 +149,33 @@ func (s *Server) Rebuild(ctx context.Context) diag.List {
 	}
 	s.broadcast("reload")
 	return diags
+}
+
+// mountForms points the form endpoint at the build just made: its manifest
+// has the current forms, supporters and sessions. A site with no forms gets
+// none.
+func (s *Server) mountForms() {
+	if _, err := os.Stat(filepath.Join(s.dir, filepath.FromSlash(formspec.ManifestPath))); err != nil {
+		s.forms.Store(nil)
+		return
+	}
+	fs, err := forms.New(forms.Options{Public: s.dir}, s.store)
+	if err != nil {
+		fmt.Fprintf(s.opts.Log, "forms: %v\n", err)
+		s.forms.Store(nil)
+		return
+	}
+	s.forms.Store(fs)
+}
+
+// submit passes a form submission to the current build's form endpoint.
+func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
+	fs := s.forms.Load()
+	if fs == nil {
+		http.Error(w, "This site has no forms.", http.StatusNotFound)
+		return
+	}
+	fs.Handler().ServeHTTP(w, r)
 }
 
 // broadcast sends an event to every open page.
@@ -142,6 +195,7 @@ func (s *Server) broadcast(event string) {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_peerpress/events", s.events)
+	mux.HandleFunc("POST /forms/{name}", s.submit)
 	mux.HandleFunc("GET /_peerpress/reload.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")

@@ -209,3 +209,43 @@ func TestIgnored(t *testing.T) {
 		}
 	}
 }
+
+// TestFormsWork runs serve over the repository's example site, whose
+// site.yaml defines forms, and sends a request for support to it.
+func TestFormsWork(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	data := t.TempDir()
+	go func() {
+		done <- Run(ctx, Options{Build: build.Options{Source: "../../..", Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NowIsDate: true}, Addr: "127.0.0.1:0", Data: data}, func(a string) { ready <- a })
+	}()
+	var base string
+	select {
+	case a := <-ready:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("Run: %v", err)
+	case <-time.After(wait):
+		t.Fatal("server did not start")
+	}
+	form := strings.NewReader("supporter=helen-marsh&name=Jo+Test&email=jo%40school.example&school=Test+Primary&consent=yes")
+	req, _ := http.NewRequest(http.MethodPost, base+"/forms/request-support", form)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"receipt"`) {
+		t.Errorf("POST /forms/request-support = %d %s, want 200 with a receipt", resp.StatusCode, body)
+	}
+	cancel()
+	<-done
+	if entries, _ := os.ReadDir(data); len(entries) == 0 {
+		t.Error("nothing was stored in --data")
+	}
+}
