@@ -23,13 +23,17 @@ func TestSearch(t *testing.T) {
 		deadline := time.Now().Add(20 * time.Second)
 		for {
 			var ok bool
-			if err := chromedp.Run(ctx, chromedp.Evaluate(statusJS+js, &ok)); err != nil {
-				t.Fatal(err)
-			}
-			if ok {
+			// While a submitted form navigates, evaluating fails with
+			// "target navigated or closed": that is a reason to look
+			// again, not a failure, until the deadline.
+			err := chromedp.Run(ctx, chromedp.Evaluate(statusJS+js, &ok))
+			if err == nil && ok {
 				return
 			}
 			if time.Now().After(deadline) {
+				if err != nil {
+					t.Fatalf("waiting for %s: %v", what, err)
+				}
 				var status string
 				_ = chromedp.Run(ctx, chromedp.Evaluate(statusJS+`status()`, &status))
 				t.Fatalf("waiting for %s; the status says %q", what, status)
