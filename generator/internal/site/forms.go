@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"slices"
 	"strings"
 
 	"peerpress/generator/internal/config"
@@ -17,8 +18,14 @@ const (
 )
 
 // FormManifest resolves the site's forms against its content: the
-// supporters that can be requested and the sessions open for booking.
+// supporters that can be requested and the sessions open for booking. It is
+// made once per site; pages of every session and form share it.
 func (s *Site) FormManifest() (*formspec.Manifest, error) {
+	s.manifestOnce.Do(func() { s.manifest, s.manifestErr = s.formManifest() })
+	return s.manifest, s.manifestErr
+}
+
+func (s *Site) formManifest() (*formspec.Manifest, error) {
 	var src formspec.Sources
 	for _, p := range s.Supporters {
 		if p.Supporter.Availability != "unavailable" {
@@ -54,11 +61,23 @@ func (s *Site) RequestURL(p *Page) string {
 	return "/forms/" + RequestForm + "/"
 }
 
+// BookingOnline reports whether a session can be booked through the site's
+// booking form (rather than by e-mail): the cheap test behind the "book a
+// place" links of session tables.
+func (s *Site) BookingOnline(ss *Session) bool {
+	f := s.Config.Forms.Lookup(BookingForm)
+	if !s.FormsOn() || !ss.Bookable() || f == nil {
+		return false
+	}
+	// The form books a session only if one of its fields names it.
+	return slices.ContainsFunc(f.Fields, func(fl config.Field) bool { return fl.From == config.FromOpenSessions })
+}
+
 // BookingFormHTML is the "book a place" form of one session: the booking
 // form with the session sent as a hidden value. It is empty when the site
 // has no booking form or the session takes no bookings.
 func (s *Site) BookingFormHTML(ss *Session) (template.HTML, error) {
-	if !s.FormsOn() || !ss.Bookable() || s.Config.Forms.Lookup(BookingForm) == nil {
+	if !s.BookingOnline(ss) {
 		return "", nil
 	}
 	m, err := s.FormManifest()
@@ -67,9 +86,6 @@ func (s *Site) BookingFormHTML(ss *Session) (template.HTML, error) {
 	}
 	f := m.Form(BookingForm)
 	bf := f.BookingField()
-	if bf == nil {
-		return "", nil
-	}
 	return formspec.Render(formspec.View{Form: f, Prefix: ss.Anchor() + "-", Fixed: map[string]string{bf.Name: ss.ID}})
 }
 

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -19,6 +20,7 @@ import (
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/content"
 	"peerpress/generator/internal/decode"
+	"peerpress/generator/internal/formspec"
 	"peerpress/generator/internal/images"
 	"peerpress/generator/internal/markdown"
 	"peerpress/generator/internal/schema"
@@ -37,6 +39,12 @@ type Options struct {
 
 // Site is everything a layout can reach through .Site.
 type Site struct {
+	// manifest is FormManifest's result, made on first use: the site does
+	// not change after New, so one manifest serves every page of a build.
+	manifestOnce sync.Once
+	manifest     *formspec.Manifest
+	manifestErr  error
+
 	Config *config.Config
 	// Now is the build date in the site's time zone.
 	Now time.Time
