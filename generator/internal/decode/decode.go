@@ -309,7 +309,7 @@ func (d *Decoder) structure(n *yaml.Node, path string, v reflect.Value) {
 			for j, f := range fields {
 				keys[j] = f.Key
 			}
-			best := closest(key, keys)
+			best := Closest(key, keys)
 			if best != "" {
 				if d.Typos == nil {
 					d.Typos = map[string]diag.Pos{}
@@ -371,14 +371,14 @@ const MaxSuggest = 200
 // suggest returns ` (did you mean "x"?)` for the closest of candidates, or ""
 // when none is close enough to be a likely typo.
 func suggest(s string, candidates []string) string {
-	if best := closest(s, candidates); best != "" {
+	if best := Closest(s, candidates); best != "" {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return ""
 }
 
-// closest returns the candidate s is most likely a typo of, or "".
-func closest(s string, candidates []string) string {
+// Closest returns the candidate s is most likely a typo of, or "".
+func Closest(s string, candidates []string) string {
 	if len(s) > MaxSuggest {
 		return ""
 	}

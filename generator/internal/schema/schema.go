@@ -176,21 +176,13 @@ func singular(s content.Section) string {
 	return "page"
 }
 
-// closest suggests the nearest known slug.
+// closest suggests the nearest known slug, as the decoder suggests field
+// names.
 func closest(s string, known []string) string {
-	if len(s) > decode.MaxSuggest {
-		return ""
+	if best := decode.Closest(s, known); best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
 	}
-	best, dist := "", max(1, len(s)/3)+1
-	for _, k := range known {
-		if d := decode.Distance(s, k); d < dist {
-			best, dist = k, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf("; did you mean %q?", best)
+	return ""
 }
 
 // ruleFailed reports whether a site.yaml rule on field failed in the page
