@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 
 	"peerpress/generator/internal/devserver"
 )
@@ -16,6 +17,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	data := fs.String("data", "", "the `directory` to keep form submissions in (default: a temporary one, removed on exit)")
 	if code := parse(fs, args); code >= 0 {
 		return code
+	}
+	// A broken site.yaml is served with its errors shown until it is fixed,
+	// but a source that is not there at all is a mistyped flag.
+	if info, err := os.Stat(sf.source); err != nil || !info.IsDir() {
+		fmt.Fprintf(stderr, "generator serve: --source %q is not a directory\n", sf.source)
+		return ExitUsage
 	}
 	opts := devserver.Options{Build: sf.options(), Addr: *addr, Data: *data, Log: stderr}
 	err := devserver.Run(ctx, opts, func(a string) {
