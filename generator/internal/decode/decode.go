@@ -363,10 +363,10 @@ func (d *Decoder) list(n *yaml.Node, path string, v reflect.Value, o options) {
 // "" when none is close enough to be a likely typo.
 func Suggest(s string, candidates []string) string { return suggest(s, candidates) }
 
-// MaxSuggest is the longest text that gets a suggestion: no key or id is
+// maxSuggest is the longest text that gets a suggestion: no key or id is
 // that long, and Distance costs the product of the two lengths in time and
 // memory, which a 10 MB value would make gigabytes.
-const MaxSuggest = 200
+const maxSuggest = 200
 
 // suggest returns ` (did you mean "x"?)` for the closest of candidates, or ""
 // when none is close enough to be a likely typo.
@@ -379,7 +379,7 @@ func suggest(s string, candidates []string) string {
 
 // Closest returns the candidate s is most likely a typo of, or "".
 func Closest(s string, candidates []string) string {
-	if len(s) > MaxSuggest {
+	if len(s) > maxSuggest {
 		return ""
 	}
 	best, bestDist := "", max(1, len([]rune(s))/3)+1
