@@ -149,15 +149,23 @@ func (f *siteFlags) options() build.Options {
 }
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("build", "build [--source DIR] [--destination DIR] [--drafts] [--base-url URL] [--now DATE] [--stats]", stderr)
+	fs := newFlags("build", "build [--source DIR] [--destination DIR] [--drafts] [--base-url URL] [--now DATE] [--stats] [--cpuprofile FILE] [--memprofile FILE]", stderr)
 	var sf siteFlags
 	sf.register(fs)
 	dest := fs.String("destination", "", "where to write the site (default <source>/public)")
 	baseURL := fs.String("base-url", "", "the `URL` the site is published at, instead of site.yaml's base_url")
 	stats := fs.Bool("stats", false, "print the time of each phase and of each layout, slowest first")
+	cpuProfile := fs.String("cpuprofile", "", "write a pprof CPU profile of the build to `FILE`")
+	memProfile := fs.String("memprofile", "", "write a pprof heap profile, taken at the end of the build, to `FILE`")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
+	stop, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		fmt.Fprintf(stderr, "generator build: %v\n", err)
+		return ExitUsage
+	}
+	defer stop()
 	opts := sf.options()
 	opts.Destination = *dest
 	opts.BaseURL = *baseURL
