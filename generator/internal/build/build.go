@@ -5,7 +5,6 @@
 package build
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,20 +12,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tdewolff/minify/v2"
-	"github.com/tdewolff/minify/v2/css"
-	mhtml "github.com/tdewolff/minify/v2/html"
-	"github.com/tdewolff/minify/v2/js"
-	"github.com/tdewolff/minify/v2/json"
-	"github.com/tdewolff/minify/v2/svg"
-	"github.com/tdewolff/minify/v2/xml"
 	"golang.org/x/sync/errgroup"
 
 	"peerpress/generator/internal/config"
@@ -257,19 +248,6 @@ type file struct {
 	Src  string
 }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-func newMinifier() *minify.M {
-	m := minify.New()
-	m.Add("text/html", &mhtml.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
-	m.AddFunc("text/css", css.Minify)
-	m.AddFunc("image/svg+xml", svg.Minify)
-	m.AddFuncRegexp(regexp.MustCompile("^(application|text)/(x-)?(java|ecma)script$"), js.Minify)
-	m.AddFuncRegexp(regexp.MustCompile("[/+]json$"), json.Minify)
-	m.AddFuncRegexp(regexp.MustCompile("[/+]xml$"), xml.Minify)
-	return m
-}
-
 // render executes every output's layout in parallel and adds the site-wide
 // files. It returns the files and the number of HTML pages.
 func render(ctx context.Context, s *site.Site, layouts *layout.Set, stats *Stats) ([]file, int, error) {
@@ -286,19 +264,15 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set, stats *Stats
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			buf := bufPool.Get().(*bytes.Buffer)
-			defer bufPool.Put(buf)
-			buf.Reset()
 			start := time.Now()
-			err := layouts.Execute(buf, o.Layout, o.View)
+			out, err := renderPage(layouts, m, o)
 			times[i] = time.Since(start)
-			if err != nil {
-				errs[i] = err
+			var te *templateError
+			if errors.As(err, &te) {
+				errs[i] = te.err
 				return nil
-			}
-			out, err := m.Bytes("text/html", buf.Bytes())
-			if err != nil {
-				return fmt.Errorf("render: minify %s: %w", o.Path, err)
+			} else if err != nil {
+				return err
 			}
 			files[i] = file{Path: o.Path, Body: out}
 			return nil
