@@ -178,7 +178,9 @@ type Result struct {
 	Destination string
 }
 
-// Build validates, renders and writes the site.
+// Build validates, renders and writes the site. Files go to disk as they
+// are made, into a new directory beside the destination that replaces it
+// only once the build has succeeded.
 func Build(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
 	dest := opts.Destination
@@ -189,7 +191,18 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, pages, err := produce(ctx, p, opts)
+	tmp, err := staging(dest)
+	if err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	out := newOutput(&dirSink{dir: tmp})
+	err = produce(ctx, p, opts, out)
 	var ce *ContentError
 	if errors.As(err, &ce) {
 		// Show the warnings found while loading beside what stopped it.
@@ -198,74 +211,78 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	clock := time.Now()
-	if err := write(ctx, dest, files); err != nil {
+	if err := swap(tmp, dest); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
-	opts.Stats.phase("write", &clock)
-	return &Result{Pages: pages, Files: len(files), Elapsed: time.Since(start), Diags: p.Diags, Destination: dest}, nil
+	ok = true
+	opts.Stats.phase("swap into place", &clock)
+	return &Result{Pages: out.pages, Files: len(out.paths), Elapsed: time.Since(start), Diags: p.Diags, Destination: dest}, nil
 }
 
 // produce runs the phases between validation and writing: it assembles the
 // site, makes the photos' sizes, renders every page, adds the static files
-// and checks every internal link against the result. It returns the files
-// and the number of HTML pages.
-func produce(ctx context.Context, p *Project, opts Options) ([]file, int, error) {
+// and checks every internal link against the result. Files go to out as
+// they are made.
+func produce(ctx context.Context, p *Project, opts Options, out *output) error {
 	clock := time.Now()
 	s, err := site.New(ctx, p.Pages, p.Config, markdown.New(markdown.Options{BasePath: p.Config.BasePath(), UnsafeHTML: p.Config.Markdown.UnsafeHTML}),
 		site.Options{Now: opts.buildTime(p.Config), Drafts: opts.Drafts, Hidden: func(pg *content.Page) bool { return p.Hidden[pg.File] }})
 	if err != nil {
-		return nil, 0, fmt.Errorf("assemble: %w", err)
+		return fmt.Errorf("assemble: %w", err)
 	}
 	opts.Stats.phase("assemble", &clock)
 	photoFiles, err := photos(ctx, opts.Source, s)
 	if err != nil {
-		return nil, 0, err
+		return err
+	}
+	if err := out.addAll(photoFiles); err != nil {
+		return fmt.Errorf("write: %w", err)
 	}
 	opts.Stats.phase("photos", &clock)
-	files, pages, err := render(ctx, s, p.Layouts, opts.Stats)
-	if err != nil {
-		return nil, 0, err
+	m := newMinifier()
+	if err := render(ctx, s, p.Layouts, m, opts.Stats, out); err != nil {
+		return err
 	}
 	clock = time.Now() // render records its own phases
-	files = append(files, photoFiles...)
-	static, err := staticFiles(opts.Source, files, newMinifier())
-	if err != nil {
-		return nil, 0, err
+	if err := staticFiles(opts.Source, out, m); err != nil {
+		return err
 	}
-	files = append(files, static...)
 	opts.Stats.phase("static files", &clock)
-	if links := checkLinks(s, files); len(links) > 0 {
-		return nil, 0, &ContentError{Diags: links}
+	if links := checkLinks(s, out.taken()); len(links) > 0 {
+		return &ContentError{Diags: links}
 	}
 	opts.Stats.phase("link check", &clock)
-	return files, pages, nil
+	return nil
 }
 
-// file is one output: Body, or the contents of Src on disk.
-type file struct {
-	Path string
-	Body []byte
-	Src  string
-}
-
-// render executes every output's layout in parallel and adds the site-wide
-// files. It returns the files and the number of HTML pages.
-func render(ctx context.Context, s *site.Site, layouts *layout.Set, stats *Stats) ([]file, int, error) {
+// render executes every output's layout in parallel, writing each page as
+// it is made, while the search index is built alongside; then it adds the
+// site-wide files.
+func render(ctx context.Context, s *site.Site, layouts *layout.Set, m *minify.M, stats *Stats, out *output) error {
 	clock := time.Now()
+	// The search index needs only the assembled site, so it is built while
+	// the pages render: the two together keep every core busy.
+	var index []file
+	var indexErr error
+	indexed := make(chan struct{})
+	go func() {
+		defer close(indexed)
+		start := time.Now()
+		index, indexErr = searchFiles(s)
+		stats.background("search index", time.Since(start))
+	}()
 	outputs := s.Outputs()
-	m := newMinifier()
-	files := make([]file, len(outputs))
 	errs := make([]error, len(outputs))
 	times := make([]time.Duration, len(outputs))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0) + 1) // one more, for the one waiting on the disk
 	for i, o := range outputs {
 		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
+			if err := gctx.Err(); err != nil {
 				return err
 			}
 			start := time.Now()
-			out, err := renderPage(layouts, m, o)
+			body, err := renderPage(layouts, m, o)
 			times[i] = time.Since(start)
 			var te *templateError
 			if errors.As(err, &te) {
@@ -274,12 +291,16 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set, stats *Stats
 			} else if err != nil {
 				return err
 			}
-			files[i] = file{Path: o.Path, Body: out}
+			if err := out.add(file{Path: o.Path, Body: body}); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, 0, err
+	err := g.Wait()
+	<-indexed
+	if err != nil {
+		return err
 	}
 	var diags diag.List
 	for i, err := range errs {
@@ -290,8 +311,9 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set, stats *Stats
 		}
 	}
 	if len(diags) > 0 {
-		return nil, 0, &ContentError{Diags: diags.Sort()}
+		return &ContentError{Diags: diags.Sort()}
 	}
+	out.pages = len(outputs)
 	if stats != nil {
 		names, paths := make([]string, len(outputs)), make([]string, len(outputs))
 		for i, o := range outputs {
@@ -300,35 +322,32 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set, stats *Stats
 		stats.layouts(names, paths, times)
 	}
 	stats.phase("render pages", &clock)
-	pages := len(files)
+	if indexErr != nil {
+		return fmt.Errorf("render: search index: %w", indexErr)
+	}
+	files := index
 	for _, a := range layouts.Assets() {
 		files = append(files, file{Path: a.Path, Body: a.Body})
 	}
-	index, err := searchFiles(s)
-	if err != nil {
-		return nil, 0, fmt.Errorf("render: search index: %w", err)
+	if err := out.addAll(files); err != nil {
+		return fmt.Errorf("write: %w", err)
 	}
-	files = append(files, index...)
-	stats.phase("search index", &clock)
-	taken := map[string]bool{}
-	for _, f := range files {
-		taken[f.Path] = true
-	}
-	extra, err := siteFiles(s, m, taken)
+	extra, err := siteFiles(s, m, out.taken())
 	var ce *ContentError
 	if errors.As(err, &ce) {
-		return nil, 0, err
+		return err
 	} else if err != nil {
-		return nil, 0, fmt.Errorf("render: %w", err)
+		return fmt.Errorf("render: %w", err)
 	}
-	files = append(files, extra...)
 	forms, err := formFiles(s)
 	if err != nil {
-		return nil, 0, fmt.Errorf("render: %w", err)
+		return fmt.Errorf("render: %w", err)
 	}
-	files = append(files, forms...)
+	if err := out.addAll(append(extra, forms...)); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
 	stats.phase("feeds, calendars, forms", &clock)
-	return files, pages, nil
+	return nil
 }
 
 // minifiable are the static files minified on the way through, by
@@ -341,16 +360,13 @@ var minifiable = map[string]string{
 	".xml":  "application/xml",
 }
 
-// staticFiles lists the site's static/ directory: CSS, JS, JSON, SVG and XML
+// staticFiles adds the site's static/ directory: CSS, JS, JSON, SVG and XML
 // minified, anything else copied as it is. A static file may not take the
 // place of a generated one.
-func staticFiles(source string, generated []file, m *minify.M) ([]file, error) {
+func staticFiles(source string, out *output, m *minify.M) error {
 	root := filepath.Join(source, "static")
-	taken := map[string]bool{}
-	for _, f := range generated {
-		taken[f.Path] = true
-	}
-	var out []file
+	taken := out.taken()
+	var files []file
 	var diags diag.List
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -370,7 +386,7 @@ func staticFiles(source string, generated []file, m *minify.M) ([]file, error) {
 		}
 		mime, ok := minifiable[strings.ToLower(filepath.Ext(rel))]
 		if !ok {
-			out = append(out, file{Path: rel, Src: p})
+			files = append(files, file{Path: rel, Src: p})
 			return nil
 		}
 		b, err := os.ReadFile(p)
@@ -382,14 +398,17 @@ func staticFiles(source string, generated []file, m *minify.M) ([]file, error) {
 			diags.Add(diag.Pos{File: "static/" + rel}, "", "cannot minify: %v", err)
 			return nil
 		}
-		out = append(out, file{Path: rel, Body: min})
+		files = append(files, file{Path: rel, Body: min})
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("static: %w", err)
+		return fmt.Errorf("static: %w", err)
 	}
 	if len(diags) > 0 {
-		return nil, &ContentError{Diags: diags}
+		return &ContentError{Diags: diags}
 	}
-	return out, nil
+	if err := out.addAll(files); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
 }

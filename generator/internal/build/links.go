@@ -15,11 +15,7 @@ import (
 // checkLinks is the link check of every build: a Markdown link or image
 // that points at no file of the site being written is an error at the line
 // it was written on.
-func checkLinks(s *site.Site, files []file) diag.List {
-	paths := make(map[string]bool, len(files))
-	for _, f := range files {
-		paths[f.Path] = true
-	}
+func checkLinks(s *site.Site, paths map[string]bool) diag.List {
 	return linkcheck.Internal(linkcheck.Links(s), s.Config.BasePath(), paths)
 }
 
@@ -28,7 +24,7 @@ func checkLinks(s *site.Site, files []file) diag.List {
 // check` finds every problem a build would. It returns the problems found,
 // nil when the site would build.
 func Verify(ctx context.Context, p *Project, opts Options) (diag.List, error) {
-	_, _, err := produce(ctx, p, opts)
+	err := produce(ctx, p, opts, newOutput(discard{}))
 	var ce *ContentError
 	if errors.As(err, &ce) {
 		return ce.Diags, nil

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 	"time"
 )
 
 // Stats say where a build's time went, for `build --stats`: each phase in
 // order, and the layouts by the time spent executing them.
 type Stats struct {
+	mu      sync.Mutex
 	Phases  []Phase
 	Layouts []LayoutStat
 }
@@ -19,6 +21,10 @@ type Stats struct {
 type Phase struct {
 	Name string
 	Time time.Duration
+	// Alongside marks a phase that ran at the same time as others, such as
+	// the search index built while pages render: it is not part of the
+	// total.
+	Alongside bool
 }
 
 // LayoutStat is the time spent executing one layout, over all the pages it
@@ -40,8 +46,21 @@ func (s *Stats) phase(name string, start *time.Time) {
 		return
 	}
 	now := time.Now()
-	s.Phases = append(s.Phases, Phase{name, now.Sub(*start)})
+	s.mu.Lock()
+	s.Phases = append(s.Phases, Phase{Name: name, Time: now.Sub(*start)})
+	s.mu.Unlock()
 	*start = now
+}
+
+// background records a phase that ran alongside the others. A nil Stats
+// records nothing.
+func (s *Stats) background(name string, d time.Duration) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	s.Phases = append(s.Phases, Phase{Name: name, Time: d, Alongside: true})
+	s.mu.Unlock()
 }
 
 // layouts aggregates per-output render times by layout, slowest first.
@@ -74,10 +93,16 @@ func (s *Stats) layouts(names, paths []string, times []time.Duration) {
 func (s *Stats) Print(w io.Writer) {
 	var total time.Duration
 	for _, p := range s.Phases {
-		total += p.Time
+		if !p.Alongside {
+			total += p.Time
+		}
 	}
 	fmt.Fprintf(w, "%-22s %10s %6s\n", "phase", "time", "share")
 	for _, p := range s.Phases {
+		if p.Alongside {
+			fmt.Fprintf(w, "%-22s %10s %6s  (alongside rendering)\n", p.Name, p.Time.Round(time.Microsecond), "")
+			continue
+		}
 		fmt.Fprintf(w, "%-22s %10s %5.1f%%\n", p.Name, p.Time.Round(time.Microsecond), 100*p.Time.Seconds()/max(total.Seconds(), 1e-9))
 	}
 	fmt.Fprintf(w, "%-22s %10s\n\n", "total", total.Round(time.Microsecond))

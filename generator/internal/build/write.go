@@ -2,21 +2,15 @@ package build
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
 	"fmt"
 	"html/template"
 	"io"
-	"maps"
 	"os"
-	"path"
 	"path/filepath"
-	"runtime"
-	"slices"
 	"strings"
 
 	"github.com/tdewolff/minify/v2"
-	"golang.org/x/sync/errgroup"
 
 	"peerpress/generator/internal/diag"
 	"peerpress/generator/internal/feeds"
@@ -127,65 +121,26 @@ func redirectPage(to, abs string) []byte {
 	return b.Bytes()
 }
 
-// write writes files into a new directory beside dest, then swaps it in.
-func write(ctx context.Context, dest string, files []file) error {
+// staging makes the new directory, beside dest, that a build writes into
+// and that replaces dest once the build has succeeded.
+func staging(dest string) (string, error) {
 	dest, err := filepath.Abs(dest)
 	if err != nil {
-		return err
+		return "", err
 	}
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
+		return "", err
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+"-build-")
 	if err != nil {
-		return err
+		return "", err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
+		os.RemoveAll(tmp)
+		return "", err
 	}
-	// Every directory once, parents before children (sorted order puts "a"
-	// before "a/b"), with one mkdir each: a large site has one directory a
-	// page, and MkdirAll's extra stat calls per directory add up.
-	dirs := map[string]bool{}
-	for _, f := range files {
-		for d := path.Dir(f.Path); d != "." && !dirs[d]; d = path.Dir(d) {
-			dirs[d] = true
-		}
-	}
-	for _, d := range slices.Sorted(maps.Keys(dirs)) {
-		if err := os.Mkdir(filepath.Join(tmp, filepath.FromSlash(d)), 0o755); err != nil {
-			return err
-		}
-	}
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0) * 2)
-	for _, f := range files {
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			target := filepath.Join(tmp, filepath.FromSlash(f.Path))
-			if f.Src != "" {
-				return copyFile(f.Src, target)
-			}
-			return os.WriteFile(target, f.Body, 0o644)
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	if err := swap(tmp, dest); err != nil {
-		return err
-	}
-	ok = true
-	return nil
+	return tmp, nil
 }
 
 // swap replaces dest with the directory tmp: the old site is moved aside,

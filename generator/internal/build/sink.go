@@ -1,0 +1,153 @@
+package build
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// sink receives a build's files as they are made, so that a large site is
+// never held in memory whole: a page goes to disk as soon as it is
+// rendered. Its methods may be called from many goroutines at once.
+type sink interface {
+	// put stores body at path, relative to public/.
+	put(path string, body []byte) error
+	// copyFile stores the file src at path, for static files copied as
+	// they are.
+	copyFile(path, src string) error
+}
+
+// output records the paths a build has made, in front of a sink: the link
+// check, and the checks that an alias or static file does not replace a
+// generated file, need them.
+type output struct {
+	sink  sink
+	mu    sync.Mutex
+	paths map[string]bool
+	// pages counts the HTML pages rendered from layouts.
+	pages int
+}
+
+func newOutput(s sink) *output { return &output{sink: s, paths: map[string]bool{}} }
+
+func (o *output) record(p string) {
+	o.mu.Lock()
+	o.paths[p] = true
+	o.mu.Unlock()
+}
+
+// add stores one file.
+func (o *output) add(f file) error {
+	o.record(f.Path)
+	if f.Src != "" {
+		return o.sink.copyFile(f.Path, f.Src)
+	}
+	return o.sink.put(f.Path, f.Body)
+}
+
+// addAll stores files in order, stopping at the first failure.
+func (o *output) addAll(files []file) error {
+	for _, f := range files {
+		if err := o.add(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// taken returns a copy of the paths made so far.
+func (o *output) taken() map[string]bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make(map[string]bool, len(o.paths))
+	for p := range o.paths {
+		out[p] = true
+	}
+	return out
+}
+
+// dirSink writes files below dir, making each directory once.
+type dirSink struct {
+	dir  string
+	made sync.Map // directories known to exist, relative to dir
+}
+
+func (d *dirSink) put(p string, body []byte) error {
+	target, err := d.prepare(p)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(target, body, 0o644)
+}
+
+func (d *dirSink) copyFile(p, src string) error {
+	target, err := d.prepare(p)
+	if err != nil {
+		return err
+	}
+	return copyFile(src, target)
+}
+
+// prepare makes the directories above p, parents first, and returns p's
+// place on disk. Two goroutines may make the same directory at once: the
+// loser's "exists" is success too.
+func (d *dirSink) prepare(p string) (string, error) {
+	dir := path.Dir(p)
+	if dir != "." {
+		if _, ok := d.made.Load(dir); !ok {
+			parts := strings.Split(dir, "/")
+			for i := range parts {
+				sub := strings.Join(parts[:i+1], "/")
+				if _, ok := d.made.Load(sub); ok {
+					continue
+				}
+				err := os.Mkdir(filepath.Join(d.dir, filepath.FromSlash(sub)), 0o755)
+				if err != nil && !errors.Is(err, fs.ErrExist) {
+					return "", err
+				}
+				d.made.Store(sub, true)
+			}
+		}
+	}
+	return filepath.Join(d.dir, filepath.FromSlash(p)), nil
+}
+
+// memSink keeps files in memory, for `generator serve`.
+type memSink struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func newMemSink() *memSink { return &memSink{files: map[string][]byte{}} }
+
+func (m *memSink) put(p string, body []byte) error {
+	m.mu.Lock()
+	m.files[p] = body
+	m.mu.Unlock()
+	return nil
+}
+
+func (m *memSink) copyFile(p, src string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return m.put(p, b)
+}
+
+// discard keeps nothing: `generator check` renders to find problems only.
+type discard struct{}
+
+func (discard) put(string, []byte) error      { return nil }
+func (discard) copyFile(string, string) error { return nil }
+
+// file is one output: Body, or the contents of Src on disk.
+type file struct {
+	Path string
+	Body []byte
+	Src  string
+}
