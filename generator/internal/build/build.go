@@ -98,23 +98,37 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 	}
 	diags = append(diags, tree...)
 	opts.Stats.phase("load", &clock)
-	today := opts.today(cfg.Location)
-	var layoutNames []string // the site's own layouts; nil if none loaded
-	if layouts != nil {
-		layoutNames = slices.DeleteFunc(layouts.Names(), func(n string) bool { return slices.Contains(site.Layouts, n) })
+	p := &Project{Config: cfg, Pages: pages, Layouts: layouts}
+	p.validate(fsys, opts, diags)
+	opts.Stats.phase("validate", &clock)
+	if p.Diags.Err() != nil {
+		return p, &ContentError{Diags: p.Diags}
 	}
-	checks := schema.Check(pages, cfg, schema.Options{
-		Exists: func(p string) bool {
-			_, err := fs.Stat(fsys, p)
+	return p, nil
+}
+
+// validate runs the cross-file checks and site.yaml's rules over the loaded
+// pages and sets Diags and Hidden; loaded are the problems found while
+// loading. A draft's errors are warnings: it is not published, so they do
+// not stop the build, but the editor sees them early.
+func (p *Project) validate(fsys fs.FS, opts Options, loaded diag.List) {
+	p.Today = opts.today(p.Config.Location)
+	var layoutNames []string // the site's own layouts; nil if none loaded
+	if p.Layouts != nil {
+		layoutNames = slices.DeleteFunc(p.Layouts.Names(), func(n string) bool { return slices.Contains(site.Layouts, n) })
+	}
+	checks := schema.Check(p.Pages, p.Config, schema.Options{
+		Exists: func(name string) bool {
+			_, err := fs.Stat(fsys, name)
 			return err == nil
 		},
 		Layouts: layoutNames,
-		Today:   today,
+		Today:   p.Today,
 	})
-	opts.Stats.phase("validate", &clock)
-	p := &Project{Config: cfg, Pages: pages, Layouts: layouts, Hidden: map[string]bool{}, Today: today}
+	p.Hidden = map[string]bool{}
 	drafts := map[string]bool{}
-	for _, pg := range pages {
+	diags := slices.Clone(loaded)
+	for _, pg := range p.Pages {
 		if pg.Meta.Draft && !opts.Drafts {
 			drafts[pg.File] = true
 		}
@@ -126,16 +140,10 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 		case d.Severity == diag.Hidden:
 			p.Hidden[d.Pos.File] = true
 		case drafts[d.Pos.File] && d.Severity == diag.Error:
-			// A draft is not published, so its problems do not stop the
-			// build; they still show, so the editor sees them early.
 			diags[i].Severity = diag.Warning
 		}
 	}
 	p.Diags = diags.Sort()
-	if p.Diags.Err() != nil {
-		return p, &ContentError{Diags: p.Diags}
-	}
-	return p, nil
 }
 
 // buildTime is the build's moment: Now, or midnight in the site's time zone
@@ -231,7 +239,7 @@ func produce(ctx context.Context, p *Project, opts Options, out *output) error {
 		return fmt.Errorf("assemble: %w", err)
 	}
 	opts.Stats.phase("assemble", &clock)
-	photoFiles, err := photos(ctx, opts.Source, s)
+	photoFiles, err := photos(ctx, opts.Source, s, nil)
 	if err != nil {
 		return err
 	}
@@ -332,11 +340,8 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set, m *minify.M,
 	if err := out.addAll(files); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
-	extra, err := siteFiles(s, m, out.taken())
-	var ce *ContentError
-	if errors.As(err, &ce) {
-		return err
-	} else if err != nil {
+	extra, err := siteFiles(s, m)
+	if err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
 	forms, err := formFiles(s)
@@ -344,6 +349,16 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set, m *minify.M,
 		return fmt.Errorf("render: %w", err)
 	}
 	if err := out.addAll(append(extra, forms...)); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	aliases, err := aliasFiles(s, out.taken())
+	var ce *ContentError
+	if errors.As(err, &ce) {
+		return err
+	} else if err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	if err := out.addAll(aliases); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	stats.phase("feeds, calendars, forms", &clock)

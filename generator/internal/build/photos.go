@@ -22,15 +22,26 @@ const photoDir = "images/supporters"
 
 // photos makes the sizes of every supporter's photo, in parallel, sets each
 // page's Photo and returns the files to write. A photo that cannot be read
-// as a JPEG or PNG is an error at its field.
-func photos(ctx context.Context, source string, s *site.Site) ([]file, error) {
+// as a JPEG or PNG is an error at its field. made, when not nil, holds
+// photos made before, by the loaded page they are of: they are used again,
+// and the new ones added.
+func photos(ctx context.Context, source string, s *site.Site, made map[*content.Page]*images.Photo) ([]file, error) {
 	var pages []*site.Page
+	var out []file
 	for _, p := range s.Supporters {
-		if p.Supporter.Photo != "" {
-			pages = append(pages, p)
+		if p.Supporter.Photo == "" {
+			continue
 		}
+		if ph := made[p.Source]; ph != nil {
+			p.Photo = ph
+			for _, v := range ph.Variants {
+				out = append(out, file{Path: v.Path, Body: v.Body})
+			}
+			continue
+		}
+		pages = append(pages, p)
 	}
-	made := make([]*images.Photo, len(pages))
+	fresh := make([]*images.Photo, len(pages))
 	errs := make([]error, len(pages))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -44,22 +55,24 @@ func photos(ctx context.Context, source string, s *site.Site) ([]file, error) {
 				errs[i] = err
 				return nil
 			}
-			made[i], errs[i] = images.Make(src, photoDir, p.Slug, s.Config.BasePath())
+			fresh[i], errs[i] = images.Make(src, photoDir, p.Slug, s.Config.BasePath())
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	var out []file
 	var diags diag.List
 	for i, p := range pages {
 		if errs[i] != nil {
 			diags.Add(p.Source.FieldPos("photo"), "photo", "%s: %v", p.Supporter.Photo, errs[i])
 			continue
 		}
-		p.Photo = made[i]
-		for _, v := range made[i].Variants {
+		p.Photo = fresh[i]
+		if made != nil {
+			made[p.Source] = fresh[i]
+		}
+		for _, v := range fresh[i].Variants {
 			out = append(out, file{Path: v.Path, Body: v.Body})
 		}
 	}

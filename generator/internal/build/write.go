@@ -18,17 +18,17 @@ import (
 	"peerpress/generator/internal/site"
 )
 
+// absURL is the absolute URL of a site path.
+func absURL(s *site.Site, p string) string {
+	u := *s.Config.Base
+	u.Path = s.Config.BasePath() + strings.TrimPrefix(p, "/")
+	return u.String()
+}
+
 // siteFiles are the files about the site rather than of a page: the
-// sitemap, robots.txt, calendars and feeds, and the redirects of aliases
-// (an HTML page each, and a _redirects file for hosts that read one).
-//
-// taken holds the paths already generated; an alias may not replace one.
-func siteFiles(s *site.Site, m *minify.M, taken map[string]bool) ([]file, error) {
-	abs := func(p string) string {
-		u := *s.Config.Base
-		u.Path = s.Config.BasePath() + strings.TrimPrefix(p, "/")
-		return u.String()
-	}
+// sitemap, robots.txt, calendars and feeds.
+func siteFiles(s *site.Site, m *minify.M) ([]file, error) {
+	abs := func(p string) string { return absURL(s, p) }
 	type urlEntry struct {
 		Loc     string `xml:"loc"`
 		LastMod string `xml:"lastmod,omitempty"`
@@ -72,9 +72,14 @@ func siteFiles(s *site.Site, m *minify.M, taken map[string]bool) ([]file, error)
 	for _, f := range atom {
 		files = append(files, file{Path: f.Path, Body: f.Body})
 	}
-	for _, f := range files {
-		taken[f.Path] = true
-	}
+	return files, nil
+}
+
+// aliasFiles are the redirects of aliases: an HTML page each, and a
+// _redirects file for hosts that read one. taken holds the paths already
+// generated; an alias may not replace one.
+func aliasFiles(s *site.Site, taken map[string]bool) ([]file, error) {
+	var files []file
 	var diags diag.List
 	var redirects bytes.Buffer
 	for _, pages := range [][]*site.Page{s.Networks, s.Supporters, s.Courses, s.News, s.Pages} {
@@ -84,7 +89,7 @@ func siteFiles(s *site.Site, m *minify.M, taken map[string]bool) ([]file, error)
 				if path := aliasPath(a); taken[path] {
 					diags.Add(p.Source.FieldPos(field), field, "%q is the address of a page the site generates (%s); choose another old address", a, path)
 				} else {
-					files = append(files, file{Path: path, Body: redirectPage(s.Config.BasePath()+strings.TrimPrefix(p.URL, "/"), abs(p.URL))})
+					files = append(files, file{Path: path, Body: redirectPage(s.Config.BasePath()+strings.TrimPrefix(p.URL, "/"), absURL(s, p.URL))})
 					fmt.Fprintf(&redirects, "%s%s %s%s 301\n", s.Config.BasePath(), strings.TrimPrefix(schema.CleanAlias(a), "/"), s.Config.BasePath(), strings.TrimPrefix(p.URL, "/"))
 				}
 			}

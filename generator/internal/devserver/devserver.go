@@ -57,17 +57,26 @@ type Options struct {
 // Server is a running development server.
 type Server struct {
 	opts Options
-	dir  string // the built site, replaced whole by each good build
+	dir  string // the server's own temporary directory
+	// sess keeps the site in memory between builds, so that a change
+	// re-renders only the pages it affects; snap is the last good build,
+	// which is what is served.
+	sess *build.Session
+	snap atomic.Pointer[build.Snapshot]
+	// complete asks the background worker to make the site-wide files
+	// (search index, feeds, sitemap) of the latest build.
+	complete chan struct{}
 
 	mu      sync.RWMutex
 	diags   diag.List // problems of the last build; errors mean it failed
 	version int       // counts good builds
 	subs    map[chan string]bool
-	// store keeps form submissions; forms is the form endpoint for the
-	// current build (nil when the site has no forms), replaced after each
-	// good build because the forms and their choices come from content.
-	store *forms.Store
-	forms atomic.Pointer[forms.Server]
+	// store keeps form submissions; forms is the form endpoint of one
+	// build, made when a form is first posted after that build, because
+	// the forms and their choices come from content.
+	store   *forms.Store
+	formsMu sync.Mutex
+	forms   *mountedForms
 	// done is closed when the server stops, to end the event streams, which
 	// would otherwise hold http.Server.Shutdown open.
 	done     chan struct{}
@@ -77,7 +86,7 @@ type Server struct {
 // New prepares a server; it does not build or listen yet.
 func New(opts Options) (*Server, error) {
 	if opts.Quiet <= 0 {
-		opts.Quiet = 50 * time.Millisecond
+		opts.Quiet = 20 * time.Millisecond
 	}
 	if opts.Log == nil {
 		opts.Log = io.Discard
@@ -86,7 +95,6 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts.Build.Destination = filepath.Join(dir, "public")
 	if opts.Data == "" {
 		opts.Data = filepath.Join(dir, "forms-data")
 	}
@@ -95,7 +103,8 @@ func New(opts Options) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("form store: %w", err)
 	}
-	return &Server{opts: opts, dir: opts.Build.Destination, store: store, subs: map[chan string]bool{}, done: make(chan struct{})}, nil
+	return &Server{opts: opts, dir: dir, sess: build.NewSession(opts.Build), complete: make(chan struct{}, 1),
+		store: store, subs: map[chan string]bool{}, done: make(chan struct{})}, nil
 }
 
 // Stop ends the event streams of open pages.
@@ -106,15 +115,19 @@ func (s *Server) Stop() { s.stopOnce.Do(func() { close(s.done) }) }
 func (s *Server) Close() error {
 	s.Stop()
 	err := s.store.Close()
-	return errors.Join(err, os.RemoveAll(filepath.Dir(s.dir)))
+	return errors.Join(err, os.RemoveAll(s.dir))
 }
 
-// Rebuild builds the site. On success the new pages are served and open
-// pages reload; on content errors the last good pages stay and the errors
-// are shown over them. It returns the build's problems.
-func (s *Server) Rebuild(ctx context.Context) diag.List {
+// Rebuild builds the whole site. On success the new pages are served and
+// open pages reload; on content errors the last good pages stay and the
+// errors are shown over them. It returns the build's problems.
+func (s *Server) Rebuild(ctx context.Context) diag.List { return s.Update(ctx, nil) }
+
+// Update rebuilds after changes to the named files (relative to the site's
+// root; nil for all), re-rendering only the pages they affect.
+func (s *Server) Update(ctx context.Context, changed []string) diag.List {
 	start := time.Now()
-	res, err := build.Build(ctx, s.opts.Build)
+	snap, err := s.sess.Update(ctx, changed)
 	var diags diag.List
 	var ce *build.ContentError
 	switch {
@@ -123,17 +136,15 @@ func (s *Server) Rebuild(ctx context.Context) diag.List {
 	case err != nil:
 		diags = diag.List{{Pos: diag.Pos{File: s.opts.Build.Source}, Msg: err.Error()}}
 	default:
-		diags = res.Diags
+		diags = snap.Diags
 	}
 	s.mu.Lock()
 	s.diags = diags
 	if err == nil {
 		s.version++
+		s.snap.Store(snap)
 	}
 	s.mu.Unlock()
-	if err == nil {
-		s.mountForms()
-	}
 	for _, d := range diags {
 		fmt.Fprintln(s.opts.Log, d.Error())
 	}
@@ -145,32 +156,67 @@ func (s *Server) Rebuild(ctx context.Context) diag.List {
 		}
 		fmt.Fprintf(s.opts.Log, "%d %s: still serving the last good build\n", n, noun)
 	} else {
-		fmt.Fprintf(s.opts.Log, "Built %d pages in %s\n", res.Pages, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(s.opts.Log, "Built %d pages in %s (%d rendered)\n", snap.Pages, time.Since(start).Round(time.Millisecond), len(snap.Rendered))
+		select {
+		case s.complete <- struct{}{}:
+		default: // the worker will see this build when it next looks
+		}
 	}
 	s.broadcast("reload")
 	return diags
 }
 
-// mountForms points the form endpoint at the build just made: its manifest
-// has the current forms, supporters and sessions. A site with no forms gets
-// none.
-func (s *Server) mountForms() {
-	if _, err := os.Stat(filepath.Join(s.dir, filepath.FromSlash(formspec.ManifestPath))); err != nil {
-		s.forms.Store(nil)
-		return
+// completer makes the site-wide files of the latest build in the
+// background, so that searching or fetching a feed after an edit seldom
+// waits. Builds that follow each other quickly are done once, for the last.
+func (s *Server) completer(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.complete:
+			if snap := s.snap.Load(); snap != nil {
+				if err := snap.Complete(); err != nil {
+					fmt.Fprintf(s.opts.Log, "site files: %v\n", err)
+				}
+			}
+		}
 	}
-	fs, err := forms.New(forms.Options{Public: s.dir}, s.store)
-	if err != nil {
-		fmt.Fprintf(s.opts.Log, "forms: %v\n", err)
-		s.forms.Store(nil)
-		return
+}
+
+// mountedForms is the form endpoint of one build.
+type mountedForms struct {
+	snap *build.Snapshot
+	srv  *forms.Server
+}
+
+// formServer returns the form endpoint of the build being served, making
+// it if need be: its manifest has the current forms, supporters and
+// sessions. It is nil when the site has no forms.
+func (s *Server) formServer() *forms.Server {
+	snap := s.snap.Load()
+	if snap == nil {
+		return nil
 	}
-	s.forms.Store(fs)
+	s.formsMu.Lock()
+	defer s.formsMu.Unlock()
+	if s.forms != nil && s.forms.snap == snap {
+		return s.forms.srv
+	}
+	var srv *forms.Server
+	if _, ok := snap.File(formspec.ManifestPath); ok {
+		var err error
+		if srv, err = forms.New(forms.Options{Files: snap.FS()}, s.store); err != nil {
+			fmt.Fprintf(s.opts.Log, "forms: %v\n", err)
+		}
+	}
+	s.forms = &mountedForms{snap, srv}
+	return srv
 }
 
 // submit passes a form submission to the current build's form endpoint.
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
-	fs := s.forms.Load()
+	fs := s.formServer()
 	if fs == nil {
 		http.Error(w, "This site has no forms.", http.StatusNotFound)
 		return
@@ -248,25 +294,30 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 // reload script and the error overlay to HTML.
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	fsys := os.DirFS(s.dir)
-	p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
-	status := http.StatusOK
-	if p == "" {
-		p = "index.html"
-	} else if info, err := fs.Stat(fsys, p); err == nil && info.IsDir() {
-		p = path.Join(p, "index.html")
-	}
-	if _, err := fs.Stat(fsys, p); err != nil {
-		p, status = "404.html", http.StatusNotFound
-	}
-	if !strings.HasSuffix(p, ".html") {
-		http.ServeFileFS(w, r, fsys, p)
+	snap := s.snap.Load()
+	if snap == nil {
+		// No good build yet: only the overlay can be shown.
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write(s.inject([]byte("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>No build yet</title></head><body><h1>The site has not built yet</h1></body></html>")))
 		return
 	}
-	body, err := fs.ReadFile(fsys, p)
-	if err != nil {
-		// No good build yet: only the overlay can be shown.
-		body, status = []byte("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>No build yet</title></head><body><h1>The site has not built yet</h1></body></html>"), http.StatusServiceUnavailable
+	p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	status := http.StatusOK
+	body, ok := snap.File(p)
+	if !ok || p == "" {
+		body, ok = snap.File(path.Join(p, "index.html"))
+		if ok {
+			p = path.Join(p, "index.html")
+		}
+	}
+	if !ok {
+		p, status = "404.html", http.StatusNotFound
+		body, _ = snap.File(p)
+	}
+	if !strings.HasSuffix(p, ".html") {
+		http.ServeContent(w, r, p, time.Time{}, bytes.NewReader(body))
+		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
@@ -319,6 +370,7 @@ func (s *Server) Watch(ctx context.Context) error {
 	}
 	var timer *time.Timer
 	fire := make(chan struct{}, 1)
+	var changed []string // since the last rebuild, relative to the root
 	for {
 		select {
 		case <-ctx.Done():
@@ -334,6 +386,9 @@ func (s *Server) Watch(ctx context.Context) error {
 					_ = s.watchTree(w, ev.Name)
 				}
 			}
+			if rel, err := filepath.Rel(s.opts.Build.Source, ev.Name); err == nil && !slices.Contains(changed, filepath.ToSlash(rel)) {
+				changed = append(changed, filepath.ToSlash(rel))
+			}
 			if timer == nil {
 				timer = time.AfterFunc(s.opts.Quiet, func() {
 					select {
@@ -345,7 +400,8 @@ func (s *Server) Watch(ctx context.Context) error {
 				timer.Reset(s.opts.Quiet)
 			}
 		case <-fire:
-			s.Rebuild(ctx)
+			s.Update(ctx, changed)
+			changed = nil
 		}
 	}
 }
@@ -422,6 +478,7 @@ func Run(ctx context.Context, opts Options, ready func(addr string)) error {
 	wctx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	go func() { errc <- s.Watch(wctx) }()
+	go s.completer(wctx)
 	if ready != nil {
 		ready(addr)
 	}

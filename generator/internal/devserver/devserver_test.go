@@ -177,9 +177,9 @@ func TestReloadScriptNotInBuild(t *testing.T) {
 	if diags := s.Rebuild(context.Background()); diags.Err() != nil {
 		t.Fatal(diags)
 	}
-	b, err := os.ReadFile(filepath.Join(s.dir, "about", "index.html"))
-	if err != nil {
-		t.Fatal(err)
+	b, ok := s.snap.Load().File("about/index.html")
+	if !ok {
+		t.Fatal("no about/index.html in the build")
 	}
 	if strings.Contains(string(b), "_peerpress") {
 		t.Error("the built file contains the reload script")

@@ -24,7 +24,6 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -45,6 +44,9 @@ type Options struct {
 	// Public is the built site: its files are served, and its forms
 	// manifest says what the forms are.
 	Public string
+	// Files, when set, is the built site instead of the directory Public:
+	// `generator serve` keeps its build in memory.
+	Files fs.FS
 	// AllowOrigins are other origins (scheme://host[:port]) whose pages
 	// may post to this server, such as the site's own when the server
 	// runs elsewhere.
@@ -81,7 +83,10 @@ type Server struct {
 // New reads the manifest from opts.Public and returns a server that stores
 // submissions in store.
 func New(opts Options, store *Store) (*Server, error) {
-	data, err := os.ReadFile(filepath.Join(opts.Public, filepath.FromSlash(formspec.ManifestPath)))
+	if opts.Files == nil {
+		opts.Files = os.DirFS(opts.Public)
+	}
+	data, err := fs.ReadFile(opts.Files, formspec.ManifestPath)
 	if err != nil {
 		return nil, fmt.Errorf("the built site has no forms manifest (build a site whose site.yaml has forms:): %w", err)
 	}
@@ -436,7 +441,7 @@ func (s *Server) thanksPage(files http.Handler) http.Handler {
 			files.ServeHTTP(w, r)
 			return
 		}
-		page, err := os.ReadFile(s.pageFile(f.ThanksURL))
+		page, err := fs.ReadFile(s.opts.Files, s.pageFile(f.ThanksURL))
 		if err != nil {
 			files.ServeHTTP(w, r)
 			return
@@ -483,7 +488,7 @@ func (s *Server) writeForm(w http.ResponseWriter, f *formspec.Form, values url.V
 		http.Error(w, "The form could not be shown.", http.StatusInternalServerError)
 		return
 	}
-	page, err := os.ReadFile(s.pageFile(f.URL))
+	page, err := fs.ReadFile(s.opts.Files, s.pageFile(f.URL))
 	var out []byte
 	ok := false
 	if err == nil {
@@ -507,7 +512,7 @@ func writeHTML(w http.ResponseWriter, code int, body []byte) {
 
 // pageFile is the file of a site page in the built site.
 func (s *Server) pageFile(sitePath string) string {
-	return filepath.Join(s.opts.Public, filepath.FromSlash(strings.TrimPrefix(sitePath, "/")), "index.html")
+	return path.Join(strings.TrimPrefix(sitePath, "/"), "index.html")
 }
 
 // splice replaces the first element of page that starts with open, up to
@@ -581,7 +586,7 @@ func (s *Server) trusted(a netip.Addr) bool {
 // static serves the built site's files as a static host does: a directory
 // with its index.html, anything missing with the site's 404.html.
 func (s *Server) static() http.Handler {
-	fsys := os.DirFS(s.opts.Public)
+	fsys := s.opts.Files
 	files := http.FileServerFS(fsys)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")

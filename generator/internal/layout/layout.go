@@ -49,6 +49,7 @@ const (
 type Set struct {
 	pages  map[string]*template.Template
 	source map[string]string // template file name -> path reported in errors
+	text   map[string][]byte // template file name -> its text, for Deps
 	assets map[string]*Asset
 	// partials holds the base and the partials, to execute a partial on its
 	// own for the `cached` function.
@@ -130,7 +131,7 @@ func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.Li
 			return nil, diags
 		}
 	}
-	s := &Set{pages: map[string]*template.Template{}, source: source}
+	s := &Set{pages: map[string]*template.Template{}, source: source, text: files}
 	fm := s.funcs(cfg)
 	for k, v := range funcs {
 		fm[k] = v

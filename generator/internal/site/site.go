@@ -35,6 +35,10 @@ type Options struct {
 	Drafts bool
 	// Hidden reports whether a page must be left out (a rule said so).
 	Hidden func(p *content.Page) bool
+	// Markdown, when set, converts a page's body instead of the renderer
+	// given to New: `generator serve` keeps the results of pages that did
+	// not change.
+	Markdown func(p *content.Page) (markdown.Result, error)
 }
 
 // Site is everything a layout can reach through .Site.
@@ -158,7 +162,13 @@ func New(ctx context.Context, pages []*content.Page, cfg *config.Config, md *mar
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			r, err := md.Render(p.Body)
+			var r markdown.Result
+			var err error
+			if opts.Markdown != nil {
+				r, err = opts.Markdown(p)
+			} else {
+				r, err = md.Render(p.Body)
+			}
 			if err != nil {
 				return fmt.Errorf("%s: markdown: %w", p.File, err)
 			}

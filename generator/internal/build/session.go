@@ -1,0 +1,487 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tdewolff/minify/v2"
+	"golang.org/x/sync/errgroup"
+
+	"peerpress/generator/internal/config"
+	"peerpress/generator/internal/content"
+	"peerpress/generator/internal/diag"
+	"peerpress/generator/internal/images"
+	"peerpress/generator/internal/layout"
+	"peerpress/generator/internal/markdown"
+	"peerpress/generator/internal/site"
+)
+
+// Session is a site kept in memory between builds, for `generator serve`.
+// Update rebuilds after a change and renders again only the pages the
+// change can affect: an edited page, the listings and facet pages it is
+// shown on, and the pages that refer to it or that it refers to. Unchanged
+// pages keep their parsed front matter, converted Markdown, photos and
+// rendered HTML; templates stay parsed until a layout changes; site.yaml
+// changing rebuilds everything.
+//
+// A Session is used by one goroutine at a time; the Snapshots it returns
+// may be read from any number.
+type Session struct {
+	opts Options
+	fsys fs.FS
+
+	proj  *Project // config, layouts and the loaded pages
+	tree  diag.List
+	files map[string]*content.Page // loaded pages by file
+	deps  layout.Deps
+	md    *markdown.Renderer
+	min   *minify.M
+
+	// Kept for as long as the page they were made from is loaded.
+	html    map[*content.Page]markdown.Result
+	photo   map[*content.Page]*images.Photo
+	version map[*content.Page]uint64
+	next    uint64
+
+	cur *Snapshot // the last good build, nil before the first
+	// extraPaths are the site files (feeds, calendars, sitemap, search
+	// index) of the last snapshot that made them, for the link check of
+	// snapshots that have not made theirs yet.
+	extraPaths map[string]bool
+	mu         sync.Mutex // guards extraPaths, written by Complete
+}
+
+// Snapshot is one good build, held in memory. The pages, assets, photos,
+// redirects and static files are made by Update; the files about the whole
+// site (search index, feeds, calendars, sitemap, forms manifest) are made
+// by Complete, on first need, so that an edit is served without waiting
+// for them.
+type Snapshot struct {
+	// Pages counts the HTML pages rendered from layouts.
+	Pages int
+	// Rendered lists the outputs rendered anew by the Update that made
+	// this snapshot, sorted; the others were carried over.
+	Rendered []string
+	// Diags are the warnings and hidden pages of the build.
+	Diags diag.List
+
+	files map[string][]byte
+	keys  map[string]uint64
+	site  *site.Site
+	min   *minify.M
+	sess  *Session
+
+	once  sync.Once
+	extra map[string][]byte
+	err   error
+}
+
+// NewSession prepares a session; the first Update builds the whole site.
+func NewSession(opts Options) *Session {
+	return &Session{opts: opts, fsys: os.DirFS(opts.Source), min: newMinifier()}
+}
+
+// Current returns the last good build, nil if there has been none.
+func (s *Session) Current() *Snapshot { return s.cur }
+
+// Update rebuilds after changes to the named files (paths relative to the
+// site's root; nil means everything may have changed). It returns the new
+// snapshot, or a *ContentError when the site has errors, in which case the
+// last good snapshot stays current.
+func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, error) {
+	full := s.cur == nil || changed == nil
+	var pages, layouts, static bool
+	for _, c := range changed {
+		c = path.Clean(strings.TrimPrefix(c, "./"))
+		switch top, _, _ := strings.Cut(c, "/"); {
+		case c == config.File:
+			full = true
+		case top == content.Dir && strings.HasSuffix(c, ".md") && isPagePath(c):
+			pages = true
+		case top == content.Dir:
+			// A directory, a file that is not a page, or one with a name
+			// that needs reporting: the tree is read again.
+			full = true
+		case top == layout.Dir:
+			layouts = true
+		case top == "static":
+			static = true
+		}
+	}
+	if full {
+		if err := s.load(ctx); err != nil {
+			return nil, err
+		}
+	} else {
+		if layouts {
+			set, diags := layout.Load(s.fsys, s.proj.Config, site.Funcs(s.proj.Config))
+			if diags.Err() != nil {
+				return nil, &ContentError{Diags: diags}
+			}
+			s.proj.Layouts = set
+			s.deps = set.Deps()
+		}
+		if pages {
+			if err := s.reload(changed); err != nil {
+				return nil, err
+			}
+		}
+		if static {
+			s.forgetPhotos(changed)
+		}
+		s.proj.Pages = slices.SortedFunc(maps.Values(s.files), func(a, b *content.Page) int {
+			return strings.Compare(string(a.Section)+"/"+a.Slug, string(b.Section)+"/"+b.Slug)
+		})
+		s.proj.validate(s.fsys, s.opts, s.tree)
+		if s.proj.Diags.Err() != nil {
+			return nil, &ContentError{Diags: s.proj.Diags}
+		}
+	}
+	snap, err := s.assemble(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.cur = snap
+	return snap, nil
+}
+
+// isPagePath reports whether c, relative to the site's root, is a content
+// file that can be read on its own: content/_index.md, or a page of a
+// section whose name is a slug. Anything else makes the tree be read again,
+// which reports what is wrong with it.
+func isPagePath(c string) bool {
+	rel, ok := strings.CutPrefix(c, content.Dir+"/")
+	if !ok {
+		return false
+	}
+	if rel == "_index.md" {
+		return true
+	}
+	dir, base, ok := strings.Cut(rel, "/")
+	return ok && content.IsSection(dir) && !strings.Contains(base, "/") && config.IsSlug(strings.TrimSuffix(base, ".md"))
+}
+
+// load reads the whole site afresh.
+func (s *Session) load(ctx context.Context) error {
+	p, err := Load(ctx, s.opts)
+	if err != nil {
+		return err
+	}
+	s.proj, s.cur = p, nil
+	s.files = map[string]*content.Page{}
+	for _, pg := range p.Pages {
+		s.files[pg.File] = pg
+	}
+	s.tree = nil
+	for _, d := range p.Diags {
+		// The problems of the tree itself (a file in no section) and of
+		// site.yaml have no page to be found again from: they are kept
+		// until the next full load.
+		if s.files[d.Pos.File] == nil && d.Severity != diag.Hidden {
+			s.tree = append(s.tree, d)
+		}
+	}
+	s.html = map[*content.Page]markdown.Result{}
+	s.photo = map[*content.Page]*images.Photo{}
+	s.version = map[*content.Page]uint64{}
+	for _, pg := range p.Pages {
+		s.bump(pg)
+	}
+	s.md = markdown.New(markdown.Options{BasePath: p.Config.BasePath(), UnsafeHTML: p.Config.Markdown.UnsafeHTML})
+	s.deps = p.Layouts.Deps()
+	return nil
+}
+
+// bump gives a loaded page a new version: every output showing it renders
+// again.
+func (s *Session) bump(pg *content.Page) {
+	s.next++
+	s.version[pg] = s.next
+}
+
+// forget drops what is kept of a page that is no longer loaded.
+func (s *Session) forget(pg *content.Page) {
+	delete(s.html, pg)
+	delete(s.photo, pg)
+	delete(s.version, pg)
+}
+
+// reload reads the changed content files again; one that is gone is
+// removed.
+func (s *Session) reload(changed []string) error {
+	for _, c := range changed {
+		c = path.Clean(c)
+		if !strings.HasPrefix(c, content.Dir+"/") || !strings.HasSuffix(c, ".md") {
+			continue
+		}
+		if old := s.files[c]; old != nil {
+			s.forget(old)
+			delete(s.files, c)
+		}
+		data, err := fs.ReadFile(s.fsys, c)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("read %s: %w", c, err)
+		}
+		pg := content.Parse(c, data, s.proj.Config)
+		s.files[c] = pg
+		s.bump(pg)
+	}
+	return nil
+}
+
+// forgetPhotos drops the photos made from changed files, so that they are
+// made again, and marks their pages changed.
+func (s *Session) forgetPhotos(changed []string) {
+	for pg, ph := range s.photo {
+		name := strings.TrimPrefix(pg.Data.(*content.Supporter).Photo, "/")
+		if ph != nil && (slices.Contains(changed, "static/"+name) || slices.Contains(changed, content.Dir+"/"+name)) {
+			delete(s.photo, pg)
+			s.bump(pg)
+		}
+	}
+}
+
+// markdownOf converts a page's body, or returns the conversion kept from
+// an earlier build.
+func (s *Session) markdownOf(pg *content.Page) (markdown.Result, error) {
+	s.mu.Lock()
+	r, ok := s.html[pg]
+	s.mu.Unlock()
+	if ok {
+		return r, nil
+	}
+	r, err := s.md.Render(pg.Body)
+	if err != nil {
+		return r, err
+	}
+	s.mu.Lock()
+	s.html[pg] = r
+	s.mu.Unlock()
+	return r, nil
+}
+
+// assemble makes a snapshot of the loaded site, rendering only the outputs
+// whose inputs changed since the current one.
+func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
+	p := s.proj
+	st, err := site.New(ctx, p.Pages, p.Config, s.md, site.Options{
+		Now: s.opts.buildTime(p.Config), Drafts: s.opts.Drafts,
+		Hidden:   func(pg *content.Page) bool { return p.Hidden[pg.File] },
+		Markdown: s.markdownOf,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("assemble: %w", err)
+	}
+	snap := &Snapshot{Diags: p.Diags, site: st, min: s.min, sess: s, files: map[string][]byte{}, keys: map[string]uint64{}}
+	mem := newMemSink()
+	out := newOutput(mem)
+	photoFiles, err := photos(ctx, s.opts.Source, st, s.photo)
+	if err != nil {
+		return nil, err
+	}
+	if err := out.addAll(photoFiles); err != nil {
+		return nil, err
+	}
+	for _, a := range p.Layouts.Assets() {
+		if err := out.add(file{Path: a.Path, Body: a.Body}); err != nil {
+			return nil, err
+		}
+	}
+
+	// Render the outputs whose key changed; carry the others over.
+	k := newKeyer(st, s.deps, func(pg *content.Page) uint64 { return s.version[pg] })
+	outputs := st.Outputs()
+	var todo []site.Output
+	for _, o := range outputs {
+		key := k.key(o)
+		snap.keys[o.Path] = key
+		if old := s.cur; old != nil && old.keys[o.Path] == key {
+			if body, ok := old.files[o.Path]; ok {
+				out.add(file{Path: o.Path, Body: body})
+				continue
+			}
+		}
+		todo = append(todo, o)
+		snap.Rendered = append(snap.Rendered, o.Path)
+	}
+	slices.Sort(snap.Rendered)
+	p.Layouts.ForgetCached()
+	if err := renderOutputs(ctx, p.Layouts, s.min, todo, out); err != nil {
+		return nil, err
+	}
+	snap.Pages = len(outputs)
+	aliases, err := aliasFiles(st, out.taken())
+	if err != nil {
+		return nil, err
+	}
+	if err := out.addAll(aliases); err != nil {
+		return nil, err
+	}
+	if err := staticFiles(s.opts.Source, out, s.min); err != nil {
+		return nil, err
+	}
+	paths := out.taken()
+	s.mu.Lock()
+	for p := range s.extraPaths {
+		paths[p] = true
+	}
+	s.mu.Unlock()
+	if s.cur == nil {
+		// The first build has no earlier site files to go by: it makes
+		// its own now, so that links to them are checked.
+		snap.files = mem.files
+		if err := snap.Complete(); err != nil {
+			return nil, err
+		}
+		for p := range snap.extra {
+			paths[p] = true
+		}
+	}
+	if links := checkLinks(st, paths); len(links) > 0 {
+		return nil, &ContentError{Diags: links}
+	}
+	snap.files = mem.files
+	return snap, nil
+}
+
+// renderOutputs renders outputs in parallel into out.
+func renderOutputs(ctx context.Context, layouts *layout.Set, m *minify.M, outputs []site.Output, out *output) error {
+	errs := make([]error, len(outputs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, o := range outputs {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			body, err := renderPage(layouts, m, o)
+			var te *templateError
+			if errors.As(err, &te) {
+				errs[i] = te.err
+				return nil
+			} else if err != nil {
+				return err
+			}
+			return out.add(file{Path: o.Path, Body: body})
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	var diags diag.List
+	for i, err := range errs {
+		if err != nil {
+			d := layouts.Diagnostic(err)
+			d.Msg = fmt.Sprintf("rendering %s: %s", outputs[i].Path, d.Msg)
+			diags.Append(d)
+		}
+	}
+	if len(diags) > 0 {
+		return &ContentError{Diags: diags.Sort()}
+	}
+	return nil
+}
+
+// Complete makes the files about the whole site: the search index, feeds,
+// calendars, sitemap and forms manifest. It runs once, however many
+// goroutines call it; File calls it when asked for one of these files.
+func (sn *Snapshot) Complete() error {
+	sn.once.Do(func() {
+		files, err := siteFiles(sn.site, sn.min)
+		if err != nil {
+			sn.err = err
+			return
+		}
+		index, err := searchFiles(sn.site)
+		if err != nil {
+			sn.err = fmt.Errorf("search index: %w", err)
+			return
+		}
+		forms, err := formFiles(sn.site)
+		if err != nil {
+			sn.err = err
+			return
+		}
+		extra := map[string][]byte{}
+		for _, f := range slices.Concat(files, index, forms) {
+			if _, ok := sn.files[f.Path]; !ok { // a page or alias wins, as on disk
+				extra[f.Path] = f.Body
+			}
+		}
+		sn.extra = extra
+		paths := make(map[string]bool, len(extra))
+		for p := range extra {
+			paths[p] = true
+		}
+		sn.sess.mu.Lock()
+		sn.sess.extraPaths = paths
+		sn.sess.mu.Unlock()
+	})
+	return sn.err
+}
+
+// File returns the file at path (relative to public/), making the site
+// files first if it is not a page.
+func (sn *Snapshot) File(p string) ([]byte, bool) {
+	if b, ok := sn.files[p]; ok {
+		return b, true
+	}
+	if sn.Complete() != nil {
+		return nil, false
+	}
+	b, ok := sn.extra[p]
+	return b, ok
+}
+
+// IsDir reports whether p names a directory of the snapshot's files, such
+// as supporters/jo-evans, which is served as its index.html.
+func (sn *Snapshot) IsDir(p string) bool {
+	_, ok := sn.File(strings.TrimSuffix(p, "/") + "/index.html")
+	return ok
+}
+
+// FS is the snapshot as a file system, for the form server, which reads
+// the forms manifest and the form pages from the site it serves.
+func (sn *Snapshot) FS() fs.FS { return snapshotFS{sn} }
+
+type snapshotFS struct{ sn *Snapshot }
+
+func (f snapshotFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	b, ok := f.sn.File(name)
+	if !ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return &memFile{Reader: bytes.NewReader(b), name: path.Base(name), size: int64(len(b))}, nil
+}
+
+// memFile is an open file of a snapshot.
+type memFile struct {
+	*bytes.Reader
+	name string
+	size int64
+}
+
+func (m *memFile) Stat() (fs.FileInfo, error) { return m, nil }
+func (m *memFile) Close() error               { return nil }
+func (m *memFile) Name() string               { return m.name }
+func (m *memFile) Size() int64                { return m.size }
+func (m *memFile) Mode() fs.FileMode          { return 0o444 }
+func (m *memFile) ModTime() time.Time         { return time.Time{} }
+func (m *memFile) IsDir() bool                { return false }
+func (m *memFile) Sys() any                   { return nil }

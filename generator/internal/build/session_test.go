@@ -1,0 +1,306 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"peerpress/generator/internal/diag"
+)
+
+// copyExample copies the repository's example site into a new directory.
+func copyExample(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	root := exampleSite
+	for _, name := range []string{"site.yaml", "content", "layouts", "static"} {
+		src := filepath.Join(root, name)
+		if _, err := os.Stat(src); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err := os.CopyFS(filepath.Join(dir, name), os.DirFS(src)); err != nil {
+			if name == "site.yaml" {
+				b, err := os.ReadFile(src)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func sessionOptions(dir string) Options {
+	return Options{Source: dir, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NowIsDate: true}
+}
+
+// edit rewrites a file of the site with f applied to its text.
+func edit(t *testing.T, dir, name string, f func(string) string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	b, err := os.ReadFile(p)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(f(string(b))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sameAsFullBuild checks that an updated snapshot holds exactly what a
+// session built from nothing holds: rendering only some outputs must never
+// leave one stale.
+func sameAsFullBuild(t *testing.T, dir string, got *Snapshot) {
+	t.Helper()
+	want, err := NewSession(sessionOptions(dir)).Update(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sn := range []*Snapshot{got, want} {
+		if err := sn.Complete(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := func(sn *Snapshot) map[string][]byte {
+		m := map[string][]byte{}
+		for p, b := range sn.files {
+			m[p] = b
+		}
+		for p, b := range sn.extra {
+			m[p] = b
+		}
+		return m
+	}
+	g, w := all(got), all(want)
+	for p, b := range w {
+		if gb, ok := g[p]; !ok {
+			t.Errorf("%s: missing after the update", p)
+		} else if !bytes.Equal(gb, b) {
+			t.Errorf("%s: differs from a full build", p)
+		}
+	}
+	for p := range g {
+		if _, ok := w[p]; !ok {
+			t.Errorf("%s: left over after the update", p)
+		}
+	}
+}
+
+// pagesWithLayout lists the outputs of the current snapshot rendered with
+// layout.
+func pagesWithLayout(sn *Snapshot, layout string) []string {
+	var out []string
+	for _, o := range sn.site.Outputs() {
+		if o.Layout == layout {
+			out = append(out, o.Path)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestSessionRendersOnlyWhatAChangeAffects(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		change func(t *testing.T, dir string) []string
+		// check looks at what the update rendered again.
+		check func(t *testing.T, sn *Snapshot, total int)
+	}{{
+		name: "content: a supporter's body",
+		change: func(t *testing.T, dir string) []string {
+			edit(t, dir, "content/supporters/helen-marsh.md", func(s string) string { return s + "\nShe also mentors new business managers.\n" })
+			return []string{"content/supporters/helen-marsh.md"}
+		},
+		check: func(t *testing.T, sn *Snapshot, total int) {
+			mustRender(t, sn, "supporters/helen-marsh/index.html")
+			mustNotRender(t, sn, "supporters/james-orton/index.html", "news/index.html", "about/index.html")
+			t.Logf("rendered %d of %d: %v", len(sn.Rendered), total, sn.Rendered)
+			if len(sn.Rendered) > total/4 {
+				t.Errorf("rendered %d of %d pages for one body edit: %v", len(sn.Rendered), total, sn.Rendered)
+			}
+			if !bytes.Contains(sn.files["supporters/helen-marsh/index.html"], []byte("business managers")) {
+				t.Error("the edited page does not show the edit")
+			}
+		},
+	}, {
+		name: "layout: the supporter layout",
+		change: func(t *testing.T, dir string) []string {
+			b, err := os.ReadFile("../layout/theme/layouts/supporter.html")
+			if err != nil {
+				t.Fatal(err)
+			}
+			edit(t, dir, "layouts/supporter.html", func(string) string {
+				return strings.Replace(string(b), "{{define \"main\"}}", "{{define \"main\"}}<p class=\"ribbon\">Preview</p>", 1)
+			})
+			return []string{"layouts/supporter.html"}
+		},
+		check: func(t *testing.T, sn *Snapshot, total int) {
+			if want := pagesWithLayout(sn, "supporter"); !slices.Equal(sn.Rendered, want) {
+				t.Errorf("rendered %v\nwant the supporter pages %v", sn.Rendered, want)
+			}
+			if !bytes.Contains(sn.files["supporters/helen-marsh/index.html"], []byte(`class="ribbon"`)) {
+				t.Error("the supporter page does not show the new layout")
+			}
+		},
+	}, {
+		name: "layout: a partial every page uses",
+		change: func(t *testing.T, dir string) []string {
+			edit(t, dir, "layouts/partials/footer.html", func(s string) string { return strings.Replace(s, "</footer>", "<p>Draft preview</p></footer>", 1) })
+			return []string{"layouts/partials/footer.html"}
+		},
+		check: func(t *testing.T, sn *Snapshot, total int) {
+			if len(sn.Rendered) != total {
+				t.Errorf("rendered %d of %d pages after the footer changed", len(sn.Rendered), total)
+			}
+		},
+	}, {
+		name: "config: site.yaml",
+		change: func(t *testing.T, dir string) []string {
+			edit(t, dir, "site.yaml", func(s string) string { return s + "\n# a comment\n" })
+			return []string{"site.yaml"}
+		},
+		check: func(t *testing.T, sn *Snapshot, total int) {
+			if len(sn.Rendered) != total {
+				t.Errorf("rendered %d of %d pages after site.yaml changed", len(sn.Rendered), total)
+			}
+		},
+	}, {
+		name: "file added: a news post",
+		change: func(t *testing.T, dir string) []string {
+			edit(t, dir, "content/news/new-term-dates.md", func(string) string {
+				return "---\ntitle: New term dates\ndate: 2026-11-20\nsummary: Dates for the spring term's network meetings.\n---\nThe spring term's meetings are now set.\n"
+			})
+			return []string{"content/news/new-term-dates.md"}
+		},
+		check: func(t *testing.T, sn *Snapshot, total int) {
+			mustRender(t, sn, "news/new-term-dates/index.html", "news/index.html")
+			mustNotRender(t, sn, "supporters/helen-marsh/index.html", "networks/index.html")
+		},
+	}, {
+		name: "file removed: a testimonial",
+		change: func(t *testing.T, dir string) []string {
+			entries, err := os.ReadDir(filepath.Join(dir, "content", "testimonials"))
+			if err != nil || len(entries) == 0 {
+				t.Fatal("no testimonials", err)
+			}
+			name := "content/testimonials/" + entries[0].Name()
+			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+				t.Fatal(err)
+			}
+			return []string{name}
+		},
+		check: func(t *testing.T, sn *Snapshot, total int) {
+			mustRender(t, sn, "testimonials/index.html")
+			mustNotRender(t, sn, "news/index.html", "supporters/index.html")
+		},
+	}, {
+		name: "file renamed: a news post",
+		change: func(t *testing.T, dir string) []string {
+			entries, err := os.ReadDir(filepath.Join(dir, "content", "news"))
+			if err != nil || len(entries) == 0 {
+				t.Fatal("no news", err)
+			}
+			old := "content/news/" + entries[0].Name()
+			if err := os.Rename(filepath.Join(dir, filepath.FromSlash(old)), filepath.Join(dir, "content", "news", "renamed-post.md")); err != nil {
+				t.Fatal(err)
+			}
+			return []string{old, "content/news/renamed-post.md"}
+		},
+		check: func(t *testing.T, sn *Snapshot, total int) {
+			mustRender(t, sn, "news/renamed-post/index.html", "news/index.html")
+			mustNotRender(t, sn, "supporters/helen-marsh/index.html")
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := copyExample(t)
+			s := NewSession(sessionOptions(dir))
+			first, err := s.Update(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(first.Rendered) != first.Pages {
+				t.Fatalf("the first build rendered %d of %d pages", len(first.Rendered), first.Pages)
+			}
+			sn, err := s.Update(ctx, tt.change(t, dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, sn, sn.Pages)
+			sameAsFullBuild(t, dir, sn)
+		})
+	}
+}
+
+func mustRender(t *testing.T, sn *Snapshot, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		if !slices.Contains(sn.Rendered, p) {
+			t.Errorf("%s was not rendered again; rendered: %v", p, sn.Rendered)
+		}
+	}
+}
+
+func mustNotRender(t *testing.T, sn *Snapshot, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		if slices.Contains(sn.Rendered, p) {
+			t.Errorf("%s was rendered again though the change cannot affect it", p)
+		}
+	}
+}
+
+func TestSessionKeepsTheLastGoodBuildOnErrors(t *testing.T) {
+	ctx := context.Background()
+	dir := copyExample(t)
+	s := NewSession(sessionOptions(dir))
+	good, err := s.Update(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "supporters/helen-marsh/index.html"
+	before := good.files[page]
+	edit(t, dir, "content/supporters/helen-marsh.md", func(s string) string {
+		return strings.Replace(s, "region:", "regoin:", 1)
+	})
+	_, err = s.Update(ctx, []string{"content/supporters/helen-marsh.md"})
+	var ce *ContentError
+	if !errors.As(err, &ce) {
+		t.Fatalf("got %v, want a content error", err)
+	}
+	found := false
+	for _, d := range ce.Diags {
+		if d.Severity == diag.Error && d.Pos.File == "content/supporters/helen-marsh.md" && d.Pos.Line > 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no error at the edited file's line: %v", ce.Diags)
+	}
+	if s.Current() != good || !bytes.Equal(s.Current().files[page], before) {
+		t.Error("the last good build was not kept")
+	}
+	// Fixing the file builds again.
+	edit(t, dir, "content/supporters/helen-marsh.md", func(s string) string {
+		return strings.Replace(s, "regoin:", "region:", 1)
+	})
+	if _, err := s.Update(ctx, []string{"content/supporters/helen-marsh.md"}); err != nil {
+		t.Fatal(err)
+	}
+	sameAsFullBuild(t, dir, s.Current())
+}
