@@ -62,3 +62,54 @@ func BenchmarkBuild(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSessionEdit measures Session.Update after one supporter's
+// profile is saved: the rebuild behind `generator serve`, without the file
+// watcher and HTTP (BenchmarkServeEdit in devserver has those).
+//
+//	go test ./generator/internal/build -run '^$' -bench SessionEdit [-args -large]
+func BenchmarkSessionEdit(b *testing.B) {
+	sizes := []int{1000}
+	if *large {
+		sizes = append(sizes, 10000)
+	}
+	siteYAML, err := os.ReadFile(filepath.Join(exampleSite, "site.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
+			src := b.TempDir()
+			if err := corpus.Write(src, corpus.Options{Docs: n, SiteYAML: siteYAML}); err != nil {
+				b.Fatal(err)
+			}
+			s := NewSession(Options{Source: src, Now: buildDate, NowIsDate: true})
+			ctx := context.Background()
+			if _, err := s.Update(ctx, nil); err != nil {
+				b.Fatal(err)
+			}
+			name := "content/supporters/supporter-00001.md"
+			text, err := os.ReadFile(filepath.Join(src, name))
+			if err != nil {
+				b.Fatal(err)
+			}
+			rendered := 0
+			i := 0
+			for b.Loop() {
+				i++
+				if err := os.WriteFile(filepath.Join(src, name), fmt.Appendf(text, "\nEdit %d.\n", i), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				sn, err := s.Update(ctx, []string{name})
+				if err != nil {
+					b.Fatal(err)
+				}
+				rendered = len(sn.Rendered)
+				if os.Getenv("PP_SHOW") != "" && i == 2 {
+					b.Log(sn.Rendered)
+				}
+			}
+			b.ReportMetric(float64(rendered), "pages-rendered")
+		})
+	}
+}

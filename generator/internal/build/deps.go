@@ -27,6 +27,8 @@ type keyer struct {
 	// reads holds, by layout, the sections it reads site-wide data of;
 	// all marks a layout that reads something unknown, so all of them.
 	reads map[string][]content.Section
+	// values holds, by layout, the values of site.MemberValues it reads.
+	values map[string]string
 	// sections holds a digest of each section's published pages; facets
 	// one of each section's facet counts.
 	sections map[content.Section]uint64
@@ -41,12 +43,22 @@ var seed = maphash.MakeSeed()
 var allSections = append([]content.Section{content.Home}, content.Sections...)
 
 func newKeyer(s *site.Site, deps layout.Deps, version func(*content.Page) uint64) *keyer {
-	k := &keyer{seed: seed, version: version, deps: deps, reads: map[string][]content.Section{},
+	k := &keyer{seed: seed, version: version, deps: deps, reads: map[string][]content.Section{}, values: map[string]string{},
 		sections: map[content.Section]uint64{}, facets: map[content.Section]uint64{}}
+	values := map[string]string{} // by member, worked out once
 	for name, members := range deps.Site {
 		var secs []content.Section
 		for _, m := range members {
 			if slices.Contains(site.LocalMembers, m) {
+				continue
+			}
+			if f, ok := site.MemberValues[m]; ok {
+				v, ok := values[m]
+				if !ok {
+					v = f(s)
+					values[m] = v
+				}
+				k.values[name] += m + "=" + v + "\x00"
 				continue
 			}
 			from, ok := site.MemberSections[m]
@@ -185,5 +197,6 @@ func (k *keyer) key(o site.Output) uint64 {
 	for _, sec := range reads {
 		k.int(&h, int(k.sections[sec]))
 	}
+	h.WriteString(k.values[o.Layout])
 	return h.Sum64()
 }

@@ -304,12 +304,13 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	}
 	p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
 	status := http.StatusOK
-	body, ok := snap.File(p)
-	if !ok || p == "" {
-		body, ok = snap.File(path.Join(p, "index.html"))
-		if ok {
-			p = path.Join(p, "index.html")
-		}
+	// A page's address is a directory: look for its index.html first,
+	// which is never one of the site files made in the background.
+	body, ok := snap.File(path.Join(p, "index.html"))
+	if ok {
+		p = path.Join(p, "index.html")
+	} else if p != "" {
+		body, ok = snap.File(p)
 	}
 	if !ok {
 		p, status = "404.html", http.StatusNotFound

@@ -1,6 +1,10 @@
 package site
 
-import "peerpress/generator/internal/content"
+import (
+	"strconv"
+
+	"peerpress/generator/internal/content"
+)
 
 // LocalMembers are the members of Site whose result depends on nothing but
 // site.yaml and their arguments. A layout that reads only these through
@@ -20,7 +24,6 @@ var MemberSections = map[string][]content.Section{
 	"Networks":            {content.Networks},
 	"FeaturedNetworks":    {content.Home, content.Networks},
 	"Supporters":          {content.Supporters},
-	"AvailableSupporters": {content.Supporters},
 	"Courses":             {content.Training},
 	"Sessions":            {content.Training},
 	"UpcomingSessions":    {content.Training},
@@ -33,3 +36,11 @@ var MemberSections = map[string][]content.Section{
 
 // Section returns a section's published pages in their listing's order.
 func (s *Site) Section(sec content.Section) []*Page { return s.section(sec) }
+
+// MemberValues are members of Site that read many pages but give a small
+// value: a layout reading one depends on its value, not on every page, so
+// that a supporters' listing showing how many are available is not
+// rendered again whenever any supporter's profile changes.
+var MemberValues = map[string]func(*Site) string{
+	"AvailableSupporters": func(s *Site) string { return strconv.Itoa(s.AvailableSupporters()) },
+}
