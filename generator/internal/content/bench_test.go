@@ -45,6 +45,7 @@ func BenchmarkLoad(b *testing.B) {
 	if diags.Err() != nil {
 		b.Fatal(diags)
 	}
+	start := cpuTime()
 	var retained uint64
 	for b.Loop() {
 		var before, after runtime.MemStats
@@ -64,4 +65,5 @@ func BenchmarkLoad(b *testing.B) {
 		kept = pages
 	}
 	b.ReportMetric(float64(retained)/1e6, "MB-retained")
+	reportCPU(b, start)
 }

@@ -51,6 +51,7 @@ func benchBodies(b *testing.B) [][]byte {
 func BenchmarkRender(b *testing.B) {
 	bodies := benchBodies(b)
 	r := New(Options{BasePath: "/peer-support/"})
+	start := cpuTime()
 	var size int
 	for b.Loop() {
 		size = 0
@@ -63,4 +64,5 @@ func BenchmarkRender(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(size)/1e6, "MB-html")
+	reportCPU(b, start)
 }

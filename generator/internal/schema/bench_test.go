@@ -48,9 +48,11 @@ func loadBench(b *testing.B) ([]*content.Page, *config.Config) {
 func BenchmarkCheck(b *testing.B) {
 	pages, cfg := loadBench(b)
 	opts := Options{Exists: func(string) bool { return true }, Layouts: []string{}, Today: decode.Date{Year: 2026, Month: 11, Day: 22}}
+	start := cpuTime()
 	for b.Loop() {
 		if d := Check(pages, cfg, opts); d.Err() != nil {
 			b.Fatal(d)
 		}
 	}
+	reportCPU(b, start)
 }
