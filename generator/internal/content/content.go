@@ -100,33 +100,18 @@ func Load(ctx context.Context, fsys fs.FS, cfg *config.Config) ([]*Page, diag.Li
 			}
 			return err
 		}
-		name := d.Name()
-		if p != Dir && (strings.HasPrefix(name, ".") || (strings.HasPrefix(name, "_") && p != Dir+"/_index.md")) {
-			if d.IsDir() {
+		if d.IsDir() {
+			if skippedDir(p) {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.IsDir() || !strings.HasSuffix(name, ".md") {
-			return nil
+		switch ok, problem := classify(p); {
+		case problem != nil:
+			diags.Append(*problem)
+		case ok:
+			files = append(files, p)
 		}
-		rel := strings.TrimPrefix(p, Dir+"/")
-		dir, base := path.Split(rel)
-		dir = strings.TrimSuffix(dir, "/")
-		slug := strings.TrimSuffix(base, ".md")
-		switch {
-		case rel == "_index.md":
-		case dir == "":
-			diags.Add(diag.Pos{File: p}, "", "content file is in no section (expected content/<section>/%s with a section among %s)", base, sectionList())
-			return nil
-		case strings.Contains(dir, "/") || !IsSection(dir):
-			diags.Add(diag.Pos{File: p}, "", "%q is not a content section (expected one of %s)", dir, sectionList())
-			return nil
-		case !config.IsSlug(slug):
-			diags.Add(diag.Pos{File: p}, "", "file name %q is not a slug (expected lower-case letters, digits and hyphens, such as %q)", base, Slugify(slug)+".md")
-			return nil
-		}
-		files = append(files, p)
 		return nil
 	})
 	if err != nil {
@@ -155,6 +140,83 @@ func Load(ctx context.Context, fsys fs.FS, cfg *config.Config) ([]*Page, diag.Li
 		return strings.Compare(string(a.Section)+"/"+a.Slug, string(b.Section)+"/"+b.Slug)
 	})
 	return pages, diags.Sort(), nil
+}
+
+// skipped reports whether a file or directory of content/ is left out:
+// hidden ones, and those starting with _ (content/_index.md aside), which
+// hold drafts of the editors' own or partials.
+func skipped(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
+}
+
+// skippedDir reports whether Load skips the directory at p (a path from the
+// site root) and everything in it.
+func skippedDir(p string) bool {
+	return p != Dir && p != Dir+"/_index.md" && skipped(path.Base(p))
+}
+
+// classify says what Load makes of the file at p (a path from the site
+// root, below content/): a page (ok), a problem with the tree (a file in no
+// section, a bad name), or nothing (a file that is not content). It does
+// not look at the directories above the file; Load skips the files of
+// skipped directories before it asks.
+func classify(p string) (ok bool, problem *diag.Diagnostic) {
+	name := path.Base(p)
+	if p != Dir+"/_index.md" && skipped(name) || !strings.HasSuffix(name, ".md") {
+		return false, nil
+	}
+	rel := strings.TrimPrefix(p, Dir+"/")
+	dir, base := path.Split(rel)
+	dir = strings.TrimSuffix(dir, "/")
+	slug := strings.TrimSuffix(base, ".md")
+	var l diag.List
+	switch {
+	case rel == "_index.md":
+		return true, nil
+	case dir == "":
+		l.Add(diag.Pos{File: p}, "", "content file is in no section (expected content/<section>/%s with a section among %s)", base, sectionList())
+	case strings.Contains(dir, "/") || !IsSection(dir):
+		l.Add(diag.Pos{File: p}, "", "%q is not a content section (expected one of %s)", dir, sectionList())
+	case !config.IsSlug(slug):
+		l.Add(diag.Pos{File: p}, "", "file name %q is not a slug (expected lower-case letters, digits and hyphens, such as %q)", base, Slugify(slug)+".md")
+	default:
+		return true, nil
+	}
+	return false, &l[0]
+}
+
+// LoadFile loads one content file, given its path from the site root
+// (content/<section>/<slug>.md), exactly as Load does: the same page with
+// the same diagnostics. For a file Load makes no page of, the page is nil,
+// with the problem Load reports about the file in the tree, if any (a file
+// in no section, a name that is not a slug); a file Load skips (hidden, in
+// a directory starting with _ or ., not .md) gives neither. It is for
+// rebuilding after one file changed; a file that no longer exists is an
+// error (fs.ErrNotExist).
+func LoadFile(fsys fs.FS, file string, cfg *config.Config) (*Page, diag.List, error) {
+	if !fs.ValidPath(file) {
+		return nil, nil, &fs.PathError{Op: "load", Path: file, Err: fs.ErrInvalid}
+	}
+	if !strings.HasPrefix(file, Dir+"/") {
+		return nil, nil, nil
+	}
+	for dir := path.Dir(file); dir != Dir && dir != "."; dir = path.Dir(dir) {
+		if skippedDir(dir) {
+			return nil, nil, nil
+		}
+	}
+	ok, problem := classify(file)
+	if problem != nil {
+		return nil, diag.List{*problem}, nil
+	}
+	if !ok {
+		return nil, nil, nil
+	}
+	data, err := readFile(fsys, file)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	return Parse(file, data, cfg), nil, nil
 }
 
 // readFile reads a content file, but no more than one byte past
