@@ -6,6 +6,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // need is a character class that every match of a pattern contains at
@@ -180,16 +181,32 @@ func mayMatch(ns []need, window int, text []byte) bool {
 	if len(ns) == 0 {
 		return true
 	}
-	if window < 0 {
-		// A required character, such as an e-mail address's @, is counted
-		// over the whole text at once, far faster than character by
-		// character.
-		for _, n := range ns {
-			if len(n.ranges) == 2 && n.ranges[0] == n.ranges[1] && n.ranges[0] < utf8.RuneSelf &&
-				bytes.Count(text, []byte{byte(n.ranges[0])}) < n.min {
+	// A text that does not hold what a match needs anywhere cannot hold it
+	// within a window either, and counting over the whole text is far
+	// faster than the windowed scan below: a required character, such as
+	// an e-mail address's @, with bytes.Count, and an ASCII class, such as
+	// a phone number's digits, byte by byte. Most bodies have no phone
+	// number's nine digits at all, and the windowed scan of every rune of
+	// every body was the largest part of validating.
+	counted := true // whether every need was counted over the whole text
+	for _, n := range ns {
+		switch {
+		case len(n.ranges) == 0:
+			counted = false
+		case len(n.ranges) == 2 && n.ranges[0] == n.ranges[1] && n.ranges[0] < utf8.RuneSelf:
+			if bytes.Count(text, []byte{byte(n.ranges[0])}) < n.min {
 				return false
 			}
+		case n.ranges[len(n.ranges)-1] < utf8.RuneSelf:
+			if !hasASCII(n, text) {
+				return false
+			}
+		default:
+			counted = false
 		}
+	}
+	if window < 0 && counted {
+		return true
 	}
 	counts := make([]int, len(ns))
 	unmet := len(ns)
@@ -236,9 +253,26 @@ func mayMatch(ns []need, window int, text []byte) bool {
 	return false
 }
 
+// hasASCII reports whether text holds at least n.min characters of n's
+// class, which has only ASCII members.
+func hasASCII(n need, text []byte) bool {
+	count := 0
+	for _, c := range text {
+		if c < utf8.RuneSelf && n.ascii[c>>6]&(1<<(c&63)) != 0 {
+			if count++; count >= n.min {
+				return true
+			}
+		}
+	}
+	return n.min <= 0
+}
+
 // MayMatch reports whether the pattern can match b: false is certain, so
 // the (much slower) regular expression need not run at all.
 func (p Pattern) MayMatch(b []byte) bool { return mayMatch(p.needs, p.window, b) }
 
 // MayMatchString is MayMatch for a string.
-func (p Pattern) MayMatchString(s string) bool { return mayMatch(p.needs, p.window, []byte(s)) }
+// The text is only read, so it is not copied.
+func (p Pattern) MayMatchString(s string) bool {
+	return mayMatch(p.needs, p.window, unsafe.Slice(unsafe.StringData(s), len(s)))
+}

@@ -125,3 +125,22 @@ func BenchmarkPolicyPatterns(b *testing.B) {
 		})
 	}
 }
+
+// FuzzMayMatch checks TestMayMatchNeverHidesAMatch's property on any
+// pattern and text.
+func FuzzMayMatch(f *testing.F) {
+	f.Add(phonePattern, "call 07700 900123 now")
+	f.Add(emailPattern, "jo.evans@gmail.com")
+	f.Add(`[é-ê]{2}\d`, "éê1")
+	f.Add(`[^a]{3}`, "bbb")
+	f.Fuzz(func(t *testing.T, expr, text string) {
+		re, err := regexp.Compile(expr)
+		if err != nil || len(expr) > 100 {
+			return
+		}
+		ns, window := prefilter(expr)
+		if re.MatchString(text) && !mayMatch(ns, window, []byte(text)) {
+			t.Errorf("mayMatch says %q cannot match %q, but it does", expr, text)
+		}
+	})
+}

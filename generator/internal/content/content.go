@@ -17,7 +17,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/adrg/frontmatter"
 	"golang.org/x/sync/errgroup"
 
 	"peerpress/generator/internal/config"
@@ -101,33 +100,18 @@ func Load(ctx context.Context, fsys fs.FS, cfg *config.Config) ([]*Page, diag.Li
 			}
 			return err
 		}
-		name := d.Name()
-		if p != Dir && (strings.HasPrefix(name, ".") || (strings.HasPrefix(name, "_") && p != Dir+"/_index.md")) {
-			if d.IsDir() {
+		if d.IsDir() {
+			if skippedDir(p) {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.IsDir() || !strings.HasSuffix(name, ".md") {
-			return nil
+		switch ok, problem := classify(p); {
+		case problem != nil:
+			diags.Append(*problem)
+		case ok:
+			files = append(files, p)
 		}
-		rel := strings.TrimPrefix(p, Dir+"/")
-		dir, base := path.Split(rel)
-		dir = strings.TrimSuffix(dir, "/")
-		slug := strings.TrimSuffix(base, ".md")
-		switch {
-		case rel == "_index.md":
-		case dir == "":
-			diags.Add(diag.Pos{File: p}, "", "content file is in no section (expected content/<section>/%s with a section among %s)", base, sectionList())
-			return nil
-		case strings.Contains(dir, "/") || !IsSection(dir):
-			diags.Add(diag.Pos{File: p}, "", "%q is not a content section (expected one of %s)", dir, sectionList())
-			return nil
-		case !config.IsSlug(slug):
-			diags.Add(diag.Pos{File: p}, "", "file name %q is not a slug (expected lower-case letters, digits and hyphens, such as %q)", base, Slugify(slug)+".md")
-			return nil
-		}
-		files = append(files, p)
 		return nil
 	})
 	if err != nil {
@@ -158,16 +142,113 @@ func Load(ctx context.Context, fsys fs.FS, cfg *config.Config) ([]*Page, diag.Li
 	return pages, diags.Sort(), nil
 }
 
+// skipped reports whether a file or directory of content/ is left out:
+// hidden ones, and those starting with _ (content/_index.md aside), which
+// hold drafts of the editors' own or partials.
+func skipped(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
+}
+
+// skippedDir reports whether Load skips the directory at p (a path from the
+// site root) and everything in it.
+func skippedDir(p string) bool {
+	return p != Dir && p != Dir+"/_index.md" && skipped(path.Base(p))
+}
+
+// classify says what Load makes of the file at p (a path from the site
+// root, below content/): a page (ok), a problem with the tree (a file in no
+// section, a bad name), or nothing (a file that is not content). It does
+// not look at the directories above the file; Load skips the files of
+// skipped directories before it asks.
+func classify(p string) (ok bool, problem *diag.Diagnostic) {
+	name := path.Base(p)
+	if p != Dir+"/_index.md" && skipped(name) || !strings.HasSuffix(name, ".md") {
+		return false, nil
+	}
+	rel := strings.TrimPrefix(p, Dir+"/")
+	dir, base := path.Split(rel)
+	dir = strings.TrimSuffix(dir, "/")
+	slug := strings.TrimSuffix(base, ".md")
+	var l diag.List
+	switch {
+	case rel == "_index.md":
+		return true, nil
+	case dir == "":
+		l.Add(diag.Pos{File: p}, "", "content file is in no section (expected content/<section>/%s with a section among %s)", base, sectionList())
+	case strings.Contains(dir, "/") || !IsSection(dir):
+		l.Add(diag.Pos{File: p}, "", "%q is not a content section (expected one of %s)", dir, sectionList())
+	case !config.IsSlug(slug):
+		l.Add(diag.Pos{File: p}, "", "file name %q is not a slug (expected lower-case letters, digits and hyphens, such as %q)", base, Slugify(slug)+".md")
+	default:
+		return true, nil
+	}
+	return false, &l[0]
+}
+
+// LoadFile loads one content file, given its path from the site root
+// (content/<section>/<slug>.md), exactly as Load does: the same page with
+// the same diagnostics. For a file Load makes no page of, the page is nil,
+// with the problem Load reports about the file in the tree, if any (a file
+// in no section, a name that is not a slug); a file Load skips (hidden, in
+// a directory starting with _ or ., not .md) gives neither. It is for
+// rebuilding after one file changed; a file that no longer exists is an
+// error (fs.ErrNotExist).
+func LoadFile(fsys fs.FS, file string, cfg *config.Config) (*Page, diag.List, error) {
+	if !fs.ValidPath(file) {
+		return nil, nil, &fs.PathError{Op: "load", Path: file, Err: fs.ErrInvalid}
+	}
+	if !strings.HasPrefix(file, Dir+"/") {
+		return nil, nil, nil
+	}
+	for dir := path.Dir(file); dir != Dir && dir != "."; dir = path.Dir(dir) {
+		if skippedDir(dir) {
+			return nil, nil, nil
+		}
+	}
+	ok, problem := classify(file)
+	if problem != nil {
+		return nil, diag.List{*problem}, nil
+	}
+	if !ok {
+		return nil, nil, nil
+	}
+	data, err := readFile(fsys, file)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	return Parse(file, data, cfg), nil, nil
+}
+
 // readFile reads a content file, but no more than one byte past
 // MaxFileSize: enough for Parse to refuse it without holding a huge file in
-// memory.
+// memory. The buffer is sized from the file's size, so that the body, which
+// a page keeps, holds no spare capacity (io.ReadAll's doubling left up to
+// half of it unused) and is not copied as it grows.
 func readFile(fsys fs.FS, name string) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	size := int64(512)
+	if info, err := f.Stat(); err == nil && info.Size() > 0 {
+		size = min(info.Size(), MaxFileSize) + 1 // room to see the end
+	}
+	buf := make([]byte, 0, size)
+	r := io.LimitReader(f, MaxFileSize+1)
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
 }
 
 func sectionList() string {
@@ -252,13 +333,8 @@ func Parse(file string, data []byte, cfg *config.Config) *Page {
 		p.Diags.Add(start, "", "no front matter (a content file starts with a line of three hyphens, ---, then YAML fields, then another --- line)")
 		return p
 	}
-	var yamlText []byte
-	format := frontmatter.NewFormat("---", "---", func(b []byte, _ any) error {
-		yamlText = b
-		return nil
-	})
-	body, err := frontmatter.MustParse(bytes.NewReader(data), nil, format)
-	if err != nil {
+	yamlText, body, ok := splitFrontMatter(data)
+	if !ok {
 		p.Diags.Add(diag.Pos{File: file, Line: open, Col: 1}, "", "front matter opened on line %d is not closed (expected a line of three hyphens, ---, after the fields)", open)
 		return p
 	}
@@ -276,6 +352,45 @@ func Parse(file string, data []byte, cfg *config.Config) *Page {
 	p.Diags = d.Diags
 	p.fill()
 	return p
+}
+
+// splitFrontMatter splits a file into the YAML text between its --- lines
+// and the body after them, both slices of data: a page's body is kept for
+// the whole build, and a copy of every file was an eighth of the memory
+// loading allocated. It splits exactly as github.com/adrg/frontmatter
+// (which the project used before) does with a "---" format: blank lines may
+// come first, a delimiter line is "---" once trimmed of space, and the
+// opening one must end in a newline. ok is false when there is no closing
+// line.
+func splitFrontMatter(data []byte) (yamlText, body []byte, ok bool) {
+	rest := data
+	for {
+		line, next, nl := bytes.Cut(rest, []byte("\n"))
+		if !nl {
+			return nil, nil, false
+		}
+		rest = next
+		switch string(bytes.TrimSpace(line)) {
+		case "":
+			continue
+		case "---":
+		default:
+			return nil, nil, false
+		}
+		break
+	}
+	start := len(data) - len(rest)
+	for {
+		end := len(data) - len(rest)
+		line, next, nl := bytes.Cut(rest, []byte("\n"))
+		if string(bytes.TrimSpace(line)) == "---" {
+			return data[start:end], next, true
+		}
+		if !nl {
+			return nil, nil, false
+		}
+		rest = next
+	}
 }
 
 // openingLine returns the 1-based line of the opening --- (after any blank

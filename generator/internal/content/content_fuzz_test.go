@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adrg/frontmatter"
+
 	"peerpress/generator/internal/config"
 )
 
@@ -158,4 +160,38 @@ func nestedBlock(n int) string {
 		b.WriteString("-\n")
 	}
 	return strings.TrimSuffix(b.String(), "-\n") + "- x\n"
+}
+
+// FuzzSplitFrontMatter checks that splitFrontMatter splits every input
+// exactly as github.com/adrg/frontmatter, which it replaced, does.
+func FuzzSplitFrontMatter(f *testing.F) {
+	for _, s := range []string{
+		"---\ntitle: T\n---\nBody.\n",
+		"\n \n---\na: 1\n---",
+		"---\n---\n",
+		"--- \r\na: 1\r\n ---\t\r\nbody",
+		"---",
+		"---\n",
+		"---\na: 1\n",
+		"title: T\n---\n",
+		"---\na\n----\n---\nb\n---\nc",
+		"\u00a0---\u0085\n---\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want []byte
+		format := frontmatter.NewFormat("---", "---", func(b []byte, _ any) error {
+			want = b
+			return nil
+		})
+		wantBody, err := frontmatter.MustParse(bytes.NewReader(data), nil, format)
+		yamlText, body, ok := splitFrontMatter(data)
+		if ok != (err == nil) {
+			t.Fatalf("splitFrontMatter(%q) ok = %v, frontmatter error %v", data, ok, err)
+		}
+		if ok && (!bytes.Equal(yamlText, want) || !bytes.Equal(body, wantBody)) {
+			t.Fatalf("splitFrontMatter(%q) = %q, %q; frontmatter gives %q, %q", data, yamlText, body, want, wantBody)
+		}
+	})
 }

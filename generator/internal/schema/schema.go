@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,66 +36,146 @@ type Options struct {
 // reserved are top-level URL segments a free page may not take.
 var reserved = []string{"assets", "search", "forms", "page", "404", "sitemap.xml", "robots.txt"}
 
-// Check runs the cross-file checks over pages. Problems found only in
-// pages's own files are already in each page's Diags and are not repeated.
-// A page that must not be published gets a Hidden diagnostic.
+// Check runs every check over pages: site.yaml's rules and the checks
+// between fields of one page (CheckPage), and the references between pages
+// (CheckRefs). Problems found only in pages's own files are already in
+// each page's Diags and are not repeated. A page that must not be
+// published gets a Hidden diagnostic.
+//
+// Check returns, once sorted, exactly
+//
+//	CompileRules(cfg) problems + CheckPage(p) for every page + CheckRefs(pages)
+//
+// so that a rebuild after one file changed may keep the other pages'
+// CheckPage results and redo only that file's and CheckRefs.
 func Check(pages []*content.Page, cfg *config.Config, opts Options) diag.List {
-	c := checker{cfg: cfg, opts: opts, slugs: map[content.Section]map[string]*content.Page{}}
-	c.rules, c.diags = CompileRules(cfg)
-	if opts.Today.IsZero() {
-		loc := cfg.Location
-		if loc == nil {
-			loc = time.UTC
-		}
-		opts.Today = decode.DateOf(time.Now().In(loc))
-	}
-	for _, p := range pages {
-		if c.slugs[p.Section] == nil {
-			c.slugs[p.Section] = map[string]*content.Page{}
-		}
-		c.slugs[p.Section][p.Slug] = p
-	}
-	urls := map[string]diag.Pos{}
-	for _, p := range pages {
-		urls[URLOf(p)] = diag.Pos{File: p.File, Line: 1, Col: 1}
-	}
-	// Rules look at one page at a time, and matching patterns over every
-	// body is the costliest check, so pages are checked in parallel; the
-	// results are taken in page order.
-	ruled := make([]diag.List, len(pages))
+	c := NewChecker(cfg, opts)
+	// Matching site.yaml's patterns over every body is the costliest
+	// check, so pages are checked in parallel; the results are taken in
+	// page order.
+	perPage := make([]diag.List, len(pages))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, p := range pages {
 		g.Go(func() error {
-			ruled[i] = c.rules.Check(p, opts.Today)
+			perPage[i] = c.Page(p)
 			return nil
 		})
 	}
 	_ = g.Wait()
-	for i, p := range pages {
-		c.ruled = ruled[i]
-		c.diags.Append(c.ruled...)
-		c.page(p)
+	diags := slices.Clone(c.Config())
+	for _, l := range perPage {
+		diags = append(diags, l...)
+	}
+	diags = append(diags, c.Refs(pages)...)
+	return diags.Sort()
+}
+
+// CheckPage runs the checks that look at one page alone: site.yaml's rules
+// for its section, and the checks between its own fields (ranges, course
+// sessions, a testimonial's consent, aliases that are not site paths, a
+// free page's name, its layout, its photo). The result depends only on p,
+// cfg and opts (opts.Exists is asked about p's photo), so it can be kept
+// for a page whose file did not change. It compiles site.yaml's rules on
+// each call: to check many pages, use a Checker.
+func CheckPage(p *content.Page, cfg *config.Config, opts Options) diag.List {
+	return NewChecker(cfg, opts).Page(p)
+}
+
+// CheckRefs runs the checks between pages: every slug a page names (a
+// supporter's networks, a testimonial's supporter, the home page's
+// features) must be a page of its section, and no alias may take the
+// address of a page or of an earlier page's alias. It does map lookups
+// only (and suggests a slug on a miss), so it is cheap to rerun over every
+// page when one changed. Only pages's order, sections, slugs, data and
+// aliases matter, not cfg or opts.
+func CheckRefs(pages []*content.Page, cfg *config.Config, opts Options) diag.List {
+	return (&Checker{cfg: cfg, opts: opts}).Refs(pages)
+}
+
+// A Checker checks pages against one site.yaml, with its rules compiled
+// once. It is safe for concurrent use (if opts.Exists is).
+type Checker struct {
+	cfg   *config.Config
+	opts  Options
+	rules *RuleSet
+	// config holds the problems of site.yaml's rules themselves.
+	config diag.List
+}
+
+// NewChecker compiles site.yaml's rules and settles the build date (today
+// in the site's time zone when opts.Today is zero).
+func NewChecker(cfg *config.Config, opts Options) *Checker {
+	c := &Checker{cfg: cfg, opts: opts}
+	c.rules, c.config = CompileRules(cfg)
+	if c.opts.Today.IsZero() {
+		loc := cfg.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		c.opts.Today = decode.DateOf(time.Now().In(loc))
+	}
+	return c
+}
+
+// Config returns the problems of site.yaml's rules, found compiling them
+// (the same as CompileRules's). Check reports them besides the pages'.
+func (c *Checker) Config() diag.List { return c.config }
+
+// Page is CheckPage with the Checker's compiled rules.
+func (c *Checker) Page(p *content.Page) diag.List {
+	pc := pageChecker{Checker: c, p: p}
+	pc.ruled = c.rules.Check(p, c.opts.Today)
+	pc.diags = slices.Clone(pc.ruled)
+	pc.page()
+	for i, a := range p.Meta.Aliases {
+		field := "aliases[" + strconv.Itoa(i) + "]"
+		pos := p.FieldPos(field)
+		switch {
+		case !strings.HasPrefix(a, "/"):
+			pc.diags.Add(pos, field, "%q is not a site path (expected one starting with /, such as /old-page/)", a)
+		case !cleanPath(a):
+			pc.diags.Add(pos, field, "%q is not a plain site path (expected one with no .., //, \\, ?, # or %%, such as /old-page/)", a)
+		}
+	}
+	if l := p.Meta.Layout; l != "" && c.opts.Layouts != nil && l != content.DefaultLayout(p.Section) && !slices.Contains(c.opts.Layouts, l) {
+		allowed := append([]string{content.DefaultLayout(p.Section)}, c.opts.Layouts...)
+		pc.diags.Add(p.FieldPos("layout"), "layout", "no layout %q for this page (expected one of: %s, or a file layouts/<name>.html of your own)", l, strings.Join(slices.DeleteFunc(allowed, func(s string) bool { return s == "" }), ", "))
+	}
+	return pc.diags
+}
+
+// Refs is CheckRefs.
+func (c *Checker) Refs(pages []*content.Page) diag.List {
+	r := refChecker{slugs: map[content.Section]map[string]*content.Page{}}
+	for _, p := range pages {
+		if r.slugs[p.Section] == nil {
+			r.slugs[p.Section] = map[string]*content.Page{}
+		}
+		r.slugs[p.Section][p.Slug] = p
+	}
+	urls := make(map[string]diag.Pos, len(pages))
+	for _, p := range pages {
+		urls[URLOf(p)] = diag.Pos{File: p.File, Line: 1, Col: 1}
+	}
+	for _, p := range pages {
+		r.page(p)
+		// Aliases claim addresses in page order: the first page to take
+		// one keeps it. Aliases CheckPage rejects claim nothing.
 		for i, a := range p.Meta.Aliases {
-			field := fmt.Sprintf("aliases[%d]", i)
+			if !strings.HasPrefix(a, "/") || !cleanPath(a) {
+				continue
+			}
+			field := "aliases[" + strconv.Itoa(i) + "]"
 			pos := p.FieldPos(field)
-			switch clean := CleanAlias(a); {
-			case !strings.HasPrefix(a, "/"):
-				c.diags.Add(pos, field, "%q is not a site path (expected one starting with /, such as /old-page/)", a)
-			case !cleanPath(a):
-				c.diags.Add(pos, field, "%q is not a plain site path (expected one with no .., //, \\, ?, # or %%, such as /old-page/)", a)
-			case urls[clean].File != "":
-				c.diags.Add(pos, field, "%q is already the address of %s", a, urls[clean].File)
-			default:
+			if clean := CleanAlias(a); urls[clean].File != "" {
+				r.diags.Add(pos, field, "%q is already the address of %s", a, urls[clean].File)
+			} else {
 				urls[clean] = pos
 			}
 		}
-		if l := p.Meta.Layout; l != "" && opts.Layouts != nil && l != content.DefaultLayout(p.Section) && !slices.Contains(opts.Layouts, l) {
-			allowed := append([]string{content.DefaultLayout(p.Section)}, opts.Layouts...)
-			c.diags.Add(p.FieldPos("layout"), "layout", "no layout %q for this page (expected one of: %s, or a file layouts/<name>.html of your own)", l, strings.Join(slices.DeleteFunc(allowed, func(s string) bool { return s == "" }), ", "))
-		}
 	}
-	return c.diags.Sort()
+	return r.diags
 }
 
 // URLOf returns the site path of a page, such as /supporters/jo-evans/.
@@ -132,18 +213,23 @@ func CleanAlias(a string) string {
 	return a
 }
 
-type checker struct {
-	cfg   *config.Config
-	opts  Options
-	rules *RuleSet
-	// ruled are the failures of site.yaml's rules in the page being checked.
+// pageChecker runs CheckPage's checks on one page.
+type pageChecker struct {
+	*Checker
+	p *content.Page
+	// ruled are the failures of site.yaml's rules in p.
 	ruled diag.List
+	diags diag.List
+}
+
+// refChecker runs CheckRefs's checks.
+type refChecker struct {
 	slugs map[content.Section]map[string]*content.Page
 	diags diag.List
 }
 
 // ref checks that slug names a page of section.
-func (c *checker) ref(p *content.Page, field string, section content.Section, slug string) {
+func (c *refChecker) ref(p *content.Page, field string, section content.Section, slug string) {
 	if slug == "" {
 		return
 	}
@@ -158,9 +244,25 @@ func (c *checker) ref(p *content.Page, field string, section content.Section, sl
 	c.diags.Add(p.FieldPos(field), field, "no %s %q (expected the name of a file in content/%s/%s)", singular(section), slug, section, closest(slug, known))
 }
 
-func (c *checker) refs(p *content.Page, field string, section content.Section, slugs []string) {
+func (c *refChecker) refs(p *content.Page, field string, section content.Section, slugs []string) {
 	for i, s := range slugs {
-		c.ref(p, fmt.Sprintf("%s[%d]", field, i), section, s)
+		c.ref(p, field+"["+strconv.Itoa(i)+"]", section, s)
+	}
+}
+
+// page checks the slugs p names.
+func (c *refChecker) page(p *content.Page) {
+	switch d := p.Data.(type) {
+	case *content.HomePage:
+		c.refs(p, "featured_networks", content.Networks, d.FeaturedNetworks)
+		c.ref(p, "featured_testimonial", content.Testimonials, d.FeaturedTestimonial)
+	case *content.Supporter:
+		c.refs(p, "networks", content.Networks, d.Networks)
+	case *content.Course:
+		c.refs(p, "networks", content.Networks, d.Networks)
+	case *content.Testimonial:
+		c.refs(p, "networks", content.Networks, d.Networks)
+		c.ref(p, "supporter", content.Supporters, d.Supporter)
 	}
 }
 
@@ -185,28 +287,26 @@ func closest(s string, known []string) string {
 	return ""
 }
 
-// ruleFailed reports whether a site.yaml rule on field failed in the page
-// being checked, with an error or by hiding it.
-func (c *checker) ruleFailed(field string) bool {
+// ruleFailed reports whether a site.yaml rule on field failed in the page,
+// with an error or by hiding it.
+func (c *pageChecker) ruleFailed(field string) bool {
 	return slices.ContainsFunc(c.ruled, func(d diag.Diagnostic) bool { return d.Field == field && d.Severity != diag.Warning })
 }
 
-func (c *checker) rangeCheck(p *content.Page, field string, r *content.Range) {
+func (c *pageChecker) rangeCheck(field string, r *content.Range) {
 	if r != nil && r.Max < r.Min {
-		c.diags.Add(p.FieldPos(field+".max"), field+".max", "%d is below min %d (expected max >= min)", r.Max, r.Min)
+		c.diags.Add(c.p.FieldPos(field+".max"), field+".max", "%d is below min %d (expected max >= min)", r.Max, r.Min)
 	}
 }
 
-func (c *checker) page(p *content.Page) {
+// page runs the checks between the fields of one page.
+func (c *pageChecker) page() {
+	p := c.p
 	switch d := p.Data.(type) {
-	case *content.HomePage:
-		c.refs(p, "featured_networks", content.Networks, d.FeaturedNetworks)
-		c.ref(p, "featured_testimonial", content.Testimonials, d.FeaturedTestimonial)
 	case *content.Network:
-		c.rangeCheck(p, "group_size", d.GroupSize)
-		c.rangeCheck(p, "sessions_per_year", d.SessionsPerYear)
+		c.rangeCheck("group_size", d.GroupSize)
+		c.rangeCheck("sessions_per_year", d.SessionsPerYear)
 	case *content.Supporter:
-		c.refs(p, "networks", content.Networks, d.Networks)
 		if d.Photo != "" && c.opts.Exists != nil {
 			photo := strings.TrimPrefix(d.Photo, "/")
 			if !c.opts.Exists("static/"+photo) && !c.opts.Exists(content.Dir+"/"+photo) {
@@ -214,13 +314,12 @@ func (c *checker) page(p *content.Page) {
 			}
 		}
 	case *content.Course:
-		c.refs(p, "networks", content.Networks, d.Networks)
 		if len(d.Sessions) == 0 {
 			c.diags.Add(p.FieldPos("sessions"), "sessions", "no sessions (a course needs at least one dated session)")
 		}
 		seen := map[string]int{}
 		for i, s := range d.Sessions {
-			field := fmt.Sprintf("sessions[%d]", i)
+			field := "sessions[" + strconv.Itoa(i) + "]"
 			if s.Start.IsZero() {
 				continue
 			}
@@ -237,8 +336,6 @@ func (c *checker) page(p *content.Page) {
 			seen[key] = i
 		}
 	case *content.Testimonial:
-		c.refs(p, "networks", content.Networks, d.Networks)
-		c.ref(p, "supporter", content.Supporters, d.Supporter)
 		// A site rule about consent that already keeps the page out says
 		// so in its own words; otherwise the built-in check does.
 		if !d.Consent && !c.ruleFailed("consent") {
