@@ -72,6 +72,9 @@ type Project struct {
 	// Today is the build date in the site's time zone, at which site.yaml's
 	// rules were evaluated.
 	Today decode.Date
+	// checked holds each page's own checks (schema.Checker.Page), kept
+	// by a Session for the pages that did not change.
+	checked map[*content.Page]diag.List
 }
 
 // Load runs the load and validate phases. It returns a *ContentError when
@@ -117,7 +120,7 @@ func (p *Project) validate(fsys fs.FS, opts Options, loaded diag.List) {
 	if p.Layouts != nil {
 		layoutNames = slices.DeleteFunc(p.Layouts.Names(), func(n string) bool { return slices.Contains(site.Layouts, n) })
 	}
-	checks := schema.Check(p.Pages, p.Config, schema.Options{
+	checker := schema.NewChecker(p.Config, schema.Options{
 		Exists: func(name string) bool {
 			_, err := fs.Stat(fsys, name)
 			return err == nil
@@ -125,6 +128,37 @@ func (p *Project) validate(fsys fs.FS, opts Options, loaded diag.List) {
 		Layouts: layoutNames,
 		Today:   p.Today,
 	})
+	// A page's own checks (site.yaml's rules are the costly part) depend on
+	// its file alone, so a rebuild keeps those of pages that did not
+	// change; the checks between pages are map lookups, redone each time.
+	fresh := map[*content.Page]diag.List{}
+	var todo []*content.Page
+	for _, pg := range p.Pages {
+		if l, ok := p.checked[pg]; ok {
+			fresh[pg] = l
+		} else {
+			todo = append(todo, pg)
+		}
+	}
+	results := make([]diag.List, len(todo))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, pg := range todo {
+		g.Go(func() error {
+			results[i] = checker.Page(pg)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for i, pg := range todo {
+		fresh[pg] = results[i]
+	}
+	p.checked = fresh
+	checks := slices.Clone(checker.Config())
+	for _, pg := range p.Pages {
+		checks = append(checks, fresh[pg]...)
+	}
+	checks = append(checks, checker.Refs(p.Pages)...)
 	p.Hidden = map[string]bool{}
 	drafts := map[string]bool{}
 	diags := slices.Clone(loaded)

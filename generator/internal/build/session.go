@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -141,7 +142,8 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 			s.forgetPhotos(changed)
 		}
 		s.proj.Pages = slices.SortedFunc(maps.Values(s.files), func(a, b *content.Page) int {
-			return strings.Compare(string(a.Section)+"/"+a.Slug, string(b.Section)+"/"+b.Slug)
+			// content.Load's order: by section, then slug.
+			return cmp.Or(strings.Compare(string(a.Section), string(b.Section)), strings.Compare(a.Slug, b.Slug))
 		})
 		s.proj.validate(s.fsys, s.opts, s.tree)
 		if s.proj.Diags.Err() != nil {
@@ -229,15 +231,16 @@ func (s *Session) reload(changed []string) error {
 			s.forget(old)
 			delete(s.files, c)
 		}
-		data, err := fs.ReadFile(s.fsys, c)
+		pg, _, err := content.LoadFile(s.fsys, c, s.proj.Config)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		} else if err != nil {
 			return fmt.Errorf("read %s: %w", c, err)
 		}
-		pg := content.Parse(c, data, s.proj.Config)
-		s.files[c] = pg
-		s.bump(pg)
+		if pg != nil {
+			s.files[c] = pg
+			s.bump(pg)
+		}
 	}
 	return nil
 }
@@ -285,8 +288,9 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assemble: %w", err)
 	}
-	snap := &Snapshot{Diags: p.Diags, site: st, min: s.min, sess: s, files: map[string][]byte{}, keys: map[string]uint64{}}
-	mem := newMemSink()
+	outputs := st.Outputs()
+	snap := &Snapshot{Diags: p.Diags, site: st, min: s.min, sess: s, keys: make(map[string]uint64, len(outputs))}
+	mem := &memSink{files: make(map[string][]byte, len(outputs)+64)}
 	out := newOutput(mem)
 	photoFiles, err := photos(ctx, s.opts.Source, st, s.photo)
 	if err != nil {
@@ -303,7 +307,6 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 
 	// Render the outputs whose key changed; carry the others over.
 	k := newKeyer(st, s.deps, func(pg *content.Page) uint64 { return s.version[pg] })
-	outputs := st.Outputs()
 	var todo []site.Output
 	for _, o := range outputs {
 		key := k.key(o)

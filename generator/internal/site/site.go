@@ -122,6 +122,10 @@ type Page struct {
 	YearsHeadship int
 	// SizeBand is a supporter's school size band, nil if pupils is unknown.
 	SizeBand *config.SizeBand
+
+	// lowerTitle and surname are the page's sort keys, worked out once:
+	// sorting compares them many times.
+	lowerTitle, surname string
 }
 
 // Session is one dated run of a course.
@@ -253,6 +257,7 @@ func (s *Site) page(p *content.Page, r markdown.Result) *Page {
 	if sp.Summary == "" {
 		sp.Summary = markdown.Truncate(r.Lead, 160)
 	}
+	sp.lowerTitle, sp.surname = strings.ToLower(sp.Title), surname(sp.Title)
 	return sp
 }
 
@@ -352,11 +357,11 @@ func surname(name string) string {
 
 func (s *Site) order() {
 	byTitle := func(a, b *Page) int {
-		return cmp.Or(strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), strings.Compare(a.Slug, b.Slug))
+		return cmp.Or(strings.Compare(a.lowerTitle, b.lowerTitle), strings.Compare(a.Slug, b.Slug))
 	}
 	slices.SortFunc(s.Networks, byTitle)
 	slices.SortFunc(s.Supporters, func(a, b *Page) int {
-		return cmp.Or(strings.Compare(surname(a.Title), surname(b.Title)), byTitle(a, b))
+		return cmp.Or(strings.Compare(a.surname, b.surname), byTitle(a, b))
 	})
 	slices.SortFunc(s.Courses, func(a, b *Page) int {
 		na, nb := a.NextSession(), b.NextSession()
@@ -371,13 +376,13 @@ func (s *Site) order() {
 		return cmp.Or(b.lastStart().Compare(a.lastStart()), byTitle(a, b))
 	})
 	slices.SortFunc(s.News, func(a, b *Page) int {
-		return cmp.Or(cmp.Compare(b.Date.String(), a.Date.String()), strings.Compare(a.Slug, b.Slug))
+		return cmp.Or(cmp.Compare(b.Date.Year, a.Date.Year), cmp.Compare(b.Date.Month, a.Date.Month), cmp.Compare(b.Date.Day, a.Date.Day), strings.Compare(a.Slug, b.Slug))
 	})
 	slices.SortFunc(s.Pages, func(a, b *Page) int {
 		return cmp.Or(cmp.Compare(a.Article.Weight, b.Article.Weight), byTitle(a, b))
 	})
 	for _, n := range s.Networks {
-		slices.SortFunc(n.Supporters, func(a, b *Page) int { return strings.Compare(surname(a.Title), surname(b.Title)) })
+		slices.SortFunc(n.Supporters, func(a, b *Page) int { return strings.Compare(a.surname, b.surname) })
 		slices.SortFunc(n.Courses, byTitle)
 	}
 }
