@@ -33,6 +33,9 @@ type keyer struct {
 	// one of each section's facet counts.
 	sections map[content.Section]uint64
 	facets   map[content.Section]uint64
+	// digests holds each page's URL and version, hashed once: a page is
+	// hashed into the key of every listing showing it.
+	digests map[*site.Page]uint64
 }
 
 // seed is the process's hash seed: keys are compared only within one
@@ -44,7 +47,7 @@ var allSections = append([]content.Section{content.Home}, content.Sections...)
 
 func newKeyer(s *site.Site, deps layout.Deps, version func(*content.Page) uint64) *keyer {
 	k := &keyer{seed: seed, version: version, deps: deps, reads: map[string][]content.Section{}, values: map[string]string{},
-		sections: map[content.Section]uint64{}, facets: map[content.Section]uint64{}}
+		sections: map[content.Section]uint64{}, facets: map[content.Section]uint64{}, digests: map[*site.Page]uint64{}}
 	values := map[string]string{} // by member, worked out once
 	for name, members := range deps.Site {
 		var secs []content.Section
@@ -77,11 +80,19 @@ func newKeyer(s *site.Site, deps layout.Deps, version func(*content.Page) uint64
 	var h maphash.Hash
 	h.SetSeed(k.seed)
 	for _, sec := range allSections {
-		h.Reset()
 		list := []*site.Page{s.Home}
 		if sec != content.Home {
 			list = s.Section(sec)
 		}
+		for _, p := range list {
+			h.Reset()
+			h.WriteString(p.URL)
+			if p.Source != nil {
+				k.int(&h, int(k.version(p.Source)))
+			}
+			k.digests[p] = h.Sum64()
+		}
+		h.Reset()
 		for _, p := range list {
 			k.page(&h, p)
 		}
@@ -109,16 +120,23 @@ func (k *keyer) int(h *maphash.Hash, n int) {
 }
 
 // page adds a page, by the version of the file it was loaded from (the
-// home page may have none) and its place.
+// home page may have none) and its place. k.digests has every published
+// page; the keyer is read-only once made, so keys may be computed in
+// parallel.
 func (k *keyer) page(h *maphash.Hash, p *site.Page) {
 	if p == nil {
 		h.WriteByte(1)
 		return
 	}
-	h.WriteString(p.URL)
-	if p.Source != nil {
-		k.int(h, int(k.version(p.Source)))
+	d, ok := k.digests[p]
+	if !ok {
+		h.WriteString(p.URL)
+		if p.Source != nil {
+			k.int(h, int(k.version(p.Source)))
+		}
+		return
 	}
+	k.int(h, int(d))
 }
 
 // related adds a page and the pages it refers to or is referred to by.

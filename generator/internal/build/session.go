@@ -307,9 +307,21 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 
 	// Render the outputs whose key changed; carry the others over.
 	k := newKeyer(st, s.deps, func(pg *content.Page) uint64 { return s.version[pg] })
+	keys := make([]uint64, len(outputs))
+	var kg errgroup.Group
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		kg.Go(func() error {
+			for i := w; i < len(outputs); i += workers {
+				keys[i] = k.key(outputs[i])
+			}
+			return nil
+		})
+	}
+	_ = kg.Wait()
 	var todo []site.Output
-	for _, o := range outputs {
-		key := k.key(o)
+	for i, o := range outputs {
+		key := keys[i]
 		snap.keys[o.Path] = key
 		if old := s.cur; old != nil && old.keys[o.Path] == key {
 			if body, ok := old.files[o.Path]; ok {
