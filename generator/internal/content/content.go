@@ -69,7 +69,7 @@ type Page struct {
 	Body     []byte
 	BodyLine int
 	// Pos holds the position of each field present, by path.
-	Pos map[string]diag.Pos
+	Pos decode.Positions
 	// Typos holds where a field was misspelt, by the path of the field it
 	// looks meant to be (see decode.Decoder.Typos).
 	Typos map[string]diag.Pos
@@ -80,7 +80,7 @@ type Page struct {
 // FieldPos returns where field was written, or the start of the front
 // matter if it was not.
 func (p *Page) FieldPos(field string) diag.Pos {
-	if pos, ok := p.Pos[field]; ok {
+	if pos, ok := p.Pos.Lookup(field); ok {
 		return pos
 	}
 	return diag.Pos{File: p.File, Line: 1, Col: 1}
@@ -312,7 +312,7 @@ func Parse(file string, data []byte, cfg *config.Config) *Page {
 		Section: Section(strings.TrimSuffix(dir, "/")),
 		Slug:    strings.TrimSuffix(base, ".md"),
 		File:    file,
-		Pos:     map[string]diag.Pos{},
+		Pos:     decode.Positions{File: file},
 	}
 	if p.Section == Home {
 		p.Slug = ""
@@ -345,9 +345,9 @@ func Parse(file string, data []byte, cfg *config.Config) *Page {
 		p.Diags = diags
 		return p
 	}
-	d := &decode.Decoder{File: file, LineOffset: open, Location: cfg.Location, Vocab: cfg.Vocabularies.Lookup}
+	d := &decode.Decoder{File: file, LineOffset: open, Location: cfg.Location, Vocab: cfg.Vocabularies.Lookup, Compact: true}
 	d.Decode(node, p.Data)
-	p.Pos = d.Pos
+	p.Pos = d.Positions
 	p.Typos = d.Typos
 	p.Diags = d.Diags
 	p.fill()

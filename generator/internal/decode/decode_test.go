@@ -178,3 +178,31 @@ func TestFieldsOf(t *testing.T) {
 		t.Errorf("FieldsOf(doc) keys = %s, want %s", got, want)
 	}
 }
+
+// TestCompactPositions checks that Positions record what Pos records.
+func TestCompactPositions(t *testing.T) {
+	src := "name: A\ncount: 2\ntags: [good, outstanding]\ninner: {grade: good}\nitems:\n  - grade: good\n  - {date: 2024-01-02}\nname: B\n"
+	_, d := decodeDoc(t, src)
+	n, _ := Parse([]byte(src), "f.md", 1)
+	c := &Decoder{File: "f.md", LineOffset: 1, Compact: true}
+	var v doc
+	c.Decode(n, &v)
+	if c.Pos != nil || c.Positions.Len() != len(d.Pos) {
+		t.Fatalf("compact decoder recorded %d positions (and map %v), want %d", c.Positions.Len(), c.Pos, len(d.Pos))
+	}
+	for path, want := range d.Pos {
+		if got, ok := c.Positions.Lookup(path); !ok || got != want {
+			t.Errorf("Positions.Lookup(%q) = %v, %v; want %v", path, got, ok, want)
+		}
+	}
+	var last string
+	for path := range c.Positions.All() {
+		if path <= last {
+			t.Errorf("Positions.All: %q after %q", path, last)
+		}
+		last = path
+	}
+	if _, ok := c.Positions.Lookup("nope"); ok {
+		t.Error("Positions.Lookup found a field never written")
+	}
+}
