@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -204,5 +205,27 @@ func TestCompactPositions(t *testing.T) {
 	}
 	if _, ok := c.Positions.Lookup("nope"); ok {
 		t.Error("Positions.Lookup found a field never written")
+	}
+}
+
+// TestParseDateOnly compares parseDateOnly with time.Parse on every date
+// of four years and on malformed text.
+func TestParseDateOnly(t *testing.T) {
+	var texts []string
+	for y := 2023; y <= 2025; y++ {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				texts = append(texts, fmt.Sprintf("%04d-%02d-%02d", y, m, d))
+			}
+		}
+	}
+	texts = append(texts, "2024-02-29", "1900-02-29", "2000-02-29", "0000-01-01", "9999-12-31", "2024-1-01", "2024-01-1", "2024/01/01",
+		"2024-01-01 ", "+024-01-01", "2024-0a-01", "", "2024-01-011", "-024-01-01")
+	for _, s := range texts {
+		want, err := time.Parse(time.DateOnly, s)
+		got, ok := parseDateOnly(s)
+		if ok != (err == nil) || (ok && got != DateOf(want)) {
+			t.Errorf("parseDateOnly(%q) = %v, %v; time.Parse gives %v, %v", s, got, ok, want, err)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package decode
 
 import (
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -345,7 +344,7 @@ func resolvePlain(s string) (string, bool) {
 			}
 			return "", false
 		case digits == 4 && s[4] == '-':
-			if _, err := time.Parse(time.DateOnly, s); err == nil {
+			if _, ok := parseDateOnly(s); ok {
 				return "!!timestamp", true
 			}
 			return "", false
