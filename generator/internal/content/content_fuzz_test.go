@@ -53,7 +53,7 @@ func FuzzParse(f *testing.F) {
 					t.Errorf("Parse(%s): problem without a message at %s", file, d.Pos)
 				}
 			}
-			for path, pos := range p.Pos {
+			for path, pos := range p.Pos.All() {
 				if pos.Line < 1 || pos.Line > lines {
 					t.Errorf("Parse(%s): field %s at line %d, outside a %d-line file", file, path, pos.Line, lines)
 				}

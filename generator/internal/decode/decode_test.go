@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -176,5 +177,55 @@ func TestFieldsOf(t *testing.T) {
 	}
 	if got, want := strings.Join(keys, ","), "title,name,count,flag,kind,tags,start,inner,items"; got != want {
 		t.Errorf("FieldsOf(doc) keys = %s, want %s", got, want)
+	}
+}
+
+// TestCompactPositions checks that Positions record what Pos records.
+func TestCompactPositions(t *testing.T) {
+	src := "name: A\ncount: 2\ntags: [good, outstanding]\ninner: {grade: good}\nitems:\n  - grade: good\n  - {date: 2024-01-02}\nname: B\n"
+	_, d := decodeDoc(t, src)
+	n, _ := Parse([]byte(src), "f.md", 1)
+	c := &Decoder{File: "f.md", LineOffset: 1, Compact: true}
+	var v doc
+	c.Decode(n, &v)
+	if c.Pos != nil || c.Positions.Len() != len(d.Pos) {
+		t.Fatalf("compact decoder recorded %d positions (and map %v), want %d", c.Positions.Len(), c.Pos, len(d.Pos))
+	}
+	for path, want := range d.Pos {
+		if got, ok := c.Positions.Lookup(path); !ok || got != want {
+			t.Errorf("Positions.Lookup(%q) = %v, %v; want %v", path, got, ok, want)
+		}
+	}
+	var last string
+	for path := range c.Positions.All() {
+		if path <= last {
+			t.Errorf("Positions.All: %q after %q", path, last)
+		}
+		last = path
+	}
+	if _, ok := c.Positions.Lookup("nope"); ok {
+		t.Error("Positions.Lookup found a field never written")
+	}
+}
+
+// TestParseDateOnly compares parseDateOnly with time.Parse on every date
+// of four years and on malformed text.
+func TestParseDateOnly(t *testing.T) {
+	var texts []string
+	for y := 2023; y <= 2025; y++ {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				texts = append(texts, fmt.Sprintf("%04d-%02d-%02d", y, m, d))
+			}
+		}
+	}
+	texts = append(texts, "2024-02-29", "1900-02-29", "2000-02-29", "0000-01-01", "9999-12-31", "2024-1-01", "2024-01-1", "2024/01/01",
+		"2024-01-01 ", "+024-01-01", "2024-0a-01", "", "2024-01-011", "-024-01-01")
+	for _, s := range texts {
+		want, err := time.Parse(time.DateOnly, s)
+		got, ok := parseDateOnly(s)
+		if ok != (err == nil) || (ok && got != DateOf(want)) {
+			t.Errorf("parseDateOnly(%q) = %v, %v; time.Parse gives %v, %v", s, got, ok, want, err)
+		}
 	}
 }

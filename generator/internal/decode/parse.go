@@ -20,6 +20,9 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // Parse parses YAML text into a node tree. A syntax error is returned as a
 // diagnostic at its line, offset by lineOffset.
 func Parse(data []byte, file string, lineOffset int) (*yaml.Node, diag.List) {
+	if n, ok := parseFast(data); ok {
+		return n, nil
+	}
 	var n yaml.Node
 	err := unmarshal(data, &n)
 	if err == nil {

@@ -117,9 +117,9 @@ func (e *Eligibility) Check(f *Form, answers []Answer, today decode.Date) []Unme
 		set(root, strings.Split(fl.RuleField, "."), v)
 	}
 	var sup content.Supporter
-	d := &decode.Decoder{File: "application", Location: e.loc}
+	d := &decode.Decoder{File: "application", Location: e.loc, Compact: true}
 	d.Decode(root, &sup)
-	p := &content.Page{Section: content.Supporters, Slug: "application", File: "application", Data: &sup, Meta: &sup.Common, Pos: d.Pos}
+	p := &content.Page{Section: content.Supporters, Slug: "application", File: "application", Data: &sup, Meta: &sup.Common, Pos: d.Positions}
 	var out []Unmet
 	seen := map[string]bool{}
 	for _, dg := range e.rules.Check(p, today) {

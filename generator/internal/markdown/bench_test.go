@@ -15,7 +15,7 @@ var corpusDir = flag.String("corpus", "", "benchmark rendering the bodies of thi
 
 // benchBodies returns the Markdown bodies of -corpus, or of a generated
 // corpus of 1,000 documents.
-func benchBodies(b *testing.B) [][]byte {
+func benchBodies(b testing.TB) [][]byte {
 	b.Helper()
 	dir := *corpusDir
 	if dir == "" {

@@ -441,14 +441,14 @@ func missingPos(p *content.Page, path string) diag.Pos {
 			return p.FieldPos("")
 		}
 		path = path[:i]
-		if pos, ok := p.Pos[path]; ok {
+		if pos, ok := p.Pos.Lookup(path); ok {
 			return pos
 		}
 	}
 }
 
 func (rs *RuleSet) checkLeaf(r *rule, p *content.Page, lf leaf, today decode.Date, fail failFunc) {
-	pos, written := p.Pos[lf.path]
+	pos, written := p.Pos.Lookup(lf.path)
 	if !written {
 		if _, typo := p.Typos[lf.path]; r.Present && !typo {
 			fail(missingPos(p, lf.path), lf.path, "required field is missing")
@@ -650,7 +650,7 @@ func textFields(p *content.Page) []leaf {
 			v = v.Elem()
 		}
 		if path != "" {
-			if _, ok := p.Pos[path]; !ok {
+			if _, ok := p.Pos.Lookup(path); !ok {
 				return // not written: a default, not the editor's text
 			}
 		}

@@ -22,7 +22,7 @@ import (
 // Options are what the checks need besides the pages.
 type Options struct {
 	// Exists reports whether a file exists, given its path from the site
-	// root (for photos).
+	// root (for photos). Check calls it from several goroutines at once.
 	Exists func(path string) bool
 	// Layouts lists the page layouts a site adds, which any page may name in
 	// `layout` besides its section's own; nil skips the check (the layouts
