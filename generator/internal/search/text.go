@@ -48,29 +48,43 @@ type Token struct {
 	Pos  int
 }
 
+// asciiFold is what scan makes of each ASCII character: a letter or digit
+// lowercased, 1 for the apostrophe, which is dropped, or 0 for a
+// character between words.
+var asciiFold = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = c, c
+	}
+	t['\''] = 1
+	return t
+}()
+
 // scan calls word with each word of text, lowercased and folded: the runs
 // of letters and digits, apostrophes dropped so that "Head’s" is "heads".
 // The slice is reused after word returns.
 func scan(text string, word func([]byte)) {
 	var arr [64]byte
 	buf := arr[:0]
-	for _, r := range text {
-		if r < utf8.RuneSelf {
-			c := byte(r)
-			switch {
-			case 'A' <= c && c <= 'Z':
-				buf = append(buf, c+'a'-'A')
-			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-				buf = append(buf, c)
-			case c == '\'':
-			default:
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			switch l := asciiFold[c]; l {
+			case 0:
 				if len(buf) > 0 {
 					word(buf)
 					buf = buf[:0]
 				}
+			case 1: // an apostrophe, dropped
+			default:
+				buf = append(buf, l)
 			}
 			continue
 		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
 		r = unicode.ToLower(r)
 		if f, ok := foldRunes[r]; ok {
 			buf = append(buf, f...)
