@@ -1,6 +1,8 @@
 package browsertest
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -75,6 +77,35 @@ func TestSearch(t *testing.T) {
 	waitFor("results for “finance rural”", `status() === '2 results for “finance rural”.'`)
 	if got := titles(); len(got) != 2 || got[0] != "Tom Ellery" || got[1] != "James Orton" {
 		t.Errorf("results for “finance rural” = %q, want Tom Ellery, James Orton", got)
+	}
+	// The count is announced once the search is exact: the live region is
+	// no longer busy. The results' records came by byte range, not as the
+	// whole file of records.
+	var busy bool
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.getElementById('search-status').hasAttribute('aria-busy')`, &busy)); err != nil {
+		t.Fatal(err)
+	}
+	if busy {
+		t.Error("the live region is still busy after the final count")
+	}
+	var fetched []struct {
+		Name string  `json:"name"`
+		Size float64 `json:"size"`
+	}
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`performance.getEntriesByType('resource').filter(e => /\/search\/d\.[0-9a-f]+\.txt$/.test(e.name)).map(e => ({name: e.name, size: e.encodedBodySize}))`, &fetched)); err != nil {
+		t.Fatal(err)
+	}
+	records, _ := filepath.Glob(filepath.Join(dest, "search", "d.*.txt"))
+	if len(fetched) == 0 || len(records) != 1 {
+		t.Errorf("fetched records %v from %q, want ranges of one file", fetched, records)
+	} else if info, err := os.Stat(records[0]); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, f := range fetched {
+			if f.Size >= float64(info.Size()) {
+				t.Errorf("fetched %s whole (%v bytes), want the results' records only", f.Name, f.Size)
+			}
+		}
 	}
 	var marks []string
 	if err := chromedp.Run(ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('.search-result mark')).map(e => e.textContent.toLowerCase())`, &marks)); err != nil {

@@ -128,14 +128,14 @@ func BenchmarkIndex(b *testing.B) {
 				b.Fatal(err)
 			}
 			var got []struct {
-				Q        string   `json:"q"`
-				Results  int      `json:"results"`
-				Complete bool     `json:"complete"`
-				Same     bool     `json:"same"`
-				First    [][2]any `json:"first"`
-				Full     [][2]any `json:"full"`
-				QuickMs  float64  `json:"quickMs"`
-				Ms       float64  `json:"ms"`
+				Q       string   `json:"q"`
+				Results int      `json:"results"`
+				Exact   bool     `json:"exact"`
+				Same    bool     `json:"same"`
+				First   [][2]any `json:"first"`
+				Full    [][2]any `json:"full"`
+				QuickMs float64  `json:"quickMs"`
+				Ms      float64  `json:"ms"`
 			}
 			if err := json.Unmarshal(out, &got); err != nil {
 				b.Fatal(err)
@@ -166,8 +166,8 @@ func BenchmarkIndex(b *testing.B) {
 				if !g.Same {
 					exact = "differs"
 				}
-				if g.Complete {
-					exact = "complete"
+				if g.Exact {
+					exact = "exact"
 				}
 				b.Logf("  %-20q %7d  %6.1f KB (%2d, %2d)  %-8s  +%6.1f KB  %5.2f, %5.2f",
 					g.Q, g.Results, float64(first)/1024, firstFiles, len(g.First), exact, float64(full)/1024, g.QuickMs, g.Ms)
@@ -248,7 +248,7 @@ const io = {
     const time = async f => { const runs = 20, t0 = process.hrtime.bigint(); for (let i = 0; i < runs; i++) await f(); return Number(process.hrtime.bigint() - t0) / 1e6 / runs; };
     const quickMs = await time(() => e.quick(...args));
     const ms = await time(() => e.run(...args));
-    out.push({q: q.q + (q.sel ? ' +filters' : ''), results: r.results.length, complete: r1.complete, same, first, full, quickMs, ms});
+    out.push({q: q.q + (q.sel ? ' +filters' : ''), results: r.results.length, exact: r1.exact, same, first, full, quickMs, ms});
   }
   process.stdout.write(JSON.stringify(out));
 })().catch(e => { console.error(e); process.exit(1); });

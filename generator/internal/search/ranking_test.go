@@ -64,11 +64,11 @@ type query struct {
 // value's count; and what its first tier found, whether it said that was
 // complete and the bytes it fetched.
 type answer struct {
-	URLs     []string                  `json:"urls"`
-	Counts   map[string]map[string]int `json:"counts"`
-	Partial  bool                      `json:"partial"`
-	Quick    []string                  `json:"quick"`
-	Complete bool                      `json:"complete"`
+	URLs    []string                  `json:"urls"`
+	Counts  map[string]map[string]int `json:"counts"`
+	Partial bool                      `json:"partial"`
+	Quick   []string                  `json:"quick"`
+	Exact   bool                      `json:"exact"`
 }
 
 // runClient builds the index of docs into a directory and answers queries
@@ -125,7 +125,7 @@ const io = {
     const urls = (await e.docs(r.results.map(x => x.doc))).map(d => d[1]);
     const counts = {};
     e.facets.forEach((f, fi) => { counts[f.key] = {}; f.values.forEach((v, vi) => { counts[f.key][v.id] = r.counts[fi][vi]; }); });
-    out.push({urls, counts, partial: r.partial, quick, complete: first.complete});
+    out.push({urls, counts, partial: r.partial, quick, exact: first.exact});
   }
   process.stdout.write(JSON.stringify(out));
 })().catch(e => { console.error(e); process.exit(1); });
@@ -229,6 +229,63 @@ func TestEmptyIndex(t *testing.T) {
 	for i, a := range got {
 		if len(a.URLs) != 0 {
 			t.Errorf("query %d on an empty index = %q, want nothing", i, a.URLs)
+		}
+	}
+}
+
+// TestTiers checks the first tier against the full index on the fixture,
+// with heads of only the best two documents of each term, so that most
+// terms' postings are cut short. Where the first tier holds enough, a word
+// alone, its top results are the full index's; where it says it is
+// exact, all of them are.
+func TestTiers(t *testing.T) {
+	docs, facets := fixture()
+	const k = 2
+	opts := DefaultOptions()
+	opts.TopK = k
+	tests := []struct {
+		q     query
+		alone bool // one word: the first k results are exact
+	}{
+		{q: query{Q: "finance"}, alone: true},
+		{q: query{Q: "fina"}, alone: true},
+		{q: query{Q: "review"}, alone: true},
+		{q: query{Q: "peer"}, alone: true},
+		{q: query{Q: "budgets "}, alone: true},
+		{q: query{Q: "finnace "}, alone: true},
+		{q: query{Q: "curriculum"}, alone: true},
+		{q: query{Q: "finance rural "}},
+		{q: query{Q: "peer review "}},
+		{q: query{Q: `"peer review"`}},
+		{q: query{Q: "rural", Sel: map[string][]string{"region": {"north"}}}},
+		{q: query{Q: "", Sel: map[string][]string{"section": {"supporters"}}}},
+	}
+	var queries []query
+	for _, tt := range tests {
+		queries = append(queries, tt.q)
+	}
+	got := runClientWith(t, docs, facets, opts, queries)
+	for i, tt := range tests {
+		a := got[i]
+		if len(a.Quick) == 0 && len(a.URLs) > 0 && (tt.alone || a.Exact) {
+			t.Errorf("%+v: the first tier found nothing; the full index %q", tt.q, a.URLs)
+		}
+		n := len(a.Quick)
+		if tt.alone {
+			n = min(n, k)
+		}
+		if !tt.alone && !a.Exact {
+			continue
+		}
+		if !slices.Equal(a.Quick[:n], a.URLs[:min(n, len(a.URLs))]) {
+			t.Errorf("%+v: the first tier's top results are %q, the full index's %q", tt.q, a.Quick, a.URLs)
+		}
+	}
+	// Several whole words, filters, phrases and browsing are answered in
+	// full by the first tier: it fetches those words' full postings.
+	for i, tt := range tests[7:] {
+		if !got[7+i].Exact {
+			t.Errorf("%+v: the first tier is not exact", tt.q)
 		}
 	}
 }

@@ -374,14 +374,15 @@
   /* quick answers a query from the first tier: the head files for its
      words, whose best k documents per term give the first page, and the
      full postings of words typed in full when there are several. It
-     resolves as run does, with complete false where the full index may
-     rank or count otherwise. */
+     resolves as run does, with exact false where the full index may find
+     or rank otherwise, and counts null (complete false) until the facets
+     are loaded, which it does only for filters or browsing. */
   Engine.prototype.quick = function (q, sel, from, to) { return this.answer(q, sel, from, to, false); };
 
   /* run answers a query from the full index: q is the text typed, sel
      maps facet keys to chosen value ids, from and to bound dates (days
      since 1970, or null). It resolves to {results: [{doc, score}], counts,
-     partial, terms, complete}. */
+     partial, terms, exact, complete}. */
   Engine.prototype.run = function (q, sel, from, to) { return this.answer(q, sel, from, to, true); };
 
   Engine.prototype.answer = function (q, sel, from, to, all) {
@@ -416,7 +417,8 @@
       p.phrases.forEach(function (ph) { ph.forEach(function (x) { phr.push(x.term); }); });
       return Promise.all([self.fetchPostings(need, false), self.fetchPostings(phr, true)]).then(function () {
         var res = self.score(p, exps, sel, from, to);
-        res.complete = res.complete && (all || !fuzzyLeft(self, p)) && !!self.facetsReady;
+        res.exact = res.exact && (all || !fuzzyLeft(self, p));
+        res.complete = res.exact && !!self.facetsReady;
         if (!res.complete) res.counts = null;
         return res;
       });
@@ -433,14 +435,14 @@
   }
 
   Engine.prototype.score = function (p, exps, sel, from, to) {
-    var self = this, n = this.m.n, matched = new Set(), complete = true;
+    var self = this, n = this.m.n, matched = new Set(), exact = true;
     // Each word's and phrase's score per document, 0 where it is absent.
     var perWord = p.words.map(function (w, wi) {
       var scores = new Float64Array(n);
       exps[wi].forEach(function (factor, t) {
         matched.add(t);
         var idf = self.idf(t) * factor, ps = self.posts(t);
-        if (!ps.full) complete = false;
+        if (!ps.full) exact = false;
         for (var i = 0; i < ps.docs.length; i++) {
           var s = idf * ps.w[i];
           if (s > scores[ps.docs[i]]) scores[ps.docs[i]] = s;
@@ -475,7 +477,7 @@
       total = combine(perWord, true, n);
       // With only the best documents of some words, a document lacking one
       // may yet have it: any-word results wait for the full tier.
-      if (!total.size && perWord.length > 1 && complete) { total = combine(perWord, false, n); partial = total.size > 0; }
+      if (!total.size && perWord.length > 1 && exact) { total = combine(perWord, false, n); partial = total.size > 0; }
     }
     // masks[fi] marks the documents with a chosen value of facet fi; null
     // when none of its values is chosen.
@@ -510,7 +512,7 @@
       if (nfail === 0) results.push({ doc: doc, score: total ? total[doc] : 0 });
     }
     results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return { results: results, counts: counts.map(function (c) { return Array.from(c); }), partial: partial, terms: matched, complete: complete };
+    return { results: results, counts: counts.map(function (c) { return Array.from(c); }), partial: partial, terms: matched, exact: exact };
   };
 
   /* combine adds up the words' scores: a document needs every word (all)
@@ -661,10 +663,10 @@
       parent.appendChild(document.createTextNode(text.slice(at)));
     }
 
-    /* renderResults shows the first results of res. Until the full tier
-       has answered (res.complete false) the live region is marked busy and
-       says only that these are the top results, so that a screen reader
-       announces the count once. */
+    /* renderResults shows the first results of res. While they are only
+       the first tier's best guess (res.exact false) the live region is
+       marked busy and says only that these are the top results, so that a
+       screen reader announces the count once, when it is known. */
     function renderResults(res, st, mine) {
       var page = res.results.slice(0, shown);
       return engine.docs(page.map(function (r) { return r.doc; })).then(function (docs) {
@@ -681,34 +683,41 @@
           if (d[4]) { var p = el('p', { class: 'search-result-snippet' }); highlight(p, d[4], res.terms); li.appendChild(p); }
           list.appendChild(li);
         });
-        more.hidden = !res.complete || res.results.length <= shown;
+        more.hidden = !res.exact || res.results.length <= shown;
         var q = st.q.trim();
-        if (!res.complete) {
+        if (!res.exact) {
           status.setAttribute('aria-busy', 'true');
-          status.textContent = 'Showing the top results' + (q ? ' for “' + q + '”' : '') + '…';
+          say('Showing the top results' + (q ? ' for “' + q + '”' : '') + '…');
           return;
         }
         var n = res.results.length;
         var msg = n === 1 ? '1 result' : n + ' results';
         if (q) msg += ' for “' + q + '”';
         if (res.partial) msg += ', matching some of your words';
-        status.textContent = n === 0 ? 'No results' + (q ? ' for “' + q + '”' : '') + '. Try fewer words or fewer filters.' : msg + '.';
+        say(n === 0 ? 'No results' + (q ? ' for “' + q + '”' : '') + '. Try fewer words or fewer filters.' : msg + '.');
         status.removeAttribute('aria-busy');
       });
     }
+
+    /* say puts text in the live region unless it is there already, which
+       some screen readers would announce again. */
+    function say(text) { if (status.textContent !== text) status.textContent = text; }
 
     function update(keepShown) {
       var st = state(), mine = ++seq;
       if (!keepShown) shown = PAGE;
       writeURL(st);
       var from = st.from ? day(st.from) : null, to = st.to ? day(st.to) : null;
-      // The first tier shows the top results; the full tier then ranks,
-      // counts and filters them exactly.
+      // The first tier shows the top results; the full tier then ranks
+      // them exactly, if the first could not, and counts the facets.
+      var shown1;
       function show(res) {
         if (mine !== seq) return;
-        last = res;
         renderCounts(res.counts);
-        if (!res.complete && !res.results.length) return;
+        if (shown1 && shown1.exact) return;
+        last = res;
+        if (!res.exact && !res.results.length) return;
+        shown1 = res;
         return renderResults(res, st, mine);
       }
       return engine.quick(st.q, st.sel, from, to).then(function (res) {
