@@ -55,6 +55,9 @@ type Doc struct {
 	// Text holds the text of each field, in parts that are indexed as if
 	// joined with spaces.
 	Text [numFields][]string
+	// HTML is rendered HTML whose text comes first in the body: the index
+	// build reads it on all cores.
+	HTML string
 	// Facets holds the facet values of the document, by facet key.
 	Facets map[string][]string
 	// Dates are the days (since 1970-01-01) the document is about, such as

@@ -67,9 +67,9 @@ type block struct {
 	end       []int
 }
 
-// lookup returns the id of the folded word w, stemming it the first time.
-func (tk *tokenizer) lookup(w []byte) uint32 {
-	h := hashWord(w)
+// lookup returns the id of the folded word w, whose hash is h, stemming
+// it the first time.
+func (tk *tokenizer) lookup(w []byte, h uint32) uint32 {
 	if id, ok := tk.ids.find(w, h); ok {
 		return id
 	}
@@ -103,15 +103,6 @@ type wordSlot struct {
 	word string // "" for an empty slot
 	hash uint32
 	id   uint32
-}
-
-// hashWord is FNV-1a.
-func hashWord(w []byte) uint32 {
-	h := uint32(2166136261)
-	for _, c := range w {
-		h = (h ^ uint32(c)) * 16777619
-	}
-	return h
 }
 
 // find returns the id of w, whose hash is h.
@@ -158,11 +149,15 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 	pos := uint32(0)
 	for f := range numFields {
 		n := uint32(0)
-		for _, part := range d.Text[f] {
-			scan(part, func(w []byte) {
+		parts := d.Text[f]
+		if f == Body && d.HTML != "" {
+			parts = append(htmlText(d.HTML), parts...)
+		}
+		for _, part := range parts {
+			scan(part, func(w []byte, h uint32) {
 				at := pos + n
 				n++
-				id := tk.lookup(w)
+				id := tk.lookup(w, h)
 				if id == stopID {
 					return
 				}
@@ -213,6 +208,7 @@ func invert(docs []Doc) *inverted {
 	// that its arrays seldom grow: about one posting for 16 bytes.
 	text := 0
 	for i := range docs {
+		text += len(docs[i].HTML)
 		for _, parts := range docs[i].Text {
 			for _, p := range parts {
 				text += len(p)

@@ -70,7 +70,8 @@ func FromSite(s *site.Site) ([]Doc, []Facet) {
 			Title:   p.Title,
 			Section: section,
 			Summary: p.Summary,
-			Text:    [numFields][]string{{p.Title}, keys, {p.Lede}, append(htmlText(string(p.Content)), body...)},
+			Text:    [numFields][]string{{p.Title}, keys, {p.Lede}, body},
+			HTML:    string(p.Content),
 			Facets:  values,
 		})
 		return &docs[len(docs)-1]
