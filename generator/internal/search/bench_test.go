@@ -21,12 +21,15 @@ import (
 )
 
 // benchQueries are what the benchmark searches the generated corpus for:
-// words, a name, a prefix, a typo, a phrase and facet browsing.
+// two words, a word, a name, prefixes being typed, a typo, a phrase, a
+// word with filters and browsing by facets.
 var benchQueries = []map[string]any{
 	{"q": "finance rural"},
 	{"q": "wellbeing"},
 	{"q": "priya patel"},
+	{"q": "fin"},
 	{"q": "safeg"},
+	{"q": "finance ru"},
 	{"q": "curriculm "},
 	{"q": `"peer review"`},
 	{"q": "coaching", "sel": map[string][]string{"region": {"north"}, "phase": {"primary", "secondary"}}},

@@ -226,7 +226,7 @@
     this.full = new Map();
     this.where = new Map();
     this.facets = manifest.defs.map(function (f) {
-      return { key: f.key, name: f.name, values: f.values.map(function (v) { return { id: v[0], label: v[1], docs: [] }; }), byDoc: [] };
+      return { key: f.key, name: f.name, values: f.values.map(function (v) { return { id: v[0], label: v[1], docs: [] }; }) };
     });
     this.dates = {};
   }
@@ -261,13 +261,22 @@
     this.recs = off;
   };
 
+  /* facetData reads the facets file. Each facet's values by document are
+     kept as flat arrays: document d's are vals[at[d]] to vals[at[d+1]-1]. */
   Engine.prototype.facetData = function (ff) {
-    var self = this;
+    var n = this.m.n;
     this.facets.forEach(function (f, fi) {
+      var at = new Int32Array(n + 1), total = 0;
       f.values.forEach(function (v, vi) {
         var d = -1;
-        v.docs = varints(ff.values[fi][vi]).map(function (gap) { d += gap + 1; (f.byDoc[d] = f.byDoc[d] || []).push(vi); return d; });
+        v.docs = varints(ff.values[fi][vi]).map(function (gap) { d += gap + 1; at[d + 1]++; return d; });
+        total += v.docs.length;
       });
+      for (var d = 0; d < n; d++) at[d + 1] += at[d];
+      var vals = new Int32Array(total), fill = at.slice(0, n);
+      f.values.forEach(function (v, vi) { v.docs.forEach(function (d) { vals[fill[d]++] = vi; }); });
+      f.at = at;
+      f.vals = vals;
     });
     var ds = varints(ff.dates), doc = -1;
     for (var i = 0; i < ds.length; i += 2 + ds[i + 1]) { doc += ds[i] + 1; this.dates[doc] = ds.slice(i + 2, i + 2 + ds[i + 1]); }
@@ -403,16 +412,17 @@
       return heads(more);
     }).then(function () {
       var exps = p.words.map(function (w) { return self.expand(w); });
-      var need = [], budget = MAXWORDS;
-      exps.forEach(function (ex) {
-        ex.forEach(function (f, t) {
-          var e = self.terms.get(t);
-          // The first tier fetches the postings of whole words when there
-          // are several or filters, within a budget.
-          if (all) need.push(t);
-          else if (f === 1 && (p.words.length + p.phrases.length > 1 || filtered) && e.postLen <= budget) { budget -= e.postLen; need.push(t); }
-        });
-      });
+      var need = [], budget = MAXWORDS, wanted = [];
+      exps.forEach(function (ex) { ex.forEach(function (f, t) { wanted.push([f, self.terms.get(t).postLen, t]); }); });
+      // A word alone is ranked well enough by its terms' best documents.
+      // With several, or filters, the first tier fetches the terms' full
+      // postings, words typed in full and the shortest first, within a
+      // budget.
+      if (!all && (p.words.length + p.phrases.length > 1 || filtered)) {
+        wanted.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+        wanted = wanted.filter(function (x) { return x[1] <= budget && (budget -= x[1]) >= 0; });
+      } else if (!all) wanted = [];
+      need = wanted.map(function (x) { return x[2]; });
       var phr = [];
       p.phrases.forEach(function (ph) { ph.forEach(function (x) { phr.push(x.term); }); });
       return Promise.all([self.fetchPostings(need, false), self.fetchPostings(phr, true)]).then(function () {
@@ -504,10 +514,12 @@
       if (nfail > 1) continue;
       // A value's count is how many results there would be with it chosen
       // too: the other facets' choices apply, its own facet's do not.
-      for (fi = 0; fi < nf; fi++) {
-        if (nfail === 1 && fi !== fails) continue;
-        var vs = this.facets[fi].byDoc[doc];
-        if (vs) for (k = 0; k < vs.length; k++) counts[fi][vs[k]]++;
+      if (ready) {
+        for (fi = 0; fi < nf; fi++) {
+          if (nfail === 1 && fi !== fails) continue;
+          var f = this.facets[fi], c = counts[fi];
+          for (k = f.at[doc]; k < f.at[doc + 1]; k++) c[f.vals[k]]++;
+        }
       }
       if (nfail === 0) results.push({ doc: doc, score: total ? total[doc] : 0 });
     }
