@@ -51,6 +51,8 @@ type tokenizer struct {
 	plen []uint8
 	pos  []byte
 
+	// buf is scan's room for a word.
+	buf []byte
 	// The current document's postings.
 	cur   []uint32
 	ctf   [][numFields]uint8
@@ -101,8 +103,21 @@ type wordTable struct {
 
 type wordSlot struct {
 	word string // "" for an empty slot
-	hash uint32
-	id   uint32
+	// short is the word's bytes packed, for a word of at most eight, so
+	// that most words compare in one instruction.
+	short uint64
+	hash  uint32
+	id    uint32
+}
+
+// pack packs the bytes of a word of at most eight bytes into a number,
+// which is then the word's alone: no letter or digit has a zero byte.
+func pack[S string | []byte](w S) uint64 {
+	var x uint64
+	for i := range len(w) {
+		x |= uint64(w[i]) << (8 * i)
+	}
+	return x
 }
 
 // find returns the id of w, whose hash is h.
@@ -111,6 +126,18 @@ func (t *wordTable) find(w []byte, h uint32) (uint32, bool) {
 		return 0, false
 	}
 	mask := uint32(len(t.slots) - 1)
+	if len(w) <= 8 {
+		key := pack(w)
+		for i := h & mask; ; i = (i + 1) & mask {
+			s := &t.slots[i]
+			if s.word == "" {
+				return 0, false
+			}
+			if s.hash == h && s.short == key {
+				return s.id, true
+			}
+		}
+	}
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := &t.slots[i]
 		if s.word == "" {
@@ -139,7 +166,10 @@ func (t *wordTable) insert(word string, h, id uint32) {
 	for t.slots[i].word != "" {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = wordSlot{word, h, id}
+	t.slots[i] = wordSlot{word: word, hash: h, id: id}
+	if len(word) <= 8 {
+		t.slots[i].short = pack(word)
+	}
 	t.used++
 }
 
@@ -154,7 +184,7 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 			parts = append(htmlText(d.HTML), parts...)
 		}
 		for _, part := range parts {
-			scan(part, func(w []byte, h uint32) {
+			tk.buf = scan(part, tk.buf, func(w []byte, h uint32) {
 				at := pos + n
 				n++
 				id := tk.lookup(w, h)

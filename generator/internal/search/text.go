@@ -65,10 +65,10 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 // scan calls word with each word of text, lowercased and folded: the runs
 // of letters and digits, apostrophes dropped so that "Head’s" is "heads";
 // and with the word's FNV-1a hash, made on the way, for the index's table
-// of words. The slice is reused after word returns.
-func scan(text string, word func(w []byte, hash uint32)) {
-	var arr [64]byte
-	buf := arr[:0]
+// of words. The slice is reused after word returns. buf is room for a
+// word, which scan may grow; it returns it for the next call.
+func scan(text string, buf []byte, word func(w []byte, hash uint32)) []byte {
+	buf = buf[:0]
 	h := uint32(fnvOffset)
 	for i := 0; i < len(text); {
 		if c := text[i]; c < utf8.RuneSelf {
@@ -105,6 +105,7 @@ func scan(text string, word func(w []byte, hash uint32)) {
 	if len(buf) > 0 {
 		word(buf, h)
 	}
+	return buf
 }
 
 // FNV-1a's parameters.
@@ -116,7 +117,7 @@ const (
 // Words splits text into folded words: runs of letters and digits.
 func Words(text string) []string {
 	var out []string
-	scan(text, func(w []byte, _ uint32) { out = append(out, string(w)) })
+	scan(text, nil, func(w []byte, _ uint32) { out = append(out, string(w)) })
 	return out
 }
 
@@ -146,7 +147,7 @@ func tokenize(text string, start int, stems map[string]string) ([]Token, int) {
 	}
 	var out []Token
 	n := 0
-	scan(text, func(w []byte, _ uint32) {
+	scan(text, nil, func(w []byte, _ uint32) {
 		n++
 		if stopWords[string(w)] {
 			return
