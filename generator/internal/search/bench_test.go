@@ -112,7 +112,7 @@ func BenchmarkIndex(b *testing.B) {
 				total += len(f.Body)
 				totalGz += buf.Len()
 			}
-			b.Logf("%d documents: %d index files, %d KB (%d KB gzipped); site build %v; documents from the site %v, index build %v (%.1f%% of the build), %.0f MB allocated in %d allocations",
+			report("%d documents: %d index files, %d KB (%d KB gzipped); site build %v; documents from the site %v, index build %v (%.1f%% of the build), %.0f MB allocated in %d allocations",
 				len(docs), len(files), total>>10, totalGz>>10, siteTime.Round(time.Millisecond), fromSite.Round(time.Millisecond), index.Round(time.Millisecond),
 				100*(fromSite+index).Seconds()/siteTime.Seconds(), allocMB, mallocs)
 			node, err := exec.LookPath("node")
@@ -161,7 +161,7 @@ func BenchmarkIndex(b *testing.B) {
 				}
 				return n, files
 			}
-			b.Log("  query                results  first tier: KB (files, requests)  exact  then full tier: KB    ms/query quick, full")
+			report("  query                results  first tier: KB (files, requests)  exact  then full tier: KB    ms/query quick, full")
 			for _, g := range got {
 				first, firstFiles := sum(g.First)
 				full, _ := sum(g.Full)
@@ -172,7 +172,7 @@ func BenchmarkIndex(b *testing.B) {
 				if g.Exact {
 					exact = "exact"
 				}
-				b.Logf("  %-20q %7d  %6.1f KB (%2d, %2d)  %-8s  +%6.1f KB  %5.2f, %5.2f",
+				report("  %-20q %7d  %6.1f KB (%2d, %2d)  %-8s  +%6.1f KB  %5.2f, %5.2f",
 					g.Q, g.Results, float64(first)/1024, firstFiles, len(g.First), exact, float64(full)/1024, g.QuickMs, g.Ms)
 			}
 		})
@@ -220,6 +220,12 @@ func generatedSite(b *testing.B, n int) *site.Site {
 		b.Fatal(err)
 	}
 	return s
+}
+
+// report prints a line of the benchmark's figures on standard output,
+// which go test shows whole, where b.Log would cut the table short.
+func report(format string, args ...any) {
+	fmt.Printf(format+"\n", args...)
 }
 
 // benchDriver answers each query from a fresh engine: its first tier and
