@@ -54,10 +54,15 @@ type tokenizer struct {
 	// buf is scan's room for a word.
 	buf []byte
 	// The current document's postings.
-	cur   []uint32
-	ctf   [][numFields]uint8
-	npos  []uint8
-	first [][maxPositions]uint32
+	cur []posting
+}
+
+// posting is a term's occurrences in the document being read.
+type posting struct {
+	id    uint32
+	tf    [numFields]uint8
+	npos  uint8
+	first [maxPositions]uint32
 }
 
 // block is docBlock consecutive documents, as one worker read them: its
@@ -175,7 +180,7 @@ func (t *wordTable) insert(word string, h, id uint32) {
 
 // doc adds the postings of d and sets lens to its fields' lengths.
 func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
-	tk.cur, tk.ctf, tk.npos, tk.first = tk.cur[:0], tk.ctf[:0], tk.npos[:0], tk.first[:0]
+	tk.cur = tk.cur[:0]
 	pos := uint32(0)
 	for f := range numFields {
 		n := uint32(0)
@@ -196,30 +201,29 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 				if k < 0 {
 					k = int32(len(tk.cur))
 					tk.slot[id] = k
-					tk.cur = append(tk.cur, id)
-					tk.ctf = append(tk.ctf, [numFields]uint8{})
-					tk.npos = append(tk.npos, 0)
-					tk.first = append(tk.first, [maxPositions]uint32{})
+					tk.cur = append(tk.cur, posting{id: id})
 				}
-				if tk.ctf[k][f] < 255 {
-					tk.ctf[k][f]++
+				p := &tk.cur[k]
+				if p.tf[f] < 255 {
+					p.tf[f]++
 				}
-				if tk.npos[k] < maxPositions {
-					tk.first[k][tk.npos[k]] = at
-					tk.npos[k]++
+				if p.npos < maxPositions {
+					p.first[p.npos] = at
+					p.npos++
 				}
 			})
 		}
 		pos += n + 2 // a gap, so no phrase spans two fields
 	}
-	for k, id := range tk.cur {
-		tk.slot[id] = -1
-		tk.term = append(tk.term, id)
-		tk.tf = append(tk.tf, tk.ctf[k])
+	for i := range tk.cur {
+		c := &tk.cur[i]
+		tk.slot[c.id] = -1
+		tk.term = append(tk.term, c.id)
+		tk.tf = append(tk.tf, c.tf)
 		n := len(tk.pos)
-		tk.pos = appendVarint(tk.pos, int(tk.npos[k]))
+		tk.pos = appendVarint(tk.pos, int(c.npos))
 		last := uint32(0)
-		for _, p := range tk.first[k][:tk.npos[k]] {
+		for _, p := range c.first[:c.npos] {
 			tk.pos = appendVarint(tk.pos, int(p-last))
 			last = p
 		}
