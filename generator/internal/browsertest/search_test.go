@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"peerpress/generator/internal/build"
+	"peerpress/generator/internal/corpus"
 )
 
 // TestSearch builds the example site, types a query into its search page,
@@ -171,3 +175,59 @@ func TestSearch(t *testing.T) {
 // "" while the page is loading.
 const statusJS = `function status() { const e = document.getElementById('search-status'); return e ? e.textContent : ''; }
 `
+
+// TestSearchTiers searches a generated site of 300 documents, large enough
+// that a common word's full postings are not in the first tier: the page
+// shows the first tier's top results with the live region busy, then the
+// exact count, once.
+func TestSearchTiers(t *testing.T) {
+	siteYAML, err := os.ReadFile(filepath.Join(repoRoot(), "site.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	if err := corpus.Write(src, corpus.Options{Docs: 300, SiteYAML: siteYAML}); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Build(context.Background(), build.Options{Source: src, Destination: dest,
+		Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NowIsDate: true}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := New(t, 1280, 900)
+	base := Serve(t, dest)
+	// Every change to the live region: busy or not, its text and how many
+	// results the page shows.
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/search/"),
+		chromedp.WaitVisible("#search-filters fieldset"),
+		chromedp.Evaluate(`window.said = [];
+new MutationObserver(() => {
+  const s = document.getElementById('search-status');
+  said.push((s.hasAttribute('aria-busy') ? 'busy: ' : '') + s.textContent + ' (' + document.querySelectorAll('.search-result').length + ')');
+}).observe(document.getElementById('search-status'), {childList: true, characterData: true, subtree: true, attributes: true});
+// The whole word at once: keys typed slower than the page's pause would
+// search for its start too.
+const q = document.getElementById('search-q');
+q.value = 'wellbeing';
+q.dispatchEvent(new Event('input'));
+true`, nil),
+	); err != nil {
+		t.Fatal(err)
+	}
+	var said []string
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`said`, &said)); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(said); n > 0 && !strings.HasPrefix(said[n-1], "busy") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(said) != 2 || said[0] != "busy: Showing the top results for “wellbeing”… (10)" ||
+		!strings.HasSuffix(said[1], " results for “wellbeing”. (10)") {
+		t.Errorf("the live region said %q; want the top results while busy, then the count once", said)
+	}
+}
