@@ -2,6 +2,8 @@ package browsertest
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -229,5 +231,30 @@ true`, nil),
 	if len(said) != 2 || said[0] != "busy: Showing the top results for “wellbeing”… (10)" ||
 		!strings.HasSuffix(said[1], " results for “wellbeing”. (10)") {
 		t.Errorf("the live region said %q; want the top results while busy, then the count once", said)
+	}
+	final := said[len(said)-1]
+
+	// A host that ignores byte ranges sends whole files: search works the
+	// same, only fetching more.
+	static := StaticHandler(dest)
+	whole := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Del("Range")
+		static.ServeHTTP(w, r)
+	}))
+	t.Cleanup(whole.Close)
+	if err := chromedp.Run(ctx, chromedp.Navigate(whole.URL+"/search/?q=wellbeing")); err != nil {
+		t.Fatal(err)
+	}
+	var status string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if err := chromedp.Run(ctx, chromedp.Evaluate(statusJS+`status()`, &status)); err != nil {
+			t.Fatal(err)
+		}
+		if status+" (10)" == final {
+			break
+		}
+	}
+	if status+" (10)" != final {
+		t.Errorf("without byte ranges the live region says %q, want %q", status, final)
 	}
 }
