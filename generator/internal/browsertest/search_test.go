@@ -1,12 +1,20 @@
 package browsertest
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"peerpress/generator/internal/build"
+	"peerpress/generator/internal/corpus"
 )
 
 // TestSearch builds the example site, types a query into its search page,
@@ -76,6 +84,35 @@ func TestSearch(t *testing.T) {
 	if got := titles(); len(got) != 2 || got[0] != "Tom Ellery" || got[1] != "James Orton" {
 		t.Errorf("results for “finance rural” = %q, want Tom Ellery, James Orton", got)
 	}
+	// The count is announced once the search is exact: the live region is
+	// no longer busy. The results' records came by byte range, not as the
+	// whole file of records.
+	var busy bool
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.getElementById('search-status').hasAttribute('aria-busy')`, &busy)); err != nil {
+		t.Fatal(err)
+	}
+	if busy {
+		t.Error("the live region is still busy after the final count")
+	}
+	var fetched []struct {
+		Name string  `json:"name"`
+		Size float64 `json:"size"`
+	}
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`performance.getEntriesByType('resource').filter(e => /\/search\/d\.[0-9a-f]+\.txt$/.test(e.name)).map(e => ({name: e.name, size: e.encodedBodySize}))`, &fetched)); err != nil {
+		t.Fatal(err)
+	}
+	records, _ := filepath.Glob(filepath.Join(dest, "search", "d.*.txt"))
+	if len(fetched) == 0 || len(records) != 1 {
+		t.Errorf("fetched records %v from %q, want ranges of one file", fetched, records)
+	} else if info, err := os.Stat(records[0]); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, f := range fetched {
+			if f.Size >= float64(info.Size()) {
+				t.Errorf("fetched %s whole (%v bytes), want the results' records only", f.Name, f.Size)
+			}
+		}
+	}
 	var marks []string
 	if err := chromedp.Run(ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('.search-result mark')).map(e => e.textContent.toLowerCase())`, &marks)); err != nil {
 		t.Fatal(err)
@@ -140,3 +177,84 @@ func TestSearch(t *testing.T) {
 // "" while the page is loading.
 const statusJS = `function status() { const e = document.getElementById('search-status'); return e ? e.textContent : ''; }
 `
+
+// TestSearchTiers searches a generated site of 300 documents, large enough
+// that a common word's full postings are not in the first tier: the page
+// shows the first tier's top results with the live region busy, then the
+// exact count, once.
+func TestSearchTiers(t *testing.T) {
+	siteYAML, err := os.ReadFile(filepath.Join(repoRoot(), "site.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	if err := corpus.Write(src, corpus.Options{Docs: 300, SiteYAML: siteYAML}); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Build(context.Background(), build.Options{Source: src, Destination: dest,
+		Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NowIsDate: true}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := New(t, 1280, 900)
+	base := Serve(t, dest)
+	// Every change to the live region: busy or not, its text and how many
+	// results the page shows.
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/search/"),
+		chromedp.WaitVisible("#search-filters fieldset"),
+		chromedp.Evaluate(`window.said = [];
+new MutationObserver(() => {
+  const s = document.getElementById('search-status');
+  said.push((s.hasAttribute('aria-busy') ? 'busy: ' : '') + s.textContent + ' (' + document.querySelectorAll('.search-result').length + ')');
+}).observe(document.getElementById('search-status'), {childList: true, characterData: true, subtree: true, attributes: true});
+// The whole word at once: keys typed slower than the page's pause would
+// search for its start too.
+const q = document.getElementById('search-q');
+q.value = 'wellbeing';
+q.dispatchEvent(new Event('input'));
+true`, nil),
+	); err != nil {
+		t.Fatal(err)
+	}
+	var said []string
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`said`, &said)); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(said); n > 0 && !strings.HasPrefix(said[n-1], "busy") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(said) != 2 || said[0] != "busy: Showing the top results for “wellbeing”… (10)" ||
+		!strings.HasSuffix(said[1], " results for “wellbeing”. (10)") {
+		t.Errorf("the live region said %q; want the top results while busy, then the count once", said)
+	}
+	final := said[len(said)-1]
+
+	// A host that ignores byte ranges sends whole files: search works the
+	// same, only fetching more.
+	static := StaticHandler(dest)
+	whole := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Del("Range")
+		static.ServeHTTP(w, r)
+	}))
+	t.Cleanup(whole.Close)
+	if err := chromedp.Run(ctx, chromedp.Navigate(whole.URL+"/search/?q=wellbeing")); err != nil {
+		t.Fatal(err)
+	}
+	var status string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if err := chromedp.Run(ctx, chromedp.Evaluate(statusJS+`status()`, &status)); err != nil {
+			t.Fatal(err)
+		}
+		if status+" (10)" == final {
+			break
+		}
+	}
+	if status+" (10)" != final {
+		t.Errorf("without byte ranges the live region says %q, want %q", status, final)
+	}
+}

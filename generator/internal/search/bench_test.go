@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -20,12 +21,15 @@ import (
 )
 
 // benchQueries are what the benchmark searches the generated corpus for:
-// words, a name, a prefix, a typo, a phrase and facet browsing.
+// two words, a word, a name, prefixes being typed, a typo, a phrase, a
+// word with filters and browsing by facets.
 var benchQueries = []map[string]any{
 	{"q": "finance rural"},
 	{"q": "wellbeing"},
 	{"q": "priya patel"},
+	{"q": "fin"},
 	{"q": "safeg"},
+	{"q": "finance ru"},
 	{"q": "curriculm "},
 	{"q": `"peer review"`},
 	{"q": "coaching", "sel": map[string][]string{"region": {"north"}, "phase": {"primary", "secondary"}}},
@@ -66,16 +70,30 @@ func BenchmarkIndex(b *testing.B) {
 				b.Fatal(err)
 			}
 			var files []search.File
+			var docs []search.Doc
+			var facets []search.Facet
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			b.ReportAllocs()
 			b.ResetTimer()
-			start = time.Now()
+			var fromSite, index time.Duration
 			for b.Loop() {
-				docs, facets := search.FromSite(s)
+				start := time.Now()
+				docs, facets = search.FromSite(s)
+				fromSite += time.Since(start)
+				start = time.Now()
 				if files, err = search.Build(docs, facets, search.DefaultOptions()); err != nil {
 					b.Fatal(err)
 				}
+				index += time.Since(start)
 			}
-			indexTime := time.Since(start) / time.Duration(b.N)
 			b.StopTimer()
+			runtime.ReadMemStats(&after)
+			fromSite /= time.Duration(b.N)
+			index /= time.Duration(b.N)
+			allocMB := float64(after.TotalAlloc-before.TotalAlloc) / float64(b.N) / (1 << 20)
+			mallocs := (after.Mallocs - before.Mallocs) / uint64(b.N)
 
 			dir := b.TempDir()
 			gz := map[string]int{}
@@ -94,8 +112,9 @@ func BenchmarkIndex(b *testing.B) {
 				total += len(f.Body)
 				totalGz += buf.Len()
 			}
-			b.Logf("%d documents: %d index files, %d KB (%d KB gzipped); site build %v, index build %v (%.1f%% of the build)",
-				n, len(files), total>>10, totalGz>>10, siteTime.Round(time.Millisecond), indexTime.Round(time.Millisecond), 100*indexTime.Seconds()/siteTime.Seconds())
+			report("%d documents: %d index files, %d KB (%d KB gzipped); site build %v; documents from the site %v, index build %v (%.1f%% of the build), %.0f MB allocated in %d allocations",
+				len(docs), len(files), total>>10, totalGz>>10, siteTime.Round(time.Millisecond), fromSite.Round(time.Millisecond), index.Round(time.Millisecond),
+				100*(fromSite+index).Seconds()/siteTime.Seconds(), allocMB, mallocs)
 			node, err := exec.LookPath("node")
 			if err != nil {
 				b.Log("node is not installed: no query figures")
@@ -112,50 +131,133 @@ func BenchmarkIndex(b *testing.B) {
 				b.Fatal(err)
 			}
 			var got []struct {
-				Results int      `json:"results"`
-				First   []string `json:"first"`
-				Page    []string `json:"page"`
-				Ms      float64  `json:"ms"`
 				Q       string   `json:"q"`
+				Results int      `json:"results"`
+				Exact   bool     `json:"exact"`
+				Same    bool     `json:"same"`
+				First   [][2]any `json:"first"`
+				Full    [][2]any `json:"full"`
+				QuickMs float64  `json:"quickMs"`
+				Ms      float64  `json:"ms"`
 			}
 			if err := json.Unmarshal(out, &got); err != nil {
 				b.Fatal(err)
 			}
-			sum := func(files []string) int {
-				n := 0
-				for _, f := range files {
-					n += gz[f]
+			// A whole file counts its gzipped size; a byte range its
+			// bytes, which servers send as they are.
+			sum := func(fetches [][2]any) (n, files int) {
+				seen := map[string]bool{}
+				for _, f := range fetches {
+					name := f[0].(string)
+					if f[1] == nil {
+						n += gz[name]
+					} else {
+						n += int(f[1].(float64))
+					}
+					if !seen[name] {
+						seen[name] = true
+						files++
+					}
 				}
-				return n
+				return n, files
 			}
+			report("  query                results  first tier: KB (files, requests)  exact  then full tier: KB    ms/query quick, full")
 			for _, g := range got {
-				b.Logf("  %-16q %5d results, %5.2f ms/query; gzipped fetch %3d KB to the first result (%d files), %3d KB to the first ten (%d files)",
-					g.Q, g.Results, g.Ms, sum(g.First)>>10, len(g.First), sum(g.Page)>>10, len(g.Page))
+				first, firstFiles := sum(g.First)
+				full, _ := sum(g.Full)
+				exact := "same"
+				if !g.Same {
+					exact = "differs"
+				}
+				if g.Exact {
+					exact = "exact"
+				}
+				report("  %-20q %7d  %6.1f KB (%2d, %2d)  %-8s  +%6.1f KB  %5.2f, %5.2f",
+					g.Q, g.Results, float64(first)/1024, firstFiles, len(g.First), exact, float64(full)/1024, g.QuickMs, g.Ms)
 			}
 		})
 	}
 }
 
-// benchDriver answers each query from a fresh engine, recording the files
-// it loads, then times the query again once they are loaded.
+// BenchmarkBuild times the index build alone, the documents read from an
+// assembled site and the files made, on generated sites of 1,000 and
+// 10,000 documents; for profiles of the index build:
+//
+//	go test ./generator/internal/search -run '^$' -bench Build/docs=10000 -benchtime 5x -cpuprofile cpu.out -memprofile mem.out
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
+			s := generatedSite(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				docs, facets := search.FromSite(s)
+				if _, err := search.Build(docs, facets, search.DefaultOptions()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// generatedSite generates a corpus of n documents and assembles its site.
+func generatedSite(b *testing.B, n int) *site.Site {
+	siteYAML, err := os.ReadFile(filepath.Join("..", "..", "..", "site.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := b.TempDir()
+	if err := corpus.Write(src, corpus.Options{Docs: n, SiteYAML: siteYAML}); err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	opts := build.Options{Source: src, Destination: filepath.Join(b.TempDir(), "public"), Now: now, NowIsDate: true}
+	p, err := build.Load(context.Background(), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := site.New(context.Background(), p.Pages, p.Config, markdown.New(markdown.Options{}), site.Options{Now: now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// report prints a line of the benchmark's figures on standard output,
+// which go test shows whole, where b.Log would cut the table short.
+func report(format string, args ...any) {
+	fmt.Printf(format+"\n", args...)
+}
+
+// benchDriver answers each query from a fresh engine: its first tier and
+// the first ten records, recording the files and byte ranges it fetches,
+// then its full tier; then times both once everything is loaded.
 const benchDriver = `
 const s = require(process.env.SEARCH_JS), fs = require('fs'), path = require('path');
 const dir = process.env.INDEX_DIR;
+let log = [];
+const io = {
+  json: f => { log.push([f, null]); return Promise.resolve(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))); },
+  bytes: (f, from, to) => { log.push([f, to - from]); return Promise.resolve(fs.readFileSync(path.join(dir, f)).subarray(from, to)); },
+};
 (async () => {
+  const m = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8'));
   const out = [];
   for (const q of JSON.parse(fs.readFileSync(0, 'utf8'))) {
-    const loaded = ['index.json'];
-    const load = f => { if (!loaded.includes(f)) loaded.push(f); return Promise.resolve(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))); };
-    const e = new s.Engine(await load('index.json'), load);
-    let r = await e.run(q.q, q.sel || {}, null, null);
-    if (r.results.length) await e.doc(r.results[0].doc);
-    const first = loaded.slice();
-    for (const x of r.results.slice(0, 10)) await e.doc(x.doc);
-    const page = loaded.slice();
-    const runs = 20, t0 = process.hrtime.bigint();
-    for (let i = 0; i < runs; i++) { e.postings = {}; r = await e.run(q.q, q.sel || {}, null, null); }
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6 / runs;
-    out.push({q: q.q + (q.sel ? ' +filters' : ''), results: r.results.length, first, page, ms});
+    log = [['index.json', null]];
+    const e = new s.Engine(m, io), args = [q.q, q.sel || {}, null, null];
+    const r1 = await e.quick(...args);
+    const top1 = r1.results.slice(0, 10).map(x => x.doc);
+    await e.docs(top1);
+    const first = log;
+    log = [];
+    let r = await e.run(...args);
+    await e.docs(r.results.slice(0, 10).map(x => x.doc));
+    const full = log;
+    const same = top1.join() === r.results.slice(0, top1.length).map(x => x.doc).join();
+    const time = async f => { const runs = 20, t0 = process.hrtime.bigint(); for (let i = 0; i < runs; i++) await f(); return Number(process.hrtime.bigint() - t0) / 1e6 / runs; };
+    const quickMs = await time(() => e.quick(...args));
+    const ms = await time(() => e.run(...args));
+    out.push({q: q.q + (q.sel ? ' +filters' : ''), results: r.results.length, exact: r1.exact, same, first, full, quickMs, ms});
   }
   process.stdout.write(JSON.stringify(out));
 })().catch(e => { console.error(e); process.exit(1); });

@@ -5,12 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"maps"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
+	"strconv"
 )
 
 // Fields of a document, from most to least weighty.
@@ -36,9 +33,14 @@ const (
 // phrase queries use; a phrase is checked against its first occurrences.
 const maxPositions = 4
 
-// minShard is the least size, in bytes of JSON roughly, worth a shard of
-// its own.
-const minShard = 24 << 10
+// levels is how many weights a posting can have: BM25's term weight, from
+// 0 to k1+1, is rounded to one of them, so that it takes four bits.
+const levels = 16
+
+// recordUnit is what each document's record in the document files is
+// padded to a multiple of, so that its length takes one digit in the
+// lengths file and the client can find any record's bytes.
+const recordUnit = 16
 
 // Doc is one page as search sees it: only what the rendered page shows.
 type Doc struct {
@@ -50,8 +52,12 @@ type Doc struct {
 	Sub string
 	// Summary is shown as the snippet, with the matched words marked.
 	Summary string
-	// Text holds the text of each field.
-	Text [numFields]string
+	// Text holds the text of each field, in parts that are indexed as if
+	// joined with spaces.
+	Text [numFields][]string
+	// HTML is rendered HTML whose text comes first in the body: the index
+	// build reads it on all cores.
+	HTML string
 	// Facets holds the facet values of the document, by facet key.
 	Facets map[string][]string
 	// Dates are the days (since 1970-01-01) the document is about, such as
@@ -85,227 +91,233 @@ const Dir = "search"
 
 // Options size the index's files.
 type Options struct {
-	// Shards is the most files the terms are split into.
-	Shards int
-	// DocFiles is the most files the documents' titles and summaries are
-	// split into.
-	DocFiles int
+	// Heads is the most first-tier files: each term's document frequency
+	// and best documents, split by the terms' first two letters.
+	Heads int
+	// Postings, Positions and Docs are the most files the full postings,
+	// the positions and the documents' records are split into. The client
+	// reads them by byte range, so their number matters only to a server
+	// that ignores ranges and sends a whole file.
+	Postings, Positions, Docs int
+	// TopK is how many best documents of each term the first tier holds.
+	TopK int
 }
 
-// DefaultOptions keep an index of any size to at most 49 files: the
-// manifest, 14 term shards, 14 position shards and 20 document files.
-func DefaultOptions() Options { return Options{Shards: 14, DocFiles: 20} }
+// DefaultOptions keep an index of any size to at most 47 files: the
+// manifest, 24 head files, 8 postings files, 4 positions files, 8 document
+// files, the record lengths and the facets.
+func DefaultOptions() Options {
+	return Options{Heads: 24, Postings: 8, Positions: 4, Docs: 8, TopK: 16}
+}
 
-// levels is how many weights a posting can have: BM25's term weight, from
-// 0 to k1+1, is rounded to one of them, so that it takes four bits.
-const levels = 16
+// Least sizes, in bytes, worth a file of their own: a small site's index
+// is a handful of files.
+const (
+	minHead  = 8 << 10
+	minChunk = 64 << 10
+)
 
-// manifest is search/index.json.
+// manifest is search/index.json: what a client fetches first.
 type manifest struct {
 	Version int `json:"v"`
-	// N is the number of documents.
+	// N is the number of documents and K the length of the heads' lists
+	// of best documents.
 	N int `json:"n"`
-	// Terms are the shards, in term order: the first two letters of each
-	// one's first term, its postings file and its positions file.
-	Terms [][3]string `json:"terms"`
-	// Docs are the document files; document i is in Docs[i/Chunk].
-	Docs  []string `json:"docs"`
-	Chunk int      `json:"chunk"`
-	// Facets carry, for each value, its documents as ascending ids
-	// gap-encoded.
-	Facets []manifestFacet `json:"facets"`
-	// Dates are, for each document with dates, gap-encoded: the gap from
-	// the previous such document, the number of dates and each date.
-	Dates string `json:"dates"`
+	K int `json:"k"`
+	// Heads are the first-tier files in term order, each with the first
+	// two letters of its first term ("" for the first file).
+	Heads [][2]string `json:"heads"`
+	// Posts, Pos and Docs are the chunk files of the full postings, the
+	// positions and the documents' records: each with the offset, in the
+	// concatenation of its kind's files, at which it starts.
+	Posts [][2]any `json:"posts"`
+	Pos   [][2]any `json:"pos"`
+	Docs  [][2]any `json:"docs"`
+	// Lens names the file of the documents' record lengths, in units of
+	// recordUnit, and Facets the file of the facets' documents and the
+	// documents' dates.
+	Lens   string `json:"lens"`
+	Unit   int    `json:"unit"`
+	Facets string `json:"facets"`
+	// Defs are the facets and the values that have documents.
+	Defs []facetDef `json:"defs"`
 }
 
-type manifestFacet struct {
-	Key    string  `json:"key"`
-	Name   string  `json:"name"`
-	Values [][]any `json:"values"` // [id, label, gaps]
+type facetDef struct {
+	Key    string      `json:"key"`
+	Name   string      `json:"name"`
+	Values [][2]string `json:"values"` // [id, label]
 }
 
-// posting is one document's entry for a term.
-type posting struct {
-	doc    int
-	weight int
-	pos    []int
-}
-
-// docTokens are one document's terms by field.
-type docTokens struct {
-	fields [numFields][]Token
+// facetFile is the facets file: for each facet of the manifest and each of
+// its values, the value's documents as ascending ids gap-encoded; and for
+// each document with dates, gap-encoded: the gap from the previous such
+// document, the number of dates and each date.
+type facetFile struct {
+	Values [][]string `json:"values"`
+	Dates  string     `json:"dates"`
 }
 
 // Build makes the index files for docs. Document ids are positions in docs.
 func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
-	tokens := make([]docTokens, len(docs))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// Each worker keeps its own cache of stems: a word's stem never
-			// changes, so an entry is good for the whole build.
-			stems := map[string]string{}
-			for i := w; i < len(docs); i += workers {
-				pos := 0
-				for f := range numFields {
-					ts, n := tokenize(docs[i].Text[f], pos, stems)
-					tokens[i].fields[f] = ts
-					pos += n + 2 // a gap, so no phrase spans two fields
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	var totalLen [numFields]float64
-	for i := range tokens {
-		for f := range numFields {
-			totalLen[f] += float64(len(tokens[i].fields[f]))
-		}
-	}
-	var avg [numFields]float64
-	for f := range numFields {
-		avg[f] = max(1, totalLen[f]/float64(max(1, len(docs))))
-	}
-	postings := map[string][]posting{}
-	type count struct {
-		tf  [numFields]int
-		pos []int
-	}
-	for i := range docs {
-		counts := map[string]*count{}
-		var order []string
-		for f := range numFields {
-			for _, t := range tokens[i].fields[f] {
-				c, ok := counts[t.Term]
-				if !ok {
-					c = &count{}
-					counts[t.Term] = c
-					order = append(order, t.Term)
-				}
-				c.tf[f]++
-				if len(c.pos) < maxPositions {
-					c.pos = append(c.pos, t.Pos)
-				}
-			}
-		}
-		for _, term := range order {
-			c := counts[term]
-			w := 0.0
-			for f := range numFields {
-				if c.tf[f] == 0 {
-					continue
-				}
-				norm := 1 - b + b*float64(len(tokens[i].fields[f]))/avg[f]
-				w += boosts[f] * float64(c.tf[f]) / norm
-			}
-			q := int(math.Round(w / (w + k1) * levels)) // w*(k1+1)/(w+k1) scaled to levels
-			postings[term] = append(postings[term], posting{doc: i, weight: min(levels, max(1, q)), pos: c.pos})
-		}
-	}
+	opts.TopK = max(1, opts.TopK)
+	inv := invert(docs)
+	enc := inv.encode(opts.TopK)
 
 	var files []File
-	add := func(prefix string, v any) (string, error) {
-		body, err := marshal(v)
-		if err != nil {
-			return "", err
-		}
+	add := func(prefix, ext string, body []byte) string {
 		sum := sha256.Sum256(body)
-		p := fmt.Sprintf("%s/%s.%s.json", Dir, prefix, hex.EncodeToString(sum[:4]))
-		files = append(files, File{Path: p, Body: body})
-		return p[len(Dir)+1:], nil
+		name := prefix + "." + hex.EncodeToString(sum[:4]) + "." + ext
+		files = append(files, File{Path: Dir + "/" + name, Body: body})
+		return name
 	}
-	m := manifest{Version: 1, N: len(docs), Terms: [][3]string{}, Docs: []string{}, Facets: []manifestFacet{}}
+	m := manifest{Version: 2, N: len(docs), K: opts.TopK, Heads: [][2]string{}, Unit: recordUnit}
 
-	terms := slices.Sorted(maps.Keys(postings))
-	encoded := make([]string, len(terms))
-	positions := make([]string, len(terms))
-	total := 0
-	for i, t := range terms {
-		var e, p []byte
-		prev := -1
-		for _, x := range postings[t] {
-			e = appendVarint(e, (x.doc-prev-1)*levels+x.weight-1)
-			p = appendVarint(p, len(x.pos))
-			last := 0
-			for _, y := range x.pos {
-				p = appendVarint(p, y-last)
-				last = y
-			}
-			prev = x.doc
-		}
-		encoded[i], positions[i] = string(e), string(p)
-		total += len(t) + len(e) + 6
-	}
-	// Shards break only between two-letter prefixes, so every term that
-	// starts with the same two letters is in one shard; the client, which
-	// needs all terms starting with a word's first letter, loads the shards
-	// covering that letter. Positions, which only phrases need, are in
-	// files of their own with the same bounds.
-	target := max(total/max(1, opts.Shards)+1, minShard)
-	for i := 0; i < len(terms); {
-		shard, pshard := map[string]string{}, map[string]string{}
-		first := terms[i]
+	// Heads break only between two-letter prefixes, so that every term
+	// starting with the same two letters is in one file: a word being
+	// typed needs one head file, and a typo, which keeps the first letter,
+	// the few covering its letter.
+	target := max(len(enc.heads)/max(1, opts.Heads)+1, minHead)
+	for i := 0; i < len(inv.terms); {
+		lo := i
 		size := 0
-		for i < len(terms) {
-			j := i
-			for j < len(terms) && prefix2(terms[j]) == prefix2(terms[i]) {
-				shard[terms[j]], pshard[terms[j]] = encoded[j], positions[j]
-				size += len(terms[j]) + len(encoded[j]) + 6
-				j++
-			}
-			i = j
-			if size >= target {
-				break
-			}
+		for i < len(inv.terms) && (size < target || i > lo && prefix2(inv.terms[i]) == prefix2(inv.terms[i-1])) {
+			size += enc.headEnd[i] - enc.headStart(i)
+			i++
 		}
-		name, err := add("t", shard)
-		if err != nil {
-			return nil, err
+		body := make([]byte, 0, size+32)
+		body = append(body, '[')
+		body = strconv.AppendInt(body, int64(enc.postStart(lo)), 10)
+		body = append(body, ',')
+		body = strconv.AppendInt(body, int64(inv.posStart[lo]), 10)
+		body = append(body, enc.heads[enc.headStart(lo):enc.headEnd[i-1]]...)
+		body = append(body, ']')
+		first := ""
+		if lo > 0 {
+			first = prefix2(inv.terms[lo])
 		}
-		pname, err := add("p", pshard)
-		if err != nil {
-			return nil, err
-		}
-		m.Terms = append(m.Terms, [3]string{prefix2(first), name, pname})
+		m.Heads = append(m.Heads, [2]string{first, add("h", "json", body)})
 	}
-	if len(m.Terms) > 0 {
-		m.Terms[0][0] = ""
-	}
+	m.Posts = chunks(enc.posts, enc.postEnd, opts.Postings, func(b []byte) string { return add("t", "txt", b) })
+	m.Pos = chunks(inv.pos, inv.posStart[1:], opts.Positions, func(b []byte) string { return add("p", "txt", b) })
 
-	m.Chunk = max(64, (len(docs)+max(1, opts.DocFiles)-1)/max(1, opts.DocFiles))
-	for lo := 0; lo < len(docs); lo += m.Chunk {
-		var chunk [][5]string
-		for _, d := range docs[lo:min(lo+m.Chunk, len(docs))] {
-			chunk = append(chunk, [5]string{d.Title, d.URL, d.Section, d.Sub, d.Summary})
-		}
-		name, err := add("d", chunk)
-		if err != nil {
-			return nil, err
-		}
-		m.Docs = append(m.Docs, name)
+	records, ends, lens, err := docRecords(docs)
+	if err != nil {
+		return nil, err
 	}
+	m.Docs = chunks(records, ends, opts.Docs, func(b []byte) string { return add("d", "txt", b) })
+	// A JSON string, so that the client reads all whole files alike.
+	m.Lens = add("o", "json", append(append([]byte{'"'}, lens...), '"'))
 
+	defs, ff := facetData(docs, facets)
+	m.Defs = defs
+	body, err := marshal(ff)
+	if err != nil {
+		return nil, err
+	}
+	m.Facets = add("f", "json", body)
+
+	if m.Posts == nil {
+		m.Posts = [][2]any{}
+	}
+	if m.Pos == nil {
+		m.Pos = [][2]any{}
+	}
+	if m.Docs == nil {
+		m.Docs = [][2]any{}
+	}
+	body, err = marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, File{Path: Dir + "/index.json", Body: body})
+	return files, nil
+}
+
+// chunks splits data, a run of records ending at ends, into at most n
+// files of about equal size, cut between records, and lists each file's
+// start offset and name as write names it.
+func chunks(data []byte, ends []int, n int, write func([]byte) string) [][2]any {
+	var out [][2]any
+	target := max(len(data)/max(1, n)+1, minChunk)
+	start := 0
+	for i := 0; start < len(data); {
+		for i < len(ends) && ends[i]-start < target {
+			i++
+		}
+		end := len(data)
+		if i < len(ends) {
+			end = ends[i]
+			i++
+		}
+		out = append(out, [2]any{start, write(data[start:end])})
+		start = end
+	}
+	return out
+}
+
+// docRecords writes each document's record, the JSON array [title, url,
+// section, sub, summary] on a line padded with spaces to a multiple of
+// recordUnit bytes, and the records' lengths in units as digits.
+func docRecords(docs []Doc) (records []byte, ends []int, lens []byte, err error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	ends = make([]int, len(docs))
+	for i, d := range docs {
+		start := buf.Len()
+		if err := enc.Encode([5]string{d.Title, d.URL, d.Section, d.Sub, d.Summary}); err != nil {
+			return nil, nil, nil, err
+		}
+		// Encode ends the line; pad before the newline.
+		buf.Truncate(buf.Len() - 1)
+		for (buf.Len()-start+1)%recordUnit != 0 {
+			buf.WriteByte(' ')
+		}
+		buf.WriteByte('\n')
+		ends[i] = buf.Len()
+		lens = appendVarint(lens, (buf.Len()-start)/recordUnit)
+	}
+	return buf.Bytes(), ends, lens, nil
+}
+
+// facetData lists the facets' values that have documents, and the
+// documents of each and the documents' dates.
+func facetData(docs []Doc, facets []Facet) ([]facetDef, facetFile) {
+	defs := []facetDef{}
+	ff := facetFile{Values: [][]string{}}
 	for _, f := range facets {
-		mf := manifestFacet{Key: f.Key, Name: f.Name}
-		for _, v := range f.Values {
-			var gaps []byte
-			prev := -1
-			for i, d := range docs {
-				if slices.Contains(d.Facets[f.Key], v.ID) {
-					gaps = appendVarint(gaps, i-prev-1)
-					prev = i
+		// Each value's documents, found in one pass over the documents.
+		index := make(map[string]int, len(f.Values))
+		for i, v := range f.Values {
+			index[v.ID] = i
+		}
+		gaps := make([][]byte, len(f.Values))
+		prev := make([]int, len(f.Values))
+		for i := range prev {
+			prev[i] = -1
+		}
+		for d := range docs {
+			for _, id := range docs[d].Facets[f.Key] {
+				v, ok := index[id]
+				if !ok || prev[v] == d {
+					continue
 				}
-			}
-			if prev >= 0 {
-				mf.Values = append(mf.Values, []any{v.ID, v.Label, string(gaps)})
+				gaps[v] = appendVarint(gaps[v], d-prev[v]-1)
+				prev[v] = d
 			}
 		}
-		if len(mf.Values) > 0 {
-			m.Facets = append(m.Facets, mf)
+		def := facetDef{Key: f.Key, Name: f.Name, Values: [][2]string{}}
+		var values []string
+		for i, v := range f.Values {
+			if prev[i] >= 0 {
+				def.Values = append(def.Values, [2]string{v.ID, v.Label})
+				values = append(values, string(gaps[i]))
+			}
+		}
+		if len(values) > 0 {
+			defs = append(defs, def)
+			ff.Values = append(ff.Values, values)
 		}
 	}
 	var dates []byte
@@ -320,13 +332,30 @@ func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 			prev = i
 		}
 	}
-	m.Dates = string(dates)
-	body, err := marshal(m)
-	if err != nil {
-		return nil, err
+	ff.Dates = string(dates)
+	return defs, ff
+}
+
+// fieldScale is what one occurrence of a word in each field of a document
+// with field lengths lens counts: its boost, less in a field longer than
+// the average avg.
+func fieldScale(lens *[numFields]uint32, avg *[numFields]float64) [numFields]float64 {
+	var s [numFields]float64
+	for f := range numFields {
+		s[f] = boosts[f] / (1 - b + b*float64(lens[f])/avg[f])
 	}
-	files = append(files, File{Path: Dir + "/index.json", Body: body})
-	return files, nil
+	return s
+}
+
+// weight is BM25's term weight, w*(k1+1)/(w+k1) for the boosted and
+// length-normalised frequency w, scaled to 1..levels.
+func weight(tf [numFields]uint8, scale *[numFields]float64) uint8 {
+	w := 0.0
+	for f := range numFields {
+		w += float64(tf[f]) * scale[f]
+	}
+	q := int(math.Round(w / (w + k1) * levels))
+	return uint8(min(levels, max(1, q)))
 }
 
 // digits are the 64 characters of the index's numbers, none of which JSON
@@ -344,10 +373,16 @@ func appendVarint(b []byte, x int) []byte {
 	return append(b, digits[x])
 }
 
-// prefix2 is the first two letters of a term, by which shards are cut.
+// prefix2 is the first two letters of a term, by which head files are cut.
 func prefix2(t string) string {
-	r := []rune(t)
-	return string(r[:min(2, len(r))])
+	n := 0
+	for i := range t {
+		if n == 2 {
+			return t[:i]
+		}
+		n++
+	}
+	return t
 }
 
 // marshal is json.Marshal without escaping <, > and &, which the index
@@ -360,4 +395,10 @@ func marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSpace(buf.Bytes()), nil
+}
+
+// sortedUnique sorts ss and drops repeats.
+func sortedUnique(ss []string) []string {
+	slices.Sort(ss)
+	return slices.Compact(ss)
 }

@@ -13,7 +13,7 @@ import (
 func fixture() ([]Doc, []Facet) {
 	sup := func(url, name, keys, summary, body, region string, skills ...string) Doc {
 		return Doc{URL: url, Title: name, Section: "supporters", Summary: summary,
-			Text:   [numFields]string{name, keys, "", summary + " " + body},
+			Text:   [numFields][]string{{name}, {keys}, nil, {summary, body}},
 			Facets: map[string][]string{"section": {"supporters"}, "region": {region}, "skill": skills}}
 	}
 	doc := func(section, url, title, summary, body string, facets map[string][]string) Doc {
@@ -21,7 +21,7 @@ func fixture() ([]Doc, []Facet) {
 			facets = map[string][]string{}
 		}
 		facets["section"] = []string{section}
-		return Doc{URL: url, Title: title, Section: section, Summary: summary, Text: [numFields]string{title, "", summary, body}, Facets: facets}
+		return Doc{URL: url, Title: title, Section: section, Summary: summary, Text: [numFields][]string{{title}, nil, {summary}, {body}}, Facets: facets}
 	}
 	docs := []Doc{
 		sup("/supporters/tom-ellery/", "Tom Ellery", "Executive Headteacher, Brackenridge Federation. rural. Finance",
@@ -61,18 +61,27 @@ type query struct {
 }
 
 // answer is what search.js found: result URLs best first, and each facet
-// value's count.
+// value's count; and what its first tier found, whether it said that was
+// complete and the bytes it fetched.
 type answer struct {
 	URLs    []string                  `json:"urls"`
 	Counts  map[string]map[string]int `json:"counts"`
 	Partial bool                      `json:"partial"`
+	Quick   []string                  `json:"quick"`
+	Exact   bool                      `json:"exact"`
 }
 
 // runClient builds the index of docs into a directory and answers queries
 // with search.js under node, loading files as the browser would.
 func runClient(t *testing.T, docs []Doc, facets []Facet, queries []query) []answer {
 	t.Helper()
-	files, err := Build(docs, facets, DefaultOptions())
+	return runClientWith(t, docs, facets, DefaultOptions(), queries)
+}
+
+// runClientWith is runClient with the index sized by opts.
+func runClientWith(t *testing.T, docs []Doc, facets []Facet, opts Options, queries []query) []answer {
+	t.Helper()
+	files, err := Build(docs, facets, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,21 +104,28 @@ func runClient(t *testing.T, docs []Doc, facets []Facet, queries []query) []answ
 	return got
 }
 
-// clientDriver runs queries from stdin through search.js's Engine.
+// clientDriver runs queries from stdin through search.js's Engine: each
+// through a fresh engine's first tier, then its full tier.
 const clientDriver = `
 const s = require(process.env.SEARCH_JS), fs = require('fs'), path = require('path');
 const dir = process.env.INDEX_DIR;
-const load = f => Promise.resolve(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+const io = {
+  json: f => Promise.resolve(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))),
+  bytes: (f, from, to) => Promise.resolve(fs.readFileSync(path.join(dir, f)).subarray(from, to)),
+};
 (async () => {
-  const e = new s.Engine(await load('index.json'), load);
+  const m = await io.json('index.json');
   const out = [];
   for (const q of JSON.parse(fs.readFileSync(0, 'utf8'))) {
-    const r = await e.run(q.q, q.sel || {}, q.from ?? null, q.to ?? null);
-    const urls = [];
-    for (const x of r.results) urls.push((await e.doc(x.doc))[1]);
+    const e = new s.Engine(m, io);
+    const args = [q.q, q.sel || {}, q.from ?? null, q.to ?? null];
+    const first = await e.quick(...args);
+    const quick = (await e.docs(first.results.slice(0, 10).map(x => x.doc))).map(d => d[1]);
+    const r = await e.run(...args);
+    const urls = (await e.docs(r.results.map(x => x.doc))).map(d => d[1]);
     const counts = {};
     e.facets.forEach((f, fi) => { counts[f.key] = {}; f.values.forEach((v, vi) => { counts[f.key][v.id] = r.counts[fi][vi]; }); });
-    out.push({urls, counts, partial: r.partial});
+    out.push({urls, counts, partial: r.partial, quick, exact: first.exact});
   }
   process.stdout.write(JSON.stringify(out));
 })().catch(e => { console.error(e); process.exit(1); });
@@ -213,6 +229,63 @@ func TestEmptyIndex(t *testing.T) {
 	for i, a := range got {
 		if len(a.URLs) != 0 {
 			t.Errorf("query %d on an empty index = %q, want nothing", i, a.URLs)
+		}
+	}
+}
+
+// TestTiers checks the first tier against the full index on the fixture,
+// with heads of only the best two documents of each term, so that most
+// terms' postings are cut short. Where the first tier holds enough, a word
+// alone, its top results are the full index's; where it says it is
+// exact, all of them are.
+func TestTiers(t *testing.T) {
+	docs, facets := fixture()
+	const k = 2
+	opts := DefaultOptions()
+	opts.TopK = k
+	tests := []struct {
+		q     query
+		alone bool // one word: the first k results are exact
+	}{
+		{q: query{Q: "finance"}, alone: true},
+		{q: query{Q: "fina"}, alone: true},
+		{q: query{Q: "review"}, alone: true},
+		{q: query{Q: "peer"}, alone: true},
+		{q: query{Q: "budgets "}, alone: true},
+		{q: query{Q: "finnace "}, alone: true},
+		{q: query{Q: "curriculum"}, alone: true},
+		{q: query{Q: "finance rural "}},
+		{q: query{Q: "peer review "}},
+		{q: query{Q: `"peer review"`}},
+		{q: query{Q: "rural", Sel: map[string][]string{"region": {"north"}}}},
+		{q: query{Q: "", Sel: map[string][]string{"section": {"supporters"}}}},
+	}
+	var queries []query
+	for _, tt := range tests {
+		queries = append(queries, tt.q)
+	}
+	got := runClientWith(t, docs, facets, opts, queries)
+	for i, tt := range tests {
+		a := got[i]
+		if len(a.Quick) == 0 && len(a.URLs) > 0 && (tt.alone || a.Exact) {
+			t.Errorf("%+v: the first tier found nothing; the full index %q", tt.q, a.URLs)
+		}
+		n := len(a.Quick)
+		if tt.alone {
+			n = min(n, k)
+		}
+		if !tt.alone && !a.Exact {
+			continue
+		}
+		if !slices.Equal(a.Quick[:n], a.URLs[:min(n, len(a.URLs))]) {
+			t.Errorf("%+v: the first tier's top results are %q, the full index's %q", tt.q, a.Quick, a.URLs)
+		}
+	}
+	// Several whole words, filters, phrases and browsing are answered in
+	// full by the first tier: it fetches those words' full postings.
+	for i, tt := range tests[7:] {
+		if !got[7+i].Exact {
+			t.Errorf("%+v: the first tier is not exact", tt.q)
 		}
 	}
 }

@@ -70,7 +70,8 @@ func FromSite(s *site.Site) ([]Doc, []Facet) {
 			Title:   p.Title,
 			Section: section,
 			Summary: p.Summary,
-			Text:    [numFields]string{p.Title, strings.Join(keys, ". "), p.Lede, strings.Join(append([]string{htmlText(string(p.Content))}, body...), " ")},
+			Text:    [numFields][]string{{p.Title}, keys, {p.Lede}, body},
+			HTML:    string(p.Content),
 			Facets:  values,
 		})
 		return &docs[len(docs)-1]
@@ -117,7 +118,7 @@ func FromSite(s *site.Site) ([]Doc, []Facet) {
 		keys = append(keys, titles(p.Networks)...)
 		d := add(p, "supporters", keys, append([]string{sp.Coaching}, quotes(p.Testimonials)...), values)
 		d.Sub = sp.Role + ", " + sp.School.Name
-		d.Text[Summary] = ""
+		d.Text[Summary] = nil
 	}
 	for _, p := range s.Networks {
 		n := p.Network
@@ -180,23 +181,29 @@ func FromSite(s *site.Site) ([]Doc, []Facet) {
 	return docs, facets
 }
 
-// htmlText is the text of rendered HTML, with tags replaced by spaces so
-// that words in adjacent elements stay apart.
-func htmlText(h string) string {
-	var b strings.Builder
-	for {
+// htmlText is the text of rendered HTML, as the runs of text between its
+// tags, so that words in adjacent elements stay apart. The runs are the
+// HTML's own bytes where they have no character references, so that a
+// long page costs no copy.
+func htmlText(h string) []string {
+	var out []string
+	for h != "" {
 		i := strings.IndexByte(h, '<')
 		if i < 0 {
-			b.WriteString(h)
-			break
+			i = len(h)
 		}
-		b.WriteString(h[:i])
-		b.WriteByte(' ')
-		j := strings.IndexByte(h[i:], '>')
+		if text := h[:i]; strings.TrimSpace(text) != "" {
+			if strings.IndexByte(text, '&') >= 0 {
+				text = html.UnescapeString(text)
+			}
+			out = append(out, text)
+		}
+		h = h[i:]
+		j := strings.IndexByte(h, '>')
 		if j < 0 {
 			break
 		}
-		h = h[i+j+1:]
+		h = h[j+1:]
 	}
-	return html.UnescapeString(b.String())
+	return out
 }

@@ -37,8 +37,8 @@ func TestIndexShowsOnlyPublishedText(t *testing.T) {
 		t.Fatal(err)
 	}
 	var m struct {
-		Terms [][2]string `json:"terms"`
-		Docs  []string    `json:"docs"`
+		Heads [][2]string `json:"heads"`
+		Docs  [][2]any    `json:"docs"`
 	}
 	read := func(name string, v any) string {
 		b, err := os.ReadFile(filepath.Join(dest, "search", name))
@@ -52,18 +52,25 @@ func TestIndexShowsOnlyPublishedText(t *testing.T) {
 	}
 	all := read("index.json", &m)
 	terms := map[string]bool{}
-	for _, s := range m.Terms {
-		var shard map[string]json.RawMessage
-		all += read(s[1], &shard)
-		for k := range shard {
-			terms[k] = true
+	for _, h := range m.Heads {
+		var head []any
+		all += read(h[1], &head)
+		for i := 2; i < len(head); i += 2 {
+			terms[head[i].(string)] = true
 		}
 	}
 	var urls []string
-	for _, name := range m.Docs {
-		var docs [][5]string
-		all += read(name, &docs)
-		for _, d := range docs {
+	for _, c := range m.Docs {
+		b, err := os.ReadFile(filepath.Join(dest, "search", c[1].(string)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all += string(b)
+		for line := range strings.Lines(string(b)) {
+			var d [5]string
+			if err := json.Unmarshal([]byte(line), &d); err != nil {
+				t.Fatalf("%s: %v", c[1], err)
+			}
 			urls = append(urls, d[1])
 			if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(d[1]), "index.html")); err != nil {
 				t.Errorf("index has %s, which the site does not publish", d[1])

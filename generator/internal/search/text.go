@@ -48,48 +48,76 @@ type Token struct {
 	Pos  int
 }
 
+// asciiFold is what scan makes of each ASCII character: a letter or digit
+// lowercased, 1 for the apostrophe, which is dropped, or 0 for a
+// character between words.
+var asciiFold = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = c, c
+	}
+	t['\''] = 1
+	return t
+}()
+
 // scan calls word with each word of text, lowercased and folded: the runs
-// of letters and digits, apostrophes dropped so that "Head’s" is "heads".
-// The slice is reused after word returns.
-func scan(text string, word func([]byte)) {
-	var arr [64]byte
-	buf := arr[:0]
-	for _, r := range text {
-		if r < utf8.RuneSelf {
-			c := byte(r)
-			switch {
-			case 'A' <= c && c <= 'Z':
-				buf = append(buf, c+'a'-'A')
-			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-				buf = append(buf, c)
-			case c == '\'':
-			default:
+// of letters and digits, apostrophes dropped so that "Head’s" is "heads";
+// and with the word's FNV-1a hash, made on the way, for the index's table
+// of words. The slice is reused after word returns. buf is room for a
+// word, which scan may grow; it returns it for the next call.
+func scan(text string, buf []byte, word func(w []byte, hash uint32)) []byte {
+	buf = buf[:0]
+	h := uint32(fnvOffset)
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			switch l := asciiFold[c]; l {
+			case 0:
 				if len(buf) > 0 {
-					word(buf)
-					buf = buf[:0]
+					word(buf, h)
+					buf, h = buf[:0], fnvOffset
 				}
+			case 1: // an apostrophe, dropped
+			default:
+				buf = append(buf, l)
+				h = (h ^ uint32(l)) * fnvPrime
 			}
 			continue
 		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
 		r = unicode.ToLower(r)
+		n := len(buf)
 		if f, ok := foldRunes[r]; ok {
 			buf = append(buf, f...)
 		} else if unicode.IsLetter(r) || unicode.IsNumber(r) {
 			buf = utf8.AppendRune(buf, r)
 		} else if len(buf) > 0 {
-			word(buf)
-			buf = buf[:0]
+			word(buf, h)
+			buf, h = buf[:0], fnvOffset
+		}
+		for ; n < len(buf); n++ {
+			h = (h ^ uint32(buf[n])) * fnvPrime
 		}
 	}
 	if len(buf) > 0 {
-		word(buf)
+		word(buf, h)
 	}
+	return buf
 }
+
+// FNV-1a's parameters.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
 
 // Words splits text into folded words: runs of letters and digits.
 func Words(text string) []string {
 	var out []string
-	scan(text, func(w []byte) { out = append(out, string(w)) })
+	scan(text, nil, func(w []byte, _ uint32) { out = append(out, string(w)) })
 	return out
 }
 
@@ -119,7 +147,7 @@ func tokenize(text string, start int, stems map[string]string) ([]Token, int) {
 	}
 	var out []Token
 	n := 0
-	scan(text, func(w []byte) {
+	scan(text, nil, func(w []byte, _ uint32) {
 		n++
 		if stopWords[string(w)] {
 			return

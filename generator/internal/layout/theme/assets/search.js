@@ -186,157 +186,273 @@
     return false;
   }
 
-  /* varints decodes a string of numbers written by appendVarint in
-     index.go: five bits a character, lowest first; a character from the
-     second half of DIGITS says more follow. */
+  /* Numbers are written by appendVarint in index.go: five bits a digit,
+     lowest first; a digit from the second half of DIGITS says more follow.
+     A Reader reads them from a string or from bytes. */
   var DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   var DV = new Int8Array(128);
   for (var di = 0; di < 64; di++) DV[DIGITS.charCodeAt(di)] = di;
-  function varints(s) {
-    var out = [], x = 0, mul = 1;
-    for (var i = 0; i < s.length; i++) {
-      var d = DV[s.charCodeAt(i) & 127];
-      if (d >= 32) { x += (d - 32) * mul; mul *= 32; } else { out.push(x + d * mul); x = 0; mul = 1; }
+  function Reader(src, i) { this.s = src; this.i = i || 0; this.str = typeof src === 'string'; }
+  Reader.prototype.more = function () { return this.i < this.s.length; };
+  Reader.prototype.next = function () {
+    var x = 0, mul = 1;
+    for (;;) {
+      var d = DV[(this.str ? this.s.charCodeAt(this.i++) : this.s[this.i++]) & 127];
+      if (d < 32) return x + d * mul;
+      x += (d - 32) * mul;
+      mul *= 32;
     }
-    return out;
-  }
-  var LEVELS = 16;
+  };
+  function varints(src) { var r = new Reader(src), out = []; while (r.more()) out.push(r.next()); return out; }
+  var LEVELS = 16, MAXWORDS = 48 << 10, GAP = 512;
 
-  /* Engine answers queries; load(path) returns a promise of the parsed
-     JSON file at path, relative to the index's directory. */
-  function Engine(manifest, load) {
+  /* postings decodes gap-encoded postings: {docs, w}, the documents in
+     order and the term's weight (1 to LEVELS) in each. */
+  function postings(src, at, full) {
+    var r = new Reader(src, at), docs = [], w = [], doc = -1;
+    while (r.more()) { var x = r.next(); doc += Math.floor(x / LEVELS) + 1; docs.push(doc); w.push(x % LEVELS + 1); }
+    return { docs: docs, w: w, full: full };
+  }
+
+  /* Engine answers queries from the index in tiers. io.json(path) resolves
+     to the parsed JSON file at path, relative to the index's directory;
+     io.bytes(path, from, to) to its bytes [from, to) as a Uint8Array. */
+  function Engine(manifest, io) {
     this.m = manifest;
-    this.load = load;
-    this.shards = {};
-    this.terms = {};
-    this.pterms = {};
-    this.postings = {};
-    this.positions = {};
-    this.docs = {};
-    var n = manifest.n;
-    this.facets = manifest.facets.map(function (f) {
-      var byDoc = new Array(n);
-      var values = f.values.map(function (v, vi) {
-        var d = -1;
-        var docs = varints(v[2]).map(function (gap) { d += gap + 1; (byDoc[d] = byDoc[d] || []).push(vi); return d; });
-        return { id: v[0], label: v[1], docs: docs };
-      });
-      return { key: f.key, name: f.name, values: values, byDoc: byDoc };
+    this.io = io;
+    this.k = manifest.k;
+    this.files = {};
+    this.terms = new Map();
+    this.full = new Map();
+    this.where = new Map();
+    this.facets = manifest.defs.map(function (f) {
+      return { key: f.key, name: f.name, values: f.values.map(function (v) { return { id: v[0], label: v[1], docs: [] }; }) };
     });
     this.dates = {};
-    var dates = this.dates;
-    var ds = varints(manifest.dates), doc = -1;
-    for (var i = 0; i < ds.length; i += 2 + ds[i + 1]) { doc += ds[i] + 1; dates[doc] = ds.slice(i + 2, i + 2 + ds[i + 1]); }
   }
 
-  /* shardsFor lists the files holding terms that start with c: postings
-     (k = 1) or positions (k = 2). */
-  Engine.prototype.shardsFor = function (c, k) {
-    var t = this.m.terms, out = [];
-    for (var i = 0; i < t.length; i++) {
-      var lo = t[i][0], hi = i + 1 < t.length ? t[i + 1][0] : null;
-      if ((lo <= c || lo.startsWith(c)) && (hi === null || hi > c)) out.push(t[i][k]);
-    }
-    return out;
-  };
-
-  /* shardOf names the file that would hold the term t itself. */
-  Engine.prototype.shardOf = function (t, k) {
-    var ts = this.m.terms, f = null;
-    for (var i = 0; i < ts.length && ts[i][0] <= t; i++) f = ts[i][k];
-    return f ? [f] : [];
-  };
-
-  Engine.prototype.ensureShards = function (files) {
+  /* once loads a file once: the head files, the record lengths and the
+     facets, which are fetched whole. */
+  Engine.prototype.once = function (f, use) {
     var self = this;
-    return Promise.all(files.map(function (f) {
-      if (!self.shards[f]) {
-        self.shards[f] = self.load(f).then(function (terms) {
-          var into = f.charAt(0) === 'p' ? self.pterms : self.terms;
-          for (var k in terms) into[k] = terms[k];
-        });
-      }
-      return self.shards[f];
-    }));
+    if (!this.files[f]) this.files[f] = this.io.json(f).then(function (x) { use.call(self, x); });
+    return this.files[f];
   };
 
-  /* posts decodes a term's postings: {docs, w}, its documents in order
-     and the weight (1 to LEVELS) of the term in each. */
-  Engine.prototype.posts = function (term) {
-    if (this.postings[term]) return this.postings[term];
-    var xs = varints(this.terms[term] || ''), docs = new Int32Array(xs.length), w = new Uint8Array(xs.length), doc = -1;
-    for (var i = 0; i < xs.length; i++) {
-      doc += Math.floor(xs[i] / LEVELS) + 1;
-      docs[i] = doc;
-      w[i] = xs[i] % LEVELS + 1;
+  /* head reads a head file: the offsets of its first term's postings and
+     positions, then each term and its entry: document frequency, length
+     of full postings (if more than k), length of positions, best k. */
+  Engine.prototype.head = function (h) {
+    var post = h[0], pos = h[1];
+    for (var i = 2; i < h.length; i += 2) {
+      var r = new Reader(h[i + 1]), df = r.next(), e = { df: df, post: post, pos: pos, postLen: 0 };
+      if (df > this.k) { e.postLen = r.next(); post += e.postLen; }
+      e.posLen = r.next();
+      pos += e.posLen;
+      e.top = r.i;
+      e.src = h[i + 1];
+      this.terms.set(h[i], e);
     }
-    return (this.postings[term] = { docs: docs, w: w });
   };
 
-  /* where decodes a term's positions: doc -> [position, ...], the first
-     few in each document. */
-  Engine.prototype.where = function (term) {
-    if (this.positions[term]) return this.positions[term];
-    var out = new Map(), docs = this.posts(term).docs;
-    var p = varints(this.pterms[term] || ''), i = 0;
-    docs.forEach(function (doc) {
-      var n = p[i++], pos = [], at = 0;
-      for (var k = 0; k < n; k++) { at += p[i++]; pos.push(at); }
-      out.set(doc, pos);
+  Engine.prototype.lens = function (s) {
+    var r = new Reader(s), off = [], at = 0;
+    while (r.more()) { var n = r.next() * this.m.unit; off.push(at, n); at += n; }
+    this.recs = off;
+  };
+
+  /* facetData reads the facets file. Each facet's values by document are
+     kept as flat arrays: document d's are vals[at[d]] to vals[at[d+1]-1]. */
+  Engine.prototype.facetData = function (ff) {
+    var n = this.m.n;
+    this.facets.forEach(function (f, fi) {
+      var at = new Int32Array(n + 1), total = 0;
+      f.values.forEach(function (v, vi) {
+        var d = -1;
+        v.docs = varints(ff.values[fi][vi]).map(function (gap) { d += gap + 1; at[d + 1]++; return d; });
+        total += v.docs.length;
+      });
+      for (var d = 0; d < n; d++) at[d + 1] += at[d];
+      var vals = new Int32Array(total), fill = at.slice(0, n);
+      f.values.forEach(function (v, vi) { v.docs.forEach(function (d) { vals[fill[d]++] = vi; }); });
+      f.at = at;
+      f.vals = vals;
     });
-    this.positions[term] = out;
+    var ds = varints(ff.dates), doc = -1;
+    for (var i = 0; i < ds.length; i += 2 + ds[i + 1]) { doc += ds[i] + 1; this.dates[doc] = ds.slice(i + 2, i + 2 + ds[i + 1]); }
+    this.facetsReady = true;
+  };
+
+  /* headsFor names the head files that may hold terms starting with p,
+     or, with exact, the one that would hold the term p itself. */
+  Engine.prototype.headsFor = function (p, exact) {
+    var h = this.m.heads, out = [];
+    for (var i = 0; i < h.length; i++) {
+      var lo = h[i][0], hi = i + 1 < h.length ? h[i + 1][0] : null;
+      if (exact ? lo <= p && (hi === null || hi > p) : (lo <= p || lo.startsWith(p)) && (hi === null || hi > p)) out.push(h[i][1]);
+    }
     return out;
   };
 
-  Engine.prototype.idf = function (term) {
-    var df = this.posts(term).docs.length, n = this.m.n;
+  /* ranges fetches byte ranges [off, off+len) of a kind of file (posts,
+     pos or docs) as one request per run of near ranges in one file. */
+  Engine.prototype.ranges = function (kind, reqs) {
+    var chunks = this.m[kind], self = this, runs = [];
+    reqs = reqs.map(function (r, i) {
+      var c = 0;
+      while (c + 1 < chunks.length && chunks[c + 1][0] <= r[0]) c++;
+      return { c: c, from: r[0] - chunks[c][0], to: r[0] - chunks[c][0] + r[1], i: i };
+    }).sort(function (a, b) { return a.c - b.c || a.from - b.from; });
+    reqs.forEach(function (r) {
+      var run = runs[runs.length - 1];
+      if (run && run.c === r.c && r.from <= run.to + GAP) { run.to = Math.max(run.to, r.to); run.reqs.push(r); } else runs.push({ c: r.c, from: r.from, to: r.to, reqs: [r] });
+    });
+    var out = new Array(reqs.length);
+    return Promise.all(runs.map(function (run) {
+      return self.io.bytes(chunks[run.c][1], run.from, run.to).then(function (b) {
+        run.reqs.forEach(function (r) { out[r.i] = b.subarray(r.from - run.from, r.to - run.from); });
+      });
+    })).then(function () { return out; });
+  };
+
+  /* fetchPostings loads the full postings of terms that have more than
+     k, and with pos their positions too. */
+  Engine.prototype.fetchPostings = function (terms, pos) {
+    var self = this, want = [], wantPos = [];
+    terms.forEach(function (t) {
+      var e = self.terms.get(t);
+      if (!e) return;
+      if (!self.full.has(t) && e.postLen) want.push(t);
+      if (pos && !self.where.has(t)) wantPos.push(t);
+    });
+    var a = this.ranges('posts', want.map(function (t) { var e = self.terms.get(t); return [e.post, e.postLen]; })).then(function (bs) {
+      bs.forEach(function (b, i) { self.full.set(want[i], postings(b, 0, true)); });
+    });
+    var b = this.ranges('pos', wantPos.map(function (t) { var e = self.terms.get(t); return [e.pos, e.posLen]; }));
+    return Promise.all([a, b]).then(function (r) {
+      r[1].forEach(function (bytes, i) {
+        var t = wantPos[i], docs = self.posts(t).docs, rd = new Reader(bytes), m = new Map();
+        docs.forEach(function (doc) {
+          var n = rd.next(), at = 0, ps = [];
+          for (var k = 0; k < n; k++) { at += rd.next(); ps.push(at); }
+          m.set(doc, ps);
+        });
+        self.where.set(t, m);
+      });
+    });
+  };
+
+  /* posts is a term's postings: all of them when loaded or when the head
+     holds them all, otherwise the head's best k (full is false). */
+  Engine.prototype.posts = function (t) {
+    var e = this.terms.get(t);
+    if (!e) return { docs: [], w: [], full: true };
+    if (this.full.has(t)) return this.full.get(t);
+    var p = postings(e.src, e.top, !e.postLen);
+    if (p.full) this.full.set(t, p);
+    return p;
+  };
+
+  Engine.prototype.idf = function (t) {
+    var e = this.terms.get(t), df = e ? e.df : 0, n = this.m.n;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   };
 
   /* expand lists the index terms a query word stands for, each with a
-     factor: 1 for the word itself, less for prefixes and typos. */
+     factor: 1 for the word itself, less for prefixes and typos. Only the
+     terms of the head files loaded are looked at. */
   Engine.prototype.expand = function (w) {
     var out = new Map();
     function put(t, f) { if (!(out.get(t) >= f)) out.set(t, f); }
-    if (this.terms[w.term]) put(w.term, 1);
-    if (this.terms[w.raw]) put(w.raw, 1);
+    if (this.terms.has(w.term)) put(w.term, 1);
+    if (this.terms.has(w.raw)) put(w.raw, 1);
     // Typos are looked for only when the word itself is not in the index,
     // so that "finance" does not find "final".
-    var fuzzy = w.raw.length >= 5 && out.size === 0;
-    if (!w.prefix && !fuzzy) return out;
-    for (var t in this.terms) {
-      if (t[0] !== w.raw[0]) continue;
-      if (w.prefix && t.startsWith(w.raw)) put(t, 0.9);
-      else if (w.prefix && t.length >= 4 && w.raw.startsWith(t)) put(t, 0.8);
+    var fuzzy = fuzzyWord(w) && out.size === 0, prefix = w.prefix && w.raw.length > 1;
+    if (!prefix && !fuzzy) return out;
+    this.terms.forEach(function (e, t) {
+      if (t[0] !== w.raw[0]) return;
+      if (prefix && t.startsWith(w.raw)) put(t, 0.9);
+      else if (prefix && t.length >= 4 && w.raw.startsWith(t)) put(t, 0.8);
       else if (fuzzy && near(w, t)) put(t, 0.6);
-    }
+    });
     return out;
   };
+  function fuzzyWord(w) { return w.raw.length >= 5; }
 
-  /* run answers a query: q is the text typed, sel maps facet keys to
-     selected value ids, from and to bound dates (days since 1970, or null).
-     It resolves to {results: [{doc, score}], counts, partial, terms}. */
-  Engine.prototype.run = function (q, sel, from, to) {
-    var self = this, p = parse(q || '');
-    var letters = {};
-    p.words.forEach(function (w) { letters[w.raw[0]] = true; });
-    var files = [];
-    Object.keys(letters).forEach(function (c) { files = files.concat(self.shardsFor(c, 1)); });
-    // A phrase's words match exactly, so only their own shards are needed.
-    p.phrases.forEach(function (ph) {
-      ph.forEach(function (t) { files = files.concat(self.shardOf(t.term, 1), self.shardOf(t.term, 2)); });
+  /* quick answers a query from the first tier: the head files for its
+     words, whose best k documents per term give the first page, and the
+     full postings of words typed in full when there are several. It
+     resolves as run does, with exact false where the full index may find
+     or rank otherwise, and counts null (complete false) until the facets
+     are loaded, which it does only for filters or browsing. */
+  Engine.prototype.quick = function (q, sel, from, to) { return this.answer(q, sel, from, to, false); };
+
+  /* run answers a query from the full index: q is the text typed, sel
+     maps facet keys to chosen value ids, from and to bound dates (days
+     since 1970, or null). It resolves to {results: [{doc, score}], counts,
+     partial, terms, exact, complete}. */
+  Engine.prototype.run = function (q, sel, from, to) { return this.answer(q, sel, from, to, true); };
+
+  Engine.prototype.answer = function (q, sel, from, to, all) {
+    var self = this, p = parse(q || ''), files = [];
+    sel = sel || {};
+    var filtered = from != null || to != null || !p.words.length && !p.phrases.length ||
+      Object.keys(sel).some(function (k) { return sel[k] && sel[k].length; });
+    var loads = [this.once(this.m.lens, this.lens)];
+    if (all || filtered) loads.push(this.once(this.m.facets, this.facetData));
+    p.words.forEach(function (w) { files = files.concat(self.headsFor(w.term, true), self.headsFor(w.raw, true)); });
+    p.phrases.forEach(function (ph) { ph.forEach(function (x) { files = files.concat(self.headsFor(x.term, true)); }); });
+    var heads = function (fs) { return Promise.all(fs.map(function (f) { return self.once(f, self.head); })); };
+    return Promise.all(loads.concat(heads(files))).then(function () {
+      // A typo may be in the second letter: the full tier looks at every
+      // term with the word's first letter.
+      var more = [];
+      if (all) p.words.forEach(function (w) { if (fuzzyWord(w) && !self.terms.has(w.term) && !self.terms.has(w.raw)) more = more.concat(self.headsFor(w.raw[0])); });
+      return heads(more);
+    }).then(function () {
+      var exps = p.words.map(function (w) { return self.expand(w); });
+      var need = [], budget = MAXWORDS, wanted = [];
+      exps.forEach(function (ex) { ex.forEach(function (f, t) { wanted.push([f, self.terms.get(t).postLen, t]); }); });
+      // A word alone is ranked well enough by its terms' best documents.
+      // With several, or filters, the first tier fetches the terms' full
+      // postings, words typed in full and the shortest first, within a
+      // budget.
+      if (!all && (p.words.length + p.phrases.length > 1 || filtered)) {
+        wanted.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+        wanted = wanted.filter(function (x) { return x[1] <= budget && (budget -= x[1]) >= 0; });
+      } else if (!all) wanted = [];
+      need = wanted.map(function (x) { return x[2]; });
+      var phr = [];
+      p.phrases.forEach(function (ph) { ph.forEach(function (x) { phr.push(x.term); }); });
+      return Promise.all([self.fetchPostings(need, false), self.fetchPostings(phr, true)]).then(function () {
+        var res = self.score(p, exps, sel, from, to);
+        res.exact = res.exact && (all || !fuzzyLeft(self, p));
+        res.complete = res.exact && !!self.facetsReady;
+        if (!res.complete) res.counts = null;
+        return res;
+      });
     });
-    return this.ensureShards(files).then(function () { return self.score(p, sel || {}, from, to); });
   };
 
-  Engine.prototype.score = function (p, sel, from, to) {
-    var self = this, n = this.m.n, matched = new Set();
+  /* fuzzyLeft reports whether a word might have typo matches in head files
+     not yet loaded. */
+  function fuzzyLeft(self, p) {
+    return p.words.some(function (w) {
+      return fuzzyWord(w) && !self.terms.has(w.term) && !self.terms.has(w.raw) &&
+        self.headsFor(w.raw[0]).some(function (f) { return !self.files[f]; });
+    });
+  }
+
+  Engine.prototype.score = function (p, exps, sel, from, to) {
+    var self = this, n = this.m.n, matched = new Set(), exact = true;
     // Each word's and phrase's score per document, 0 where it is absent.
-    var perWord = p.words.map(function (w) {
+    var perWord = p.words.map(function (w, wi) {
       var scores = new Float64Array(n);
-      self.expand(w).forEach(function (factor, t) {
+      exps[wi].forEach(function (factor, t) {
         matched.add(t);
         var idf = self.idf(t) * factor, ps = self.posts(t);
+        if (!ps.full) exact = false;
         for (var i = 0; i < ps.docs.length; i++) {
           var s = idf * ps.w[i];
           if (s > scores[ps.docs[i]]) scores[ps.docs[i]] = s;
@@ -352,7 +468,7 @@
         for (var i = 0; i < ps.docs.length; i++) m.set(ps.docs[i], ps.w[i]);
         return m;
       });
-      var where = ph.map(function (x) { return self.where(x.term); });
+      var where = ph.map(function (x) { return self.where.get(x.term) || new Map(); });
       lists[0].forEach(function (w, doc) {
         for (var k = 1; k < lists.length; k++) if (!lists[k].has(doc)) return;
         var ok = where[0].get(doc).some(function (start) {
@@ -369,19 +485,21 @@
     var partial = false, total = null;
     if (perWord.length) {
       total = combine(perWord, true, n);
-      if (!total.size && perWord.length > 1) { total = combine(perWord, false, n); partial = total.size > 0; }
+      // With only the best documents of some words, a document lacking one
+      // may yet have it: any-word results wait for the full tier.
+      if (!total.size && perWord.length > 1 && exact) { total = combine(perWord, false, n); partial = total.size > 0; }
     }
     // masks[fi] marks the documents with a chosen value of facet fi; null
     // when none of its values is chosen.
-    var nf = this.facets.length;
+    var nf = this.facets.length, ready = this.facetsReady;
     var masks = this.facets.map(function (f) {
       var s = sel[f.key];
-      if (!s || !s.length) return null;
+      if (!ready || !s || !s.length) return null;
       var mask = new Uint8Array(n);
       f.values.forEach(function (v) { if (s.indexOf(v.id) >= 0) v.docs.forEach(function (d) { mask[d] = 1; }); });
       return mask;
     });
-    var ranged = from != null || to != null;
+    var ranged = ready && (from != null || to != null);
     var counts = this.facets.map(function (f) { return new Int32Array(f.values.length); });
     var results = [];
     for (var doc = 0; doc < n; doc++) {
@@ -396,15 +514,17 @@
       if (nfail > 1) continue;
       // A value's count is how many results there would be with it chosen
       // too: the other facets' choices apply, its own facet's do not.
-      for (fi = 0; fi < nf; fi++) {
-        if (nfail === 1 && fi !== fails) continue;
-        var vs = this.facets[fi].byDoc[doc];
-        if (vs) for (k = 0; k < vs.length; k++) counts[fi][vs[k]]++;
+      if (ready) {
+        for (fi = 0; fi < nf; fi++) {
+          if (nfail === 1 && fi !== fails) continue;
+          var f = this.facets[fi], c = counts[fi];
+          for (k = f.at[doc]; k < f.at[doc + 1]; k++) c[f.vals[k]]++;
+        }
       }
       if (nfail === 0) results.push({ doc: doc, score: total ? total[doc] : 0 });
     }
     results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return { results: results, counts: counts.map(function (c) { return Array.from(c); }), partial: partial, terms: matched };
+    return { results: results, counts: counts.map(function (c) { return Array.from(c); }), partial: partial, terms: matched, exact: exact };
   };
 
   /* combine adds up the words' scores: a document needs every word (all)
@@ -423,13 +543,16 @@
     return out;
   }
 
-  /* doc resolves to document i: [title, url, section, sub, summary]. */
-  Engine.prototype.doc = function (i) {
-    var f = this.m.docs[Math.floor(i / this.m.chunk)];
-    if (!this.docs[f]) this.docs[f] = this.load(f);
-    var chunk = this.m.chunk;
-    return this.docs[f].then(function (list) { return list[i % chunk]; });
+  /* docs resolves to the records of documents ids: [title, url, section,
+     sub, summary] each, read by byte range from the document files. */
+  Engine.prototype.docs = function (ids) {
+    var self = this;
+    return this.once(this.m.lens, this.lens).then(function () {
+      return self.ranges('docs', ids.map(function (i) { return [self.recs[2 * i], self.recs[2 * i + 1]]; }));
+    }).then(function (bs) { return bs.map(function (b) { return JSON.parse(UTF8.decode(b)); }); });
   };
+  Engine.prototype.doc = function (i) { return this.docs([i]).then(function (d) { return d[0]; }); };
+  var UTF8 = new TextDecoder();
 
   var api = { fold: fold, words: words, stem: stem, tokens: tokens, parse: parse, within1: within1, Engine: Engine };
   if (typeof module === 'object' && module.exports) { module.exports = api; return; }
@@ -451,7 +574,24 @@
     var sectionNames = {};
     var PAGE = 10, shown = PAGE, engine, seq = 0, last;
 
-    function load(path) { return fetch(dir + path).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); }); }
+    function get(path, init) { return fetch(dir + path, init).then(function (r) { if (!r.ok) throw new Error(r.status); return r; }); }
+    // Whole files, kept where a server answered a range with all of it.
+    var whole = {};
+    var io = {
+      json: function (path) { return get(path).then(function (r) { return r.json(); }); },
+      bytes: function (path, from, to) {
+        if (to <= from) return Promise.resolve(new Uint8Array(0));
+        if (whole[path]) return whole[path].then(function (b) { return b.subarray(from, to); });
+        return get(path, { headers: { Range: 'bytes=' + from + '-' + (to - 1) } }).then(function (r) {
+          return r.arrayBuffer().then(function (buf) {
+            var b = new Uint8Array(buf);
+            if (r.status === 206) return b;
+            whole[path] = Promise.resolve(b);
+            return b.subarray(from, to);
+          });
+        });
+      }
+    };
     function day(s) { var t = Date.parse(s + 'T00:00:00Z'); return isNaN(t) ? null : Math.floor(t / 864e5); }
     function el(tag, attrs, text) {
       var e = document.createElement(tag);
@@ -507,6 +647,7 @@
     }
 
     function renderCounts(counts) {
+      if (!counts) return;
       engine.facets.forEach(function (f, fi) {
         var fs = filters.querySelector('[data-key="' + f.key + '"]');
         var any = false;
@@ -534,9 +675,13 @@
       parent.appendChild(document.createTextNode(text.slice(at)));
     }
 
+    /* renderResults shows the first results of res. While they are only
+       the first tier's best guess (res.exact false) the live region is
+       marked busy and says only that these are the top results, so that a
+       screen reader announces the count once, when it is known. */
     function renderResults(res, st, mine) {
       var page = res.results.slice(0, shown);
-      return Promise.all(page.map(function (r) { return engine.doc(r.doc); })).then(function (docs) {
+      return engine.docs(page.map(function (r) { return r.doc; })).then(function (docs) {
         if (mine !== seq) return;
         list.textContent = '';
         docs.forEach(function (d) {
@@ -550,24 +695,47 @@
           if (d[4]) { var p = el('p', { class: 'search-result-snippet' }); highlight(p, d[4], res.terms); li.appendChild(p); }
           list.appendChild(li);
         });
-        more.hidden = res.results.length <= shown;
+        more.hidden = !res.exact || res.results.length <= shown;
+        var q = st.q.trim();
+        if (!res.exact) {
+          status.setAttribute('aria-busy', 'true');
+          say('Showing the top results' + (q ? ' for “' + q + '”' : '') + '…');
+          return;
+        }
         var n = res.results.length;
         var msg = n === 1 ? '1 result' : n + ' results';
-        if (st.q.trim()) msg += ' for “' + st.q.trim() + '”';
+        if (q) msg += ' for “' + q + '”';
         if (res.partial) msg += ', matching some of your words';
-        status.textContent = n === 0 ? 'No results' + (st.q.trim() ? ' for “' + st.q.trim() + '”' : '') + '. Try fewer words or fewer filters.' : msg + '.';
+        say(n === 0 ? 'No results' + (q ? ' for “' + q + '”' : '') + '. Try fewer words or fewer filters.' : msg + '.');
+        status.removeAttribute('aria-busy');
       });
     }
+
+    /* say puts text in the live region unless it is there already, which
+       some screen readers would announce again. */
+    function say(text) { if (status.textContent !== text) status.textContent = text; }
 
     function update(keepShown) {
       var st = state(), mine = ++seq;
       if (!keepShown) shown = PAGE;
       writeURL(st);
-      return engine.run(st.q, st.sel, st.from ? day(st.from) : null, st.to ? day(st.to) : null).then(function (res) {
+      var from = st.from ? day(st.from) : null, to = st.to ? day(st.to) : null;
+      // The first tier shows the top results; the full tier then ranks
+      // them exactly, if the first could not, and counts the facets.
+      var shown1;
+      function show(res) {
         if (mine !== seq) return;
-        last = res;
         renderCounts(res.counts);
+        if (shown1 && shown1.exact) return;
+        last = res;
+        if (!res.exact && !res.results.length) return;
+        shown1 = res;
         return renderResults(res, st, mine);
+      }
+      return engine.quick(st.q, st.sel, from, to).then(function (res) {
+        return Promise.resolve(show(res)).then(function () {
+          if (!res.complete && mine === seq) return engine.run(st.q, st.sel, from, to).then(show);
+        });
       });
     }
 
@@ -600,8 +768,8 @@
     status.textContent = 'Loading the search index…';
     app.hidden = false;
     if (nojs) nojs.hidden = true;
-    load('index.json').then(function (m) {
-      engine = new api.Engine(m, load);
+    io.json('index.json').then(function (m) {
+      engine = new api.Engine(m, io);
       buildFilters(params);
       return update();
     }).catch(function () {

@@ -1,0 +1,534 @@
+package search
+
+import (
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// inverted is the index in memory: the terms in order, and each term's
+// postings, in document order, in flat arrays (one entry per posting, not
+// one object), so that ten thousand long pages cost tens of megabytes.
+type inverted struct {
+	terms []string
+	// The postings of term t are [start[t], start[t+1]) of doc and w.
+	start []int
+	doc   []int32
+	w     []uint8
+	// pos holds every posting's positions in the same order, each as
+	// their number then each position as the gap from the one before, in
+	// digits; term t's are pos[posStart[t]:posStart[t+1]].
+	pos      []byte
+	posStart []int
+}
+
+// docBlock is how many documents a tokenizing worker takes at a time:
+// enough to keep the hand-out cheap, few enough to keep both cores busy
+// to the end.
+const docBlock = 64
+
+// stopID marks a word that is a stop word in a tokenizer's ids.
+const stopID = ^uint32(0)
+
+// tokenizer is one worker's state: its own term ids, so that workers never
+// wait on each other; the postings of all the documents it has read, in
+// flat arrays; and its scratch for one document.
+type tokenizer struct {
+	// ids maps a folded word to its term's id, or stopID: a word's stem
+	// never changes, so each distinct word is stemmed once per worker.
+	ids   wordTable
+	byID  map[string]uint32 // term -> id
+	terms []string          // id -> term
+	// slot is, for each term id, its index among the current document's
+	// postings, or -1.
+	slot []int32
+
+	// Postings: term id, frequency in each field, and the length of its
+	// positions in pos.
+	term []uint32
+	tf   [][numFields]uint8
+	plen []uint8
+	pos  []byte
+
+	// buf is scan's room for a word.
+	buf []byte
+	// The current document's postings.
+	cur []posting
+}
+
+// posting is a term's occurrences in the document being read.
+type posting struct {
+	id    uint32
+	tf    [numFields]uint8
+	npos  uint8
+	first [maxPositions]uint32
+}
+
+// block is docBlock consecutive documents, as one worker read them: its
+// postings start at the worker's term[at] and pos[posAt], and end, for
+// each document, at term[end[i]].
+type block struct {
+	worker    int
+	at, posAt int
+	end       []int
+}
+
+// lookup returns the id of the folded word w, whose hash is h, stemming
+// it the first time.
+func (tk *tokenizer) lookup(w []byte, h uint32) uint32 {
+	if id, ok := tk.ids.find(w, h); ok {
+		return id
+	}
+	word := string(w)
+	if stopWords[word] {
+		tk.ids.insert(word, h, stopID)
+		return stopID
+	}
+	t := Stem(word)
+	id, ok := tk.byID[t]
+	if !ok {
+		id = uint32(len(tk.terms))
+		tk.byID[t] = id
+		tk.terms = append(tk.terms, t)
+		tk.slot = append(tk.slot, -1)
+	}
+	tk.ids.insert(word, h, id)
+	return id
+}
+
+// wordTable maps words to ids by open addressing. It is the tokenizer's
+// busiest structure, looked up once for every word of every page, and
+// hashing a word's bytes once and comparing them in place is about twice
+// as fast as a map[string]uint32.
+type wordTable struct {
+	slots []wordSlot // a power of two of them, at most half full
+	used  int
+}
+
+type wordSlot struct {
+	word string // "" for an empty slot
+	// short is the word's bytes packed, for a word of at most eight, so
+	// that most words compare in one instruction.
+	short uint64
+	hash  uint32
+	id    uint32
+}
+
+// pack packs the bytes of a word of at most eight bytes into a number,
+// which is then the word's alone: no letter or digit has a zero byte.
+func pack[S string | []byte](w S) uint64 {
+	var x uint64
+	for i := range len(w) {
+		x |= uint64(w[i]) << (8 * i)
+	}
+	return x
+}
+
+// find returns the id of w, whose hash is h.
+func (t *wordTable) find(w []byte, h uint32) (uint32, bool) {
+	if len(t.slots) == 0 {
+		return 0, false
+	}
+	mask := uint32(len(t.slots) - 1)
+	if len(w) <= 8 {
+		key := pack(w)
+		for i := h & mask; ; i = (i + 1) & mask {
+			s := &t.slots[i]
+			if s.word == "" {
+				return 0, false
+			}
+			if s.hash == h && s.short == key {
+				return s.id, true
+			}
+		}
+	}
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.word == "" {
+			return 0, false
+		}
+		if s.hash == h && s.word == string(w) {
+			return s.id, true
+		}
+	}
+}
+
+// insert adds word, which is not in t, with its hash h and id.
+func (t *wordTable) insert(word string, h, id uint32) {
+	if 2*(t.used+1) > len(t.slots) {
+		old := t.slots
+		t.slots = make([]wordSlot, max(1024, 2*len(old)))
+		t.used = 0
+		for _, s := range old {
+			if s.word != "" {
+				t.insert(s.word, s.hash, s.id)
+			}
+		}
+	}
+	mask := uint32(len(t.slots) - 1)
+	i := h & mask
+	for t.slots[i].word != "" {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = wordSlot{word: word, hash: h, id: id}
+	if len(word) <= 8 {
+		t.slots[i].short = pack(word)
+	}
+	t.used++
+}
+
+// doc adds the postings of d and sets lens to its fields' lengths.
+func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
+	tk.cur = tk.cur[:0]
+	pos := uint32(0)
+	for f := range numFields {
+		n := uint32(0)
+		parts := d.Text[f]
+		if f == Body && d.HTML != "" {
+			parts = append(htmlText(d.HTML), parts...)
+		}
+		for _, part := range parts {
+			tk.buf = scan(part, tk.buf, func(w []byte, h uint32) {
+				at := pos + n
+				n++
+				id := tk.lookup(w, h)
+				if id == stopID {
+					return
+				}
+				lens[f]++
+				k := tk.slot[id]
+				if k < 0 {
+					k = int32(len(tk.cur))
+					tk.slot[id] = k
+					tk.cur = append(tk.cur, posting{id: id})
+				}
+				p := &tk.cur[k]
+				if p.tf[f] < 255 {
+					p.tf[f]++
+				}
+				if p.npos < maxPositions {
+					p.first[p.npos] = at
+					p.npos++
+				}
+			})
+		}
+		pos += n + 2 // a gap, so no phrase spans two fields
+	}
+	for i := range tk.cur {
+		c := &tk.cur[i]
+		tk.slot[c.id] = -1
+		tk.term = append(tk.term, c.id)
+		tk.tf = append(tk.tf, c.tf)
+		n := len(tk.pos)
+		tk.pos = appendVarint(tk.pos, int(c.npos))
+		last := uint32(0)
+		for _, p := range c.first[:c.npos] {
+			tk.pos = appendVarint(tk.pos, int(p-last))
+			last = p
+		}
+		tk.plen = append(tk.plen, uint8(len(tk.pos)-n))
+	}
+}
+
+// invert tokenizes docs on all cores and gathers their postings by term.
+func invert(docs []Doc) *inverted {
+	nblocks := (len(docs) + docBlock - 1) / docBlock
+	workers := max(1, min(runtime.GOMAXPROCS(0), nblocks))
+	blocks := make([]block, nblocks)
+	lens := make([][numFields]uint32, len(docs))
+	tks := make([]*tokenizer, workers)
+	// A guess at each worker's postings from the length of the text, so
+	// that its arrays seldom grow: about one posting for 16 bytes.
+	text := 0
+	for i := range docs {
+		text += len(docs[i].HTML)
+		for _, parts := range docs[i].Text {
+			for _, p := range parts {
+				text += len(p)
+			}
+		}
+	}
+	guess := text / 16 / workers
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		tk := &tokenizer{byID: map[string]uint32{},
+			term: make([]uint32, 0, guess), tf: make([][numFields]uint8, 0, guess),
+			plen: make([]uint8, 0, guess), pos: make([]byte, 0, guess*6)}
+		tks[w] = tk
+		wg.Go(func() {
+			for {
+				bi := int(next.Add(1) - 1)
+				if bi >= nblocks {
+					return
+				}
+				bl := &blocks[bi]
+				*bl = block{worker: w, at: len(tk.term), posAt: len(tk.pos)}
+				for d := bi * docBlock; d < min(len(docs), (bi+1)*docBlock); d++ {
+					tk.doc(&docs[d], &lens[d])
+					bl.end = append(bl.end, len(tk.term))
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	// The terms of all workers, in order, and each worker's ids mapped to
+	// their places.
+	var all []string
+	for _, tk := range tks {
+		all = append(all, tk.terms...)
+	}
+	inv := &inverted{terms: sortedUnique(all)}
+	remap := make([][]uint32, workers)
+	for w, tk := range tks {
+		remap[w] = make([]uint32, len(tk.terms))
+		for id, t := range tk.terms {
+			i, _ := slices.BinarySearch(inv.terms, t)
+			remap[w][id] = uint32(i)
+		}
+	}
+
+	var avg [numFields]float64
+	for _, l := range lens {
+		for f := range numFields {
+			avg[f] += float64(l[f])
+		}
+	}
+	for f := range numFields {
+		avg[f] = max(1, avg[f]/float64(max(1, len(docs))))
+	}
+
+	// Each worker takes a run of blocks: it counts their postings and
+	// positions by term, so that every run knows where its postings of
+	// each term go, and then puts them there. Runs in document order keep
+	// each term's postings in document order.
+	nt := len(inv.terms)
+	runs := make([][2]int, workers)
+	counts := make([][]int, workers)
+	pcounts := make([][]int, workers)
+	for r := range workers {
+		runs[r] = [2]int{nblocks * r / workers, nblocks * (r + 1) / workers}
+	}
+	each := func(r int, f func(bi int, tk *tokenizer, ids []uint32)) {
+		for bi := runs[r][0]; bi < runs[r][1]; bi++ {
+			w := blocks[bi].worker
+			f(bi, tks[w], remap[w])
+		}
+	}
+	wg = sync.WaitGroup{}
+	for r := range workers {
+		wg.Go(func() {
+			n, pn := make([]int, nt), make([]int, nt)
+			each(r, func(bi int, tk *tokenizer, ids []uint32) {
+				bl := &blocks[bi]
+				for k := bl.at; k < bl.end[len(bl.end)-1]; k++ {
+					t := ids[tk.term[k]]
+					n[t]++
+					pn[t] += int(tk.plen[k])
+				}
+			})
+			counts[r], pcounts[r] = n, pn
+		})
+	}
+	wg.Wait()
+	inv.start = make([]int, nt+1)
+	inv.posStart = make([]int, nt+1)
+	for t := range nt {
+		n, pn := inv.start[t], inv.posStart[t]
+		for r := range workers {
+			// From here on counts[r][t] is where run r's postings of t go.
+			counts[r][t], n = n, n+counts[r][t]
+			pcounts[r][t], pn = pn, pn+pcounts[r][t]
+		}
+		inv.start[t+1], inv.posStart[t+1] = n, pn
+	}
+	total := inv.start[nt]
+	inv.doc = make([]int32, total)
+	inv.w = make([]uint8, total)
+	inv.pos = make([]byte, inv.posStart[nt])
+	wg = sync.WaitGroup{}
+	for r := range workers {
+		wg.Go(func() {
+			cur, pcur := counts[r], pcounts[r]
+			each(r, func(bi int, tk *tokenizer, ids []uint32) {
+				bl := &blocks[bi]
+				k, p := bl.at, bl.posAt
+				for j, end := range bl.end {
+					d := bi*docBlock + j
+					scale := fieldScale(&lens[d], &avg)
+					for ; k < end; k++ {
+						t := ids[tk.term[k]]
+						i := cur[t]
+						cur[t]++
+						inv.doc[i] = int32(d)
+						inv.w[i] = weight(tk.tf[k], &scale)
+						// Positions are a few bytes: a loop beats copy.
+						dst, src := inv.pos[pcur[t]:], tk.pos[p:p+int(tk.plen[k])]
+						for x, c := range src {
+							dst[x] = c
+						}
+						pcur[t] += len(src)
+						p += len(src)
+					}
+				}
+			})
+		})
+	}
+	wg.Wait()
+	return inv
+}
+
+// encoded is the inverted index written out: the full postings of the
+// terms with more than K of them, and each term's head entry, the JSON
+// text `,"term","entry"` of its head file.
+type encoded struct {
+	posts, heads []byte
+	// postEnd and headEnd are where each term's bytes end.
+	postEnd, headEnd []int
+}
+
+// postStart and headStart are where term t's bytes start.
+func (e *encoded) postStart(t int) int {
+	if t == 0 {
+		return 0
+	}
+	return e.postEnd[t-1]
+}
+
+func (e *encoded) headStart(t int) int {
+	if t == 0 {
+		return 0
+	}
+	return e.headEnd[t-1]
+}
+
+// encode writes out the index on all cores, each worker a run of terms
+// with about as many postings as the others'.
+func (inv *inverted) encode(k int) *encoded {
+	n := len(inv.terms)
+	workers := max(1, min(runtime.GOMAXPROCS(0), n))
+	parts := make([]encoded, workers)
+	bounds := make([]int, workers+1)
+	total := len(inv.doc)
+	for w, t := 1, 0; w < workers; w++ {
+		for t < n && inv.start[t] < total*w/workers {
+			t++
+		}
+		bounds[w] = t
+	}
+	bounds[workers] = n
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() { inv.encodeRange(bounds[w], bounds[w+1], k, &parts[w]) })
+	}
+	wg.Wait()
+
+	out := &encoded{postEnd: make([]int, 0, n), headEnd: make([]int, 0, n)}
+	posts, heads := 0, 0
+	for _, p := range parts {
+		posts += len(p.posts)
+		heads += len(p.heads)
+	}
+	out.posts = make([]byte, 0, posts)
+	out.heads = make([]byte, 0, heads)
+	for _, p := range parts {
+		for _, x := range p.postEnd {
+			out.postEnd = append(out.postEnd, x+len(out.posts))
+		}
+		for _, x := range p.headEnd {
+			out.headEnd = append(out.headEnd, x+len(out.heads))
+		}
+		out.posts = append(out.posts, p.posts...)
+		out.heads = append(out.heads, p.heads...)
+	}
+	return out
+}
+
+// encodeRange writes terms [lo, hi) into e, offsets from e's own start.
+// A term's entry is, in digits: its document frequency; the length of its
+// full postings, if it has more than k; the length of its positions; and
+// its best k postings (all of them if it has no more), in document order.
+// A posting is the gap from the document before, times levels, plus its
+// weight less one.
+func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
+	// Room enough that the buffers seldom grow: postings take one or two
+	// digits each; an entry a few for its numbers and three a posting.
+	posts, heads := 0, 0
+	for t := lo; t < hi; t++ {
+		df := inv.start[t+1] - inv.start[t]
+		if df > k {
+			posts += 2 * df
+		}
+		heads += len(inv.terms[t]) + 16 + 3*min(df, k)
+	}
+	e.posts = make([]byte, 0, posts)
+	e.heads = make([]byte, 0, heads)
+	e.postEnd = make([]int, 0, hi-lo)
+	e.headEnd = make([]int, 0, hi-lo)
+	for t := lo; t < hi; t++ {
+		from, to := inv.start[t], inv.start[t+1]
+		df := to - from
+		// Terms are letters and digits, which JSON needs no escapes for.
+		e.heads = append(e.heads, `,"`...)
+		e.heads = append(e.heads, inv.terms[t]...)
+		e.heads = append(e.heads, `","`...)
+		e.heads = appendVarint(e.heads, df)
+		if df > k {
+			n := len(e.posts)
+			e.posts = appendPostings(e.posts, inv.doc[from:to], inv.w[from:to])
+			e.heads = appendVarint(e.heads, len(e.posts)-n)
+		}
+		e.heads = appendVarint(e.heads, inv.posStart[t+1]-inv.posStart[t])
+		e.heads = appendTop(e.heads, inv.doc[from:to], inv.w[from:to], k)
+		e.heads = append(e.heads, '"')
+		e.postEnd = append(e.postEnd, len(e.posts))
+		e.headEnd = append(e.headEnd, len(e.heads))
+	}
+}
+
+// appendPostings appends the postings of docs and ws.
+func appendPostings(b []byte, docs []int32, ws []uint8) []byte {
+	prev := int32(-1)
+	for i := range docs {
+		b = appendVarint(b, int(docs[i]-prev-1)*levels+int(ws[i])-1)
+		prev = docs[i]
+	}
+	return b
+}
+
+// appendTop appends the k postings of greatest weight, the earlier
+// document first among equals, in document order: the first page of
+// results for the term alone.
+func appendTop(b []byte, docs []int32, ws []uint8, k int) []byte {
+	if len(docs) <= k {
+		return appendPostings(b, docs, ws)
+	}
+	// Weights are small numbers: count them to find the least one taken
+	// and how many of it.
+	var count [levels + 1]int
+	for _, w := range ws {
+		count[w]++
+	}
+	least, above := uint8(levels), 0
+	for ; least > 1 && above+count[least] < k; least-- {
+		above += count[least]
+	}
+	atLeast := k - above
+	prev := int32(-1)
+	for i, w := range ws {
+		if w < least {
+			continue
+		}
+		if w == least {
+			if atLeast == 0 {
+				continue
+			}
+			atLeast--
+		}
+		b = appendVarint(b, int(docs[i]-prev-1)*levels+int(w)-1)
+		prev = docs[i]
+	}
+	return b
+}
