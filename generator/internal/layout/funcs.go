@@ -10,6 +10,7 @@ import (
 
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/decode"
+	"peerpress/generator/internal/site"
 )
 
 // funcs are the template functions every layout may use.
@@ -44,15 +45,7 @@ func (s *Set) funcs(cfg *config.Config) template.FuncMap {
 		},
 		// navState says how a menu link relates to the page at here: "page"
 		// when it is the page, "true" when the page is inside its section.
-		"navState": func(here, link string) string {
-			switch {
-			case here == link:
-				return "page"
-			case link != "/" && strings.HasPrefix(here, link):
-				return "true"
-			}
-			return ""
-		},
+		"navState":  site.NavState,
 		"date":      formatDate(cfg, "2 January 2006"),
 		"isoDate":   formatDate(cfg, "2006-01-02"),
 		"shortDate": formatDate(cfg, "Mon 2 Jan 2006"),
@@ -100,7 +93,13 @@ func (s *Set) funcs(cfg *config.Config) template.FuncMap {
 		// cached renders a partial once per key for the whole build, for
 		// parts that are the same on many pages, such as a listing's filter
 		// sidebar. The key must name everything the output depends on.
-		"cached":   s.executeCached,
+		"cached": s.executeCached,
+		// shared is cached for the theme's own partials, such as the header
+		// and footer: a partial the site replaces is executed on every page,
+		// since only the theme knows what its own partials depend on.
+		"shared": func(name, key string, data any) (template.HTML, error) {
+			return s.executeShared(s.partials, name, key, data)
+		},
 		"ogLocale": func() string { return strings.ReplaceAll(cfg.Language, "-", "_") },
 	}
 }

@@ -60,6 +60,35 @@ func (v *View) SidebarKey() string {
 	return key
 }
 
+// MenuKey names what the header depends on besides the site: how each link
+// of the main menu relates to this page (NavState), and whether this is the
+// search page, which leaves out the header's search box. Pages with the same
+// key share one rendering of the header.
+func (v *View) MenuKey() string {
+	var b strings.Builder
+	if v.Kind == "search" {
+		b.WriteString("search")
+	}
+	for _, l := range v.Site.Config.Navigation {
+		b.WriteByte('|')
+		b.WriteString(NavState(v.URL, l.URL))
+	}
+	return b.String()
+}
+
+// NavState says how a menu link relates to the page at here: "page" when it
+// is the page, "true" when the page is inside the link's section, else
+// empty. It is the value of the link's aria-current.
+func NavState(here, link string) string {
+	switch {
+	case here == link:
+		return "page"
+	case link != "/" && strings.HasPrefix(here, link):
+		return "true"
+	}
+	return ""
+}
+
 // Crumb is one step of a breadcrumb trail.
 type Crumb struct {
 	Title string
