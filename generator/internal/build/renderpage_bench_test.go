@@ -21,14 +21,17 @@ import (
 	"peerpress/generator/internal/site"
 )
 
-var renderCorpus = flag.String("render-corpus", "", "site to benchmark page rendering on (default: a generated 1,000-document corpus)")
+var (
+	renderCorpus = flag.String("render-corpus", "", "site to benchmark page rendering on (default: a generated 1,000-document corpus)")
+	renderLayout = flag.String("render-layout", "", "render only the pages of this layout")
+)
 
 // BenchmarkRenderPages renders every page of a site on one goroutine, with
 // layouts loaded afresh for each run so the per-build cache starts empty,
 // and reports the CPU time and the bytes written per run. It isolates the
 // "render pages" phase from loading, assembling and writing.
 //
-//	go test ./generator/internal/build -run '^$' -bench RenderPages -benchmem [-args -render-corpus /tmp/pp/c10k]
+//	go test ./generator/internal/build -run '^$' -bench RenderPages -benchmem [-args -render-corpus /tmp/pp/c10k -render-layout facet]
 func BenchmarkRenderPages(b *testing.B) {
 	src := *renderCorpus
 	if src == "" {
@@ -52,6 +55,9 @@ func BenchmarkRenderPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	outputs := s.Outputs()
+	if *renderLayout != "" {
+		outputs = slices.DeleteFunc(outputs, func(o site.Output) bool { return o.Layout != *renderLayout })
+	}
 	m := newMinifier()
 	var size int64
 	var cpu time.Duration

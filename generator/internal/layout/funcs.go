@@ -25,11 +25,7 @@ func (s *Set) funcs(cfg *config.Config) template.FuncMap {
 			return base + strings.TrimPrefix(p, "/")
 		},
 		// absURL turns a site path into an absolute URL.
-		"absURL": func(p string) string {
-			u := *cfg.Base
-			u.Path = base + strings.TrimPrefix(p, "/")
-			return u.String()
-		},
+		"absURL": func(p string) string { return site.AbsURL(cfg.Base, base, p) },
 		"asset": func(name string) (string, error) {
 			a, ok := s.assets[name]
 			if !ok {

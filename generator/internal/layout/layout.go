@@ -60,7 +60,10 @@ type Set struct {
 	// is reused for as long as the Set lives, which is one build: the
 	// template's caller promises that the key names everything the output
 	// depends on within that build.
-	cache sync.Map // string -> *fragment
+	cache struct {
+		sync.RWMutex
+		m map[cacheKey]*fragment
+	}
 	// frags numbers the cached partials that pages splice in minified
 	// (fragments.go).
 	frags fragments
@@ -69,10 +72,34 @@ type Set struct {
 	overridden map[string]bool
 }
 
+// cacheKey names a partial's rendering.
+type cacheKey struct{ name, key string }
+
+// fragment returns the entry of the partial name for key, made if need be.
+// Most calls find it, which takes neither a write lock nor an allocation.
+func (s *Set) fragment(name, key string) *fragment {
+	k := cacheKey{name, key}
+	s.cache.RLock()
+	f := s.cache.m[k]
+	s.cache.RUnlock()
+	if f != nil {
+		return f
+	}
+	s.cache.Lock()
+	defer s.cache.Unlock()
+	if f = s.cache.m[k]; f == nil {
+		if s.cache.m == nil {
+			s.cache.m = map[cacheKey]*fragment{}
+		}
+		f = &fragment{}
+		s.cache.m[k] = f
+	}
+	return f
+}
+
 // executeCached renders the partial name with data once per key.
 func (s *Set) executeCached(name, key string, data any) (template.HTML, error) {
-	e, _ := s.cache.LoadOrStore(name+"\x00"+key, &fragment{})
-	f := e.(*fragment)
+	f := s.fragment(name, key)
 	f.once.Do(func() {
 		var b strings.Builder
 		if err := s.partials.ExecuteTemplate(&b, name, data); err != nil {
