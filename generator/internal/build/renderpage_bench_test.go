@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -88,7 +89,12 @@ func BenchmarkRenderPages(b *testing.B) {
 		size = 0
 		for _, o := range outputs {
 			t0 := threadTime()
-			out, err := renderPage(layouts, m, o)
+			var out []byte
+			var err error
+			// Labelled, so a CPU profile can be read by layout (-tagfocus).
+			pprof.Do(context.Background(), pprof.Labels("layout", o.Layout), func(context.Context) {
+				out, err = renderPage(layouts, m, o)
+			})
 			perLayout[o.Layout] += threadTime() - t0
 			if err != nil {
 				b.Fatal(err)

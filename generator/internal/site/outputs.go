@@ -106,6 +106,8 @@ type Pager struct {
 type PageLink struct {
 	Number int
 	URL    string
+	// Current marks the page the links are on.
+	Current bool
 	// Gap marks the place of pages left out between two links (shown as
 	// an ellipsis); Number and URL are then empty.
 	Gap bool
@@ -236,7 +238,7 @@ func pageLinks(n, total int, urlOf func(int) string) []PageLink {
 	var out []PageLink
 	for i := 1; i <= total; i++ {
 		if i == 1 || i == total || (i >= n-1 && i <= n+1) {
-			out = append(out, PageLink{Number: i, URL: urlOf(i)})
+			out = append(out, PageLink{Number: i, URL: urlOf(i), Current: i == n})
 		} else if len(out) > 0 && !out[len(out)-1].Gap {
 			out = append(out, PageLink{Gap: true})
 		}
