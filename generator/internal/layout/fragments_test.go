@@ -77,7 +77,11 @@ func TestExecuteMinifiedSplice(t *testing.T) {
 				"layouts/probe.html":         `{{define "main"}}` + tt.main + `{{end}}`,
 			})
 			v := &site.View{Site: &site.Site{Config: cfg}, Kind: "page", Title: "Jo's page", URL: "/x/"}
-			whole, err := m.Bytes("text/html", []byte(execute(t, s, "probe", v)))
+			plain := execute(t, s, "probe", v)
+			if strings.Contains(plain, s.frags.nonce) {
+				t.Errorf("Execute left a placeholder: %s", plain)
+			}
+			whole, err := m.Bytes("text/html", []byte(plain))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,5 +139,24 @@ func TestShared(t *testing.T) {
 	})
 	if got := page(pageOwn, "first"); !strings.Contains(got, "<p>page first</p>") {
 		t.Errorf("page layout's own partial not used: %s", got)
+	}
+}
+
+// TestCachedEach checks that cachedEach renders the partial once per page,
+// keyed by the page's URL, in the list's order.
+func TestCachedEach(t *testing.T) {
+	cfg := testConfig(t, "https://example.org/")
+	s := load(t, cfg, map[string]string{
+		"layouts/partials/item.html": `{{define "item"}}<li>{{.Title}}</li>{{end}}`,
+		"layouts/probe.html":         `{{define "main"}}<ul>{{cachedEach "item" .Items}}</ul>{{end}}`,
+	})
+	a, b := &site.Page{Title: "A", URL: "/a/"}, &site.Page{Title: "B", URL: "/b/"}
+	v := &site.View{Site: &site.Site{Config: cfg}, Kind: "page", Title: "List", URL: "/x/", Items: []*site.Page{a, b, a}}
+	if got := execute(t, s, "probe", v); !strings.Contains(got, "<ul><li>A</li><li>B</li><li>A</li></ul>") {
+		t.Errorf("cachedEach: %s", got)
+	}
+	a.Title = "changed"
+	if got := execute(t, s, "probe", v); !strings.Contains(got, "<li>A</li>") {
+		t.Errorf("cachedEach rendered a page again: %s", got)
 	}
 }
