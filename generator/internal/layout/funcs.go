@@ -24,6 +24,13 @@ func (s *Set) funcs(cfg *config.Config) template.FuncMap {
 			}
 			return base + strings.TrimPrefix(p, "/")
 		},
+		// facetURL links a facet value's listing, with the base path:
+		// facetURL "supporters" "region" "north" is /supporters/region/north/.
+		// It is url (print …) in one call, which costs pages with many such
+		// links much less.
+		"facetURL": func(section, key, id string) string {
+			return base + section + "/" + key + "/" + id + "/"
+		},
 		// absURL turns a site path into an absolute URL.
 		"absURL": func(p string) string { return site.AbsURL(cfg.Base, base, p) },
 		"asset": func(name string) (string, error) {
