@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"html/template"
 	"io"
 	"strconv"
 	"strings"
 	"sync"
+
+	"peerpress/generator/internal/site"
 )
 
 // A page is mostly made of parts that are the same on many pages: cards,
@@ -276,4 +279,32 @@ func inside(spans [][2]int, i int) bool {
 		}
 	}
 	return false
+}
+
+// cachedEach renders the partial name for each item of list, a []*site.Page
+// or a []site.Crumb, through cached with the item's URL as the key.
+func (s *Set) cachedEach(name string, list any) (template.HTML, error) {
+	var b strings.Builder
+	each := func(key string, data any) error {
+		h, err := s.executeCached(name, key, data)
+		b.WriteString(string(h))
+		return err
+	}
+	switch l := list.(type) {
+	case []*site.Page:
+		for _, p := range l {
+			if err := each(p.URL, p); err != nil {
+				return "", err
+			}
+		}
+	case []site.Crumb:
+		for _, c := range l {
+			if err := each(c.URL, c); err != nil {
+				return "", err
+			}
+		}
+	default:
+		return "", fmt.Errorf("cachedEach: cannot list %T", list)
+	}
+	return template.HTML(b.String()), nil
 }

@@ -149,6 +149,7 @@ func TestCachedEach(t *testing.T) {
 	s := load(t, cfg, map[string]string{
 		"layouts/partials/item.html": `{{define "item"}}<li>{{.Title}}</li>{{end}}`,
 		"layouts/probe.html":         `{{define "main"}}<ul>{{cachedEach "item" .Items}}</ul>{{end}}`,
+		"layouts/crumbs.html":        `{{define "main"}}<ol>{{cachedEach "item" .Breadcrumbs}}</ol>{{end}}`,
 	})
 	a, b := &site.Page{Title: "A", URL: "/a/"}, &site.Page{Title: "B", URL: "/b/"}
 	v := &site.View{Site: &site.Site{Config: cfg}, Kind: "page", Title: "List", URL: "/x/", Items: []*site.Page{a, b, a}}
@@ -158,5 +159,12 @@ func TestCachedEach(t *testing.T) {
 	a.Title = "changed"
 	if got := execute(t, s, "probe", v); !strings.Contains(got, "<li>A</li>") {
 		t.Errorf("cachedEach rendered a page again: %s", got)
+	}
+	v.Breadcrumbs = []site.Crumb{{Title: "Home", URL: "/"}, {Title: "News", URL: "/news/"}}
+	if got := execute(t, s, "crumbs", v); !strings.Contains(got, "<ol><li>Home</li><li>News</li></ol>") {
+		t.Errorf("cachedEach of crumbs: %s", got)
+	}
+	if _, err := s.cachedEach("item", []string{"x"}); err == nil {
+		t.Errorf("cachedEach of strings: no error")
 	}
 }

@@ -98,19 +98,10 @@ func (s *Set) funcs(cfg *config.Config) template.FuncMap {
 		// sidebar. The key must name everything the output depends on.
 		"cached": s.executeCached,
 		// cachedEach is {{range}}{{cached name .URL .}}{{end}} over a list
-		// of pages in one call: a listing page shows a dozen cards, and each
-		// action costs html/template several reflective calls.
-		"cachedEach": func(name string, pages []*site.Page) (template.HTML, error) {
-			var b strings.Builder
-			for _, p := range pages {
-				h, err := s.executeCached(name, p.URL, p)
-				if err != nil {
-					return "", err
-				}
-				b.WriteString(string(h))
-			}
-			return template.HTML(b.String()), nil
-		},
+		// of pages or breadcrumbs in one call: a listing page shows a dozen
+		// cards, and each action costs html/template several reflective
+		// calls.
+		"cachedEach": s.cachedEach,
 		// shared is cached for the theme's own partials, such as the header
 		// and footer: a partial the site replaces is executed on every page,
 		// since only the theme knows what its own partials depend on.
