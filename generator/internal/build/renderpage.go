@@ -1,10 +1,9 @@
 package build
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
-	"sync"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -17,8 +16,6 @@ import (
 	"peerpress/generator/internal/layout"
 	"peerpress/generator/internal/site"
 )
-
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func newMinifier() *minify.M {
 	m := minify.New()
@@ -40,15 +37,12 @@ func (e *templateError) Error() string { return e.err.Error() }
 // renderPage executes one output's layout and minifies the result. It may
 // be called from many goroutines at once.
 func renderPage(layouts *layout.Set, m *minify.M, o site.Output) ([]byte, error) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(buf)
-	buf.Reset()
-	if err := layouts.Execute(buf, o.Layout, o.View); err != nil {
+	out, err := layouts.ExecuteMinified(o.Layout, o.View, m)
+	var me *layout.MinifyError
+	if errors.As(err, &me) {
+		return nil, fmt.Errorf("render: minify %s: %w", o.Path, me.Err)
+	} else if err != nil {
 		return nil, &templateError{err}
-	}
-	out, err := m.Bytes("text/html", buf.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("render: minify %s: %w", o.Path, err)
 	}
 	return out, nil
 }

@@ -24,8 +24,10 @@ type Deps struct {
 
 var (
 	// callRe finds the named templates a file executes: {{template "x"}},
-	// {{block "x"}} and {{cached "x" ...}}.
-	callRe = regexp.MustCompile(`\{\{-?\s*(?:template|block|cached)\s+"([^"]+)"`)
+	// {{block "x"}}, and the functions that execute a partial by name
+	// ({{cached "x" ...}}, {{cachedEach "x" ...}}, {{shared "x" ...}}),
+	// wherever in an action they are called.
+	callRe = regexp.MustCompile(`(?:\{\{-?\s*(?:template|block)|\b(?:cached|cachedEach|shared))\s+"([^"]+)"`)
 	// defineRe finds the templates a file defines.
 	defineRe = regexp.MustCompile(`\{\{-?\s*(?:define|block)\s+"([^"]+)"`)
 	// siteRe finds what is read of .Site (or $.Site): a member's name, or
@@ -104,6 +106,14 @@ func (s *Set) reach(file string, definedIn map[string][]string) []string {
 	return out
 }
 
-// ForgetCached drops what the `cached` function has kept, for a Set used
-// again for another build of the same site, whose data may differ.
-func (s *Set) ForgetCached() { s.cache.Clear() }
+// ForgetCached drops what `cached`, `cachedEach` and `shared` have kept,
+// for a Set used again for another build of the same site, whose data may
+// differ.
+func (s *Set) ForgetCached() {
+	s.cache.Lock()
+	s.cache.m = nil
+	s.cache.Unlock()
+	s.frags.mu.Lock()
+	s.frags.list = nil
+	s.frags.mu.Unlock()
+}

@@ -10,6 +10,7 @@ import (
 
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/decode"
+	"peerpress/generator/internal/site"
 )
 
 // funcs are the template functions every layout may use.
@@ -23,12 +24,15 @@ func (s *Set) funcs(cfg *config.Config) template.FuncMap {
 			}
 			return base + strings.TrimPrefix(p, "/")
 		},
-		// absURL turns a site path into an absolute URL.
-		"absURL": func(p string) string {
-			u := *cfg.Base
-			u.Path = base + strings.TrimPrefix(p, "/")
-			return u.String()
+		// facetURL links a facet value's listing, with the base path:
+		// facetURL "supporters" "region" "north" is /supporters/region/north/.
+		// It is url (print …) in one call, which costs pages with many such
+		// links much less.
+		"facetURL": func(section, key, id string) string {
+			return base + section + "/" + key + "/" + id + "/"
 		},
+		// absURL turns a site path into an absolute URL.
+		"absURL": func(p string) string { return site.AbsURL(cfg.Base, base, p) },
 		"asset": func(name string) (string, error) {
 			a, ok := s.assets[name]
 			if !ok {
@@ -44,15 +48,7 @@ func (s *Set) funcs(cfg *config.Config) template.FuncMap {
 		},
 		// navState says how a menu link relates to the page at here: "page"
 		// when it is the page, "true" when the page is inside its section.
-		"navState": func(here, link string) string {
-			switch {
-			case here == link:
-				return "page"
-			case link != "/" && strings.HasPrefix(here, link):
-				return "true"
-			}
-			return ""
-		},
+		"navState":  site.NavState,
 		"date":      formatDate(cfg, "2 January 2006"),
 		"isoDate":   formatDate(cfg, "2006-01-02"),
 		"shortDate": formatDate(cfg, "Mon 2 Jan 2006"),
@@ -100,7 +96,18 @@ func (s *Set) funcs(cfg *config.Config) template.FuncMap {
 		// cached renders a partial once per key for the whole build, for
 		// parts that are the same on many pages, such as a listing's filter
 		// sidebar. The key must name everything the output depends on.
-		"cached":   s.executeCached,
+		"cached": s.executeCached,
+		// cachedEach is {{range}}{{cached name .URL .}}{{end}} over a list
+		// of pages or breadcrumbs in one call: a listing page shows a dozen
+		// cards, and each action costs html/template several reflective
+		// calls.
+		"cachedEach": s.cachedEach,
+		// shared is cached for the theme's own partials, such as the header
+		// and footer: a partial the site replaces is executed on every page,
+		// since only the theme knows what its own partials depend on.
+		"shared": func(name, key string, data any) (template.HTML, error) {
+			return s.executeShared(s.partials, name, key, data)
+		},
 		"ogLocale": func() string { return strings.ReplaceAll(cfg.Language, "-", "_") },
 	}
 }

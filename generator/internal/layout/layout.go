@@ -6,6 +6,7 @@
 package layout
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/sha512"
 	"embed"
@@ -16,12 +17,14 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"text/template/parse"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -58,29 +61,75 @@ type Set struct {
 	// is reused for as long as the Set lives, which is one build: the
 	// template's caller promises that the key names everything the output
 	// depends on within that build.
-	cache sync.Map // string -> *cached
+	cache struct {
+		sync.RWMutex
+		m map[cacheKey]*fragment
+	}
+	// frags numbers the cached partials that pages splice in minified
+	// (fragments.go).
+	frags fragments
+	// overridden holds the names of the partials (their define'd
+	// templates) that the site's own layouts/partials replace.
+	overridden map[string]bool
 }
 
-// cached is one rendered partial; once guards the rendering.
-type cached struct {
-	once sync.Once
-	html template.HTML
-	err  error
+// cacheKey names a partial's rendering.
+type cacheKey struct{ name, key string }
+
+// fragment returns the entry of the partial name for key, made if need be.
+// Most calls find it, which takes neither a write lock nor an allocation.
+func (s *Set) fragment(name, key string) *fragment {
+	k := cacheKey{name, key}
+	s.cache.RLock()
+	f := s.cache.m[k]
+	s.cache.RUnlock()
+	if f != nil {
+		return f
+	}
+	s.cache.Lock()
+	defer s.cache.Unlock()
+	if f = s.cache.m[k]; f == nil {
+		if s.cache.m == nil {
+			s.cache.m = map[cacheKey]*fragment{}
+		}
+		f = &fragment{}
+		s.cache.m[k] = f
+	}
+	return f
 }
 
 // executeCached renders the partial name with data once per key.
 func (s *Set) executeCached(name, key string, data any) (template.HTML, error) {
-	e, _ := s.cache.LoadOrStore(name+"\x00"+key, &cached{})
-	c := e.(*cached)
-	c.once.Do(func() {
+	f := s.fragment(name, key)
+	f.once.Do(func() {
 		var b strings.Builder
 		if err := s.partials.ExecuteTemplate(&b, name, data); err != nil {
-			c.err = err
+			f.err = err
 			return
 		}
-		c.html = template.HTML(b.String())
+		f.html = template.HTML(b.String())
+		if blockBounded(b.String()) {
+			s.frags.register(f)
+		}
 	})
-	return c.html, c.err
+	if f.err != nil {
+		return "", f.err
+	}
+	return s.frags.use(f), nil
+}
+
+// executeShared is `cached` for the theme's own partials, whose keys the
+// theme knows: a partial the site replaces may show anything of the page,
+// so it is executed in t every time.
+func (s *Set) executeShared(t *template.Template, name, key string, data any) (template.HTML, error) {
+	if !s.overridden[name] {
+		return s.executeCached(name, key, data)
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil
 }
 
 // Asset is a fingerprinted theme file.
@@ -102,7 +151,7 @@ func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.Li
 	for _, src := range []struct {
 		fsys   fs.FS
 		prefix string
-	}{{builtin, "(built-in theme) layouts/"}, {site, ""}} {
+	}{{builtin, builtinPrefix}, {site, ""}} {
 		root := "."
 		if src.prefix == "" {
 			root = Dir
@@ -131,7 +180,7 @@ func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.Li
 			return nil, diags
 		}
 	}
-	s := &Set{pages: map[string]*template.Template{}, source: source, text: files}
+	s := &Set{pages: map[string]*template.Template{}, source: source, text: files, frags: fragments{nonce: newNonce()}, overridden: map[string]bool{}}
 	fm := s.funcs(cfg)
 	for k, v := range funcs {
 		fm[k] = v
@@ -153,6 +202,14 @@ func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.Li
 		if _, err := t.Parse(string(files[name])); err != nil {
 			diags.Append(s.Diagnostic(err))
 			return false
+		}
+		if hasVerbatim(string(files[name])) {
+			s.frags.verbatim = true
+		}
+		if !strings.HasPrefix(source[name], builtinPrefix) {
+			for _, d := range defines(name, string(files[name])) {
+				s.overridden[d] = true
+			}
 		}
 		return true
 	}
@@ -176,6 +233,11 @@ func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.Li
 		}
 		t := template.Must(root.Clone())
 		if parse(t, n) {
+			// A page layout may define its own version of a partial, so
+			// `shared` runs a replaced partial in the page's own set.
+			t.Funcs(template.FuncMap{"shared": func(name, key string, data any) (template.HTML, error) {
+				return s.executeShared(t, name, key, data)
+			}})
 			s.pages[strings.TrimSuffix(n, ".html")] = t
 		}
 	}
@@ -189,6 +251,20 @@ func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.Li
 	}
 	s.assets = assets
 	return s, nil
+}
+
+// builtinPrefix starts the path errors report for a file of the theme.
+const builtinPrefix = "(built-in theme) layouts/"
+
+// defines lists the templates a layout file defines; it has parsed already.
+func defines(name, text string) []string {
+	trees := map[string]*parse.Tree{}
+	t := parse.New(name)
+	t.Mode = parse.SkipFuncCheck
+	if _, err := t.Parse(text, "", "", trees); err != nil {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(trees))
 }
 
 // Names lists the page layouts, sorted.
@@ -205,13 +281,62 @@ func (s *Set) Names() []string {
 // Has reports whether a page layout exists.
 func (s *Set) Has(name string) bool { _, ok := s.pages[name]; return ok }
 
-// Execute renders the page layout name with data into w.
-func (s *Set) Execute(w io.Writer, name string, data any) error {
+// bufPool holds the buffers pages are executed and minified into.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// execute runs the page layout name into buf.
+func (s *Set) execute(buf *bytes.Buffer, name string, data any) error {
 	t, ok := s.pages[name]
 	if !ok {
 		return fmt.Errorf("no layout %q", name)
 	}
-	return t.ExecuteTemplate(w, baseFile, data)
+	buf.Reset()
+	return t.ExecuteTemplate(buf, baseFile, data)
+}
+
+// Execute renders the page layout name with data into w.
+func (s *Set) Execute(w io.Writer, name string, data any) error {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	for {
+		if err := s.execute(buf, name, data); err != nil {
+			return err
+		}
+		out, ok, _ := s.frags.splice(buf.Bytes(), false, func(f *fragment) ([]byte, error) { return []byte(f.html), nil })
+		if ok {
+			_, err := w.Write(out)
+			return err
+		}
+		s.frags.setInline()
+	}
+}
+
+// ExecuteMinified renders the page layout name with data, minified as HTML
+// by m, into a new slice. Cached partials are minified once each and spliced
+// in (fragments.go). Errors minifying are *MinifyError; others come from the
+// layout.
+func (s *Set) ExecuteMinified(name string, data any, m Minifier) ([]byte, error) {
+	page, min := bufPool.Get().(*bytes.Buffer), bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(page)
+	defer bufPool.Put(min)
+	for {
+		if err := s.execute(page, name, data); err != nil {
+			return nil, err
+		}
+		min.Reset()
+		// The minifier reads a reader with a Bytes method without copying.
+		if err := m.Minify("text/html", min, page); err != nil {
+			return nil, &MinifyError{err}
+		}
+		out, ok, err := s.frags.splice(min.Bytes(), true, func(f *fragment) ([]byte, error) { return f.minified(m) })
+		if err != nil {
+			return nil, &MinifyError{err}
+		}
+		if ok {
+			return out, nil
+		}
+		s.frags.setInline()
+	}
 }
 
 // Assets lists the fingerprinted assets, sorted by path.

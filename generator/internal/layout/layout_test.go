@@ -379,6 +379,8 @@ func TestFuncs(t *testing.T) {
 			return f(args[0], args[1])
 		case func(string, string) template.URL:
 			return string(f(args[0], args[1]))
+		case func(string, string, string) string:
+			return f(args[0], args[1], args[2])
 		}
 		t.Fatalf("func %q has type %T", name, fm[name])
 		return ""
@@ -395,6 +397,8 @@ func TestFuncs(t *testing.T) {
 		{`url "#top" (base /peer/)`, str(peer, "url", "#top"), "#top"},
 		{`url "/about/" (base /)`, str(root, "url", "/about/"), "/about/"},
 		{`url "/" (base /)`, str(root, "url", "/"), "/"},
+		{`facetURL "supporters" "region" "north" (base /peer/)`, str(peer, "facetURL", "supporters", "region", "north"), "/peer/supporters/region/north/"},
+		{`facetURL "networks" "theme" "send" (base /)`, str(root, "facetURL", "networks", "theme", "send"), "/networks/theme/send/"},
 		{`absURL "/about/" (base /peer/)`, str(peer, "absURL", "/about/"), "https://example.org/peer/about/"},
 		{`absURL "/" (base /peer/)`, str(peer, "absURL", "/"), "https://example.org/peer/"},
 		{`absURL "/404.html" (base /)`, str(root, "absURL", "/404.html"), "https://example.org/404.html"},

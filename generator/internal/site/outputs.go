@@ -60,6 +60,35 @@ func (v *View) SidebarKey() string {
 	return key
 }
 
+// MenuKey names what the header depends on besides the site: how each link
+// of the main menu relates to this page (NavState), and whether this is the
+// search page, which leaves out the header's search box. Pages with the same
+// key share one rendering of the header.
+func (v *View) MenuKey() string {
+	var b strings.Builder
+	if v.Kind == "search" {
+		b.WriteString("search")
+	}
+	for _, l := range v.Site.Config.Navigation {
+		b.WriteByte('|')
+		b.WriteString(NavState(v.URL, l.URL))
+	}
+	return b.String()
+}
+
+// NavState says how a menu link relates to the page at here: "page" when it
+// is the page, "true" when the page is inside the link's section, else
+// empty. It is the value of the link's aria-current.
+func NavState(here, link string) string {
+	switch {
+	case here == link:
+		return "page"
+	case link != "/" && strings.HasPrefix(here, link):
+		return "true"
+	}
+	return ""
+}
+
 // Crumb is one step of a breadcrumb trail.
 type Crumb struct {
 	Title string
@@ -77,6 +106,8 @@ type Pager struct {
 type PageLink struct {
 	Number int
 	URL    string
+	// Current marks the page the links are on.
+	Current bool
 	// Gap marks the place of pages left out between two links (shown as
 	// an ellipsis); Number and URL are then empty.
 	Gap bool
@@ -207,7 +238,7 @@ func pageLinks(n, total int, urlOf func(int) string) []PageLink {
 	var out []PageLink
 	for i := 1; i <= total; i++ {
 		if i == 1 || i == total || (i >= n-1 && i <= n+1) {
-			out = append(out, PageLink{Number: i, URL: urlOf(i)})
+			out = append(out, PageLink{Number: i, URL: urlOf(i), Current: i == n})
 		} else if len(out) > 0 && !out[len(out)-1].Gap {
 			out = append(out, PageLink{Gap: true})
 		}
