@@ -75,6 +75,10 @@ type Project struct {
 	// checked holds each page's own checks (schema.Checker.Page), kept
 	// by a Session for the pages that did not change.
 	checked map[*content.Page]diag.List
+	// dropBodies lets the build forget each page's Markdown once it is
+	// converted: nothing later reads it, and on a large site the files'
+	// text is a good share of the memory the build holds while rendering.
+	dropBodies bool
 }
 
 // Load runs the load and validate phases. It returns a *ContentError when
@@ -233,6 +237,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.dropBodies = true
 	tmp, err := staging(dest)
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)
@@ -271,6 +276,11 @@ func produce(ctx context.Context, p *Project, opts Options, out *output) error {
 		site.Options{Now: opts.buildTime(p.Config), Drafts: opts.Drafts, Hidden: func(pg *content.Page) bool { return p.Hidden[pg.File] }})
 	if err != nil {
 		return fmt.Errorf("assemble: %w", err)
+	}
+	if p.dropBodies {
+		for _, pg := range p.Pages {
+			pg.Body = nil
+		}
 	}
 	opts.Stats.phase("assemble", &clock)
 	photoFiles, err := photos(ctx, opts.Source, s, nil)

@@ -167,6 +167,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer stop()
 	opts := sf.options()
+	limitMemory(opts.Source)
 	opts.Destination = *dest
 	opts.BaseURL = *baseURL
 	if *stats {

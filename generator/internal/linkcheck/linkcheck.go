@@ -4,7 +4,6 @@
 package linkcheck
 
 import (
-	"bytes"
 	"fmt"
 	"net/url"
 	"path"
@@ -38,13 +37,8 @@ func Links(s *site.Site) []Link {
 		if p == nil || p.Source == nil {
 			continue
 		}
-		body := p.Source.Body
 		for _, l := range p.Links {
-			off := min(max(l.Offset, 0), len(body))
-			before := body[:off]
-			line := p.Source.BodyLine + bytes.Count(before, []byte("\n"))
-			col := off - (bytes.LastIndexByte(before, '\n') + 1) + 1
-			out = append(out, Link{Pos: diag.Pos{File: p.File, Line: line, Col: col}, Dest: l.Dest, Image: l.Image, Page: p.URL})
+			out = append(out, Link{Pos: diag.Pos{File: p.File, Line: p.Source.BodyLine + l.Line, Col: l.Col}, Dest: l.Dest, Image: l.Image, Page: p.URL})
 		}
 	}
 	return out

@@ -1,6 +1,8 @@
 package markdown
 
 import (
+	"bytes"
+
 	"github.com/yuin/goldmark/ast"
 )
 
@@ -9,9 +11,12 @@ import (
 type Link struct {
 	Dest string
 	// Offset is the byte offset in the body where the link's text starts
-	// (or its block, when it has no text), for its line and column.
-	Offset int
-	Image  bool
+	// (or its block, when it has no text); Line (from 0, the body's first)
+	// and Col (from 1) are the same place, worked out while the body is at
+	// hand so that it need not be kept for the link check.
+	Offset    int
+	Line, Col int
+	Image     bool
 }
 
 // links lists a document's links and images in source order. Autolinks are
@@ -30,6 +35,12 @@ func links(doc ast.Node, src []byte) []Link {
 		}
 		return ast.WalkContinue, nil
 	})
+	for i := range out {
+		off := min(max(out[i].Offset, 0), len(src))
+		before := src[:off]
+		out[i].Line = bytes.Count(before, []byte("\n"))
+		out[i].Col = off - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	}
 	return out
 }
 
