@@ -24,6 +24,7 @@ import (
 	"peerpress/generator/internal/diag"
 	"peerpress/generator/internal/images"
 	"peerpress/generator/internal/layout"
+	"peerpress/generator/internal/linkcheck"
 	"peerpress/generator/internal/markdown"
 	"peerpress/generator/internal/site"
 )
@@ -56,6 +57,9 @@ type Session struct {
 	next    uint64
 
 	cur *Snapshot // the last good build, nil before the first
+	// changed are the pages read again since the last good build: only
+	// their links need checking, unless a file has gone.
+	changed map[*content.Page]bool
 	// extraPaths are the site files (feeds, calendars, sitemap, search
 	// index) of the last snapshot that made them, for the link check of
 	// snapshots that have not made theirs yet.
@@ -182,6 +186,7 @@ func (s *Session) load(ctx context.Context) error {
 	}
 	s.proj, s.cur = p, nil
 	s.files = map[string]*content.Page{}
+	s.changed = map[*content.Page]bool{}
 	for _, pg := range p.Pages {
 		s.files[pg.File] = pg
 	}
@@ -240,6 +245,7 @@ func (s *Session) reload(changed []string) error {
 		if pg != nil {
 			s.files[c] = pg
 			s.bump(pg)
+			s.changed[pg] = true
 		}
 	}
 	return nil
@@ -365,11 +371,35 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 			paths[p] = true
 		}
 	}
-	if links := checkLinks(st, paths); len(links) > 0 {
+	if links := s.checkLinks(st, paths); len(links) > 0 {
 		return nil, &ContentError{Diags: links}
 	}
 	snap.files = mem.files
+	clear(s.changed)
 	return snap, nil
+}
+
+// checkLinks checks the site's internal links against paths. When no file
+// of the last good build has gone, only the links of the pages read again
+// can have broken, so only those are checked.
+func (s *Session) checkLinks(st *site.Site, paths map[string]bool) diag.List {
+	if s.cur == nil {
+		return checkLinks(st, paths)
+	}
+	for p := range s.cur.files {
+		if !paths[p] {
+			return checkLinks(st, paths)
+		}
+	}
+	var pages []*site.Page
+	for _, list := range [][]*site.Page{{st.Home}, st.Networks, st.Supporters, st.Courses, st.Testimonials, st.News, st.Pages} {
+		for _, p := range list {
+			if p != nil && s.changed[p.Source] {
+				pages = append(pages, p)
+			}
+		}
+	}
+	return linkcheck.Internal(linkcheck.LinksOf(pages), st.Config.BasePath(), paths)
 }
 
 // renderOutputs renders outputs in parallel into out.

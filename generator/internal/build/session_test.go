@@ -304,3 +304,42 @@ func TestSessionKeepsTheLastGoodBuildOnErrors(t *testing.T) {
 	}
 	sameAsFullBuild(t, dir, s.Current())
 }
+
+// TestSessionChecksLinks checks that an edit adding a broken link, and the
+// removal of a page other pages link to, fail at the link's line.
+func TestSessionChecksLinks(t *testing.T) {
+	ctx := context.Background()
+	dir := copyExample(t)
+	s := NewSession(sessionOptions(dir))
+	if _, err := s.Update(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	linkError := func(err error, file string) {
+		t.Helper()
+		var ce *ContentError
+		if !errors.As(err, &ce) {
+			t.Fatalf("got %v, want a broken link in %s", err, file)
+		}
+		for _, d := range ce.Diags {
+			if d.Pos.File == file && d.Pos.Line > 0 && strings.Contains(d.Msg, "points nowhere") {
+				return
+			}
+		}
+		t.Fatalf("no broken link reported in %s: %v", file, ce.Diags)
+	}
+	name := "content/supporters/helen-marsh.md"
+	edit(t, dir, name, func(s string) string { return s + "\nSee [the old guide](/no-such-page/).\n" })
+	_, err := s.Update(ctx, []string{name})
+	linkError(err, name)
+	edit(t, dir, name, func(s string) string { return strings.Replace(s, "\nSee [the old guide](/no-such-page/).\n", "", 1) })
+	if _, err := s.Update(ctx, []string{name}); err != nil {
+		t.Fatal(err)
+	}
+	// Two pages link to the training course; removing it breaks them.
+	gone := "content/training/peer-review-triad-training.md"
+	if err := os.Remove(filepath.Join(dir, filepath.FromSlash(gone))); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Update(ctx, []string{gone})
+	linkError(err, "content/networks/triad-south-reading.md")
+}
