@@ -21,46 +21,33 @@ var large = flag.Bool("large", false, "also benchmark a 10,000-document corpus")
 //
 //	go test ./generator/internal/build -run '^$' -bench Build -benchtime 3x [-args -large]
 func BenchmarkBuild(b *testing.B) {
-	sizes := []int{1000}
-	if *large {
-		sizes = append(sizes, 10000)
-	}
-	siteYAML, err := os.ReadFile(filepath.Join(exampleSite, "site.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, n := range sizes {
-		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
-			src := b.TempDir()
-			if err := corpus.Write(src, corpus.Options{Docs: n, SiteYAML: siteYAML}); err != nil {
+	forCorpora(b, func(b *testing.B, src string) {
+		dest := filepath.Join(b.TempDir(), "public")
+		opts := Options{Source: src, Destination: dest, Now: buildDate, NowIsDate: true}
+		var res *Result
+		var err error
+		b.ResetTimer()
+		start := time.Now()
+		for b.Loop() {
+			if res, err = Build(context.Background(), opts); err != nil {
 				b.Fatal(err)
 			}
-			dest := filepath.Join(b.TempDir(), "public")
-			opts := Options{Source: src, Destination: dest, Now: buildDate, NowIsDate: true}
-			var res *Result
-			b.ResetTimer()
-			start := time.Now()
-			for b.Loop() {
-				if res, err = Build(context.Background(), opts); err != nil {
-					b.Fatal(err)
-				}
+		}
+		elapsed := time.Since(start)
+		b.StopTimer()
+		var size int64
+		_ = filepath.Walk(dest, func(_ string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() {
+				size += info.Size()
 			}
-			elapsed := time.Since(start)
-			b.StopTimer()
-			var size int64
-			_ = filepath.Walk(dest, func(_ string, info os.FileInfo, err error) error {
-				if err == nil && !info.IsDir() {
-					size += info.Size()
-				}
-				return err
-			})
-			var ru syscall.Rusage
-			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-			b.ReportMetric(float64(res.Pages)*float64(b.N)/elapsed.Seconds(), "pages/s")
-			b.ReportMetric(float64(size)/1e6, "MB-out")
-			b.ReportMetric(float64(ru.Maxrss)/1024, "MB-peak-rss")
+			return err
 		})
-	}
+		var ru syscall.Rusage
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		b.ReportMetric(float64(res.Pages)*float64(b.N)/elapsed.Seconds(), "pages/s")
+		b.ReportMetric(float64(size)/1e6, "MB-out")
+		b.ReportMetric(float64(ru.Maxrss)/1024, "MB-peak-rss")
+	})
 }
 
 // BenchmarkSessionEdit measures Session.Update after one supporter's
@@ -69,6 +56,40 @@ func BenchmarkBuild(b *testing.B) {
 //
 //	go test ./generator/internal/build -run '^$' -bench SessionEdit [-args -large]
 func BenchmarkSessionEdit(b *testing.B) {
+	forCorpora(b, func(b *testing.B, src string) {
+		s := NewSession(Options{Source: src, Now: buildDate, NowIsDate: true})
+		ctx := context.Background()
+		if _, err := s.Update(ctx, nil); err != nil {
+			b.Fatal(err)
+		}
+		name := "content/supporters/supporter-00001.md"
+		text, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		rendered := 0
+		i := 0
+		for b.Loop() {
+			i++
+			if err := os.WriteFile(filepath.Join(src, name), fmt.Appendf(text, "\nEdit %d.\n", i), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			sn, err := s.Update(ctx, []string{name})
+			if err != nil {
+				b.Fatal(err)
+			}
+			rendered = len(sn.Rendered)
+			if os.Getenv("PP_SHOW") != "" && i == 2 {
+				b.Log(sn.Rendered)
+			}
+		}
+		b.ReportMetric(float64(rendered), "pages-rendered")
+	})
+}
+
+// forCorpora runs bench on a generated corpus of 1,000 documents and, with
+// -large, of 10,000, each in a sub-benchmark named by its size.
+func forCorpora(b *testing.B, bench func(b *testing.B, src string)) {
 	sizes := []int{1000}
 	if *large {
 		sizes = append(sizes, 10000)
@@ -83,33 +104,7 @@ func BenchmarkSessionEdit(b *testing.B) {
 			if err := corpus.Write(src, corpus.Options{Docs: n, SiteYAML: siteYAML}); err != nil {
 				b.Fatal(err)
 			}
-			s := NewSession(Options{Source: src, Now: buildDate, NowIsDate: true})
-			ctx := context.Background()
-			if _, err := s.Update(ctx, nil); err != nil {
-				b.Fatal(err)
-			}
-			name := "content/supporters/supporter-00001.md"
-			text, err := os.ReadFile(filepath.Join(src, name))
-			if err != nil {
-				b.Fatal(err)
-			}
-			rendered := 0
-			i := 0
-			for b.Loop() {
-				i++
-				if err := os.WriteFile(filepath.Join(src, name), fmt.Appendf(text, "\nEdit %d.\n", i), 0o644); err != nil {
-					b.Fatal(err)
-				}
-				sn, err := s.Update(ctx, []string{name})
-				if err != nil {
-					b.Fatal(err)
-				}
-				rendered = len(sn.Rendered)
-				if os.Getenv("PP_SHOW") != "" && i == 2 {
-					b.Log(sn.Rendered)
-				}
-			}
-			b.ReportMetric(float64(rendered), "pages-rendered")
+			bench(b, src)
 		})
 	}
 }

@@ -324,46 +324,11 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set, m *minify.M,
 		stats.background("search index", time.Since(start))
 	}()
 	outputs := s.Outputs()
-	errs := make([]error, len(outputs))
 	times := make([]time.Duration, len(outputs))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0) + 1) // one more, for the one waiting on the disk
-	for i, o := range outputs {
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			start := time.Now()
-			body, err := renderPage(layouts, m, o)
-			times[i] = time.Since(start)
-			var te *templateError
-			if errors.As(err, &te) {
-				errs[i] = te.err
-				return nil
-			} else if err != nil {
-				return err
-			}
-			if err := out.add(file{Path: o.Path, Body: body}); err != nil {
-				return fmt.Errorf("write: %w", err)
-			}
-			return nil
-		})
-	}
-	err := g.Wait()
+	err := renderOutputs(ctx, layouts, m, outputs, out, times)
 	<-indexed
 	if err != nil {
 		return err
-	}
-	var diags diag.List
-	for i, err := range errs {
-		if err != nil {
-			d := layouts.Diagnostic(err)
-			d.Msg = fmt.Sprintf("rendering %s: %s", outputs[i].Path, d.Msg)
-			diags.Append(d)
-		}
-	}
-	if len(diags) > 0 {
-		return &ContentError{Diags: diags.Sort()}
 	}
 	out.pages = len(outputs)
 	if stats != nil {

@@ -340,7 +340,7 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 	}
 	slices.Sort(snap.Rendered)
 	p.Layouts.ForgetCached()
-	if err := renderOutputs(ctx, p.Layouts, s.min, todo, out); err != nil {
+	if err := renderOutputs(ctx, p.Layouts, s.min, todo, out, nil); err != nil {
 		return nil, err
 	}
 	snap.Pages = len(outputs)
@@ -402,17 +402,23 @@ func (s *Session) checkLinks(st *site.Site, paths map[string]bool) diag.List {
 	return linkcheck.Internal(linkcheck.LinksOf(pages), st.Config.BasePath(), paths)
 }
 
-// renderOutputs renders outputs in parallel into out.
-func renderOutputs(ctx context.Context, layouts *layout.Set, m *minify.M, outputs []site.Output, out *output) error {
+// renderOutputs renders outputs in parallel into out, each page written as
+// soon as it is made. times, if not nil, receives each output's time to
+// render, for --stats. A layout failing is a *ContentError naming it.
+func renderOutputs(ctx context.Context, layouts *layout.Set, m *minify.M, outputs []site.Output, out *output, times []time.Duration) error {
 	errs := make([]error, len(outputs))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
+	g.SetLimit(runtime.GOMAXPROCS(0) + 1) // one more, for the one waiting on the disk
 	for i, o := range outputs {
 		g.Go(func() error {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
+			start := time.Now()
 			body, err := renderPage(layouts, m, o)
+			if times != nil {
+				times[i] = time.Since(start)
+			}
 			var te *templateError
 			if errors.As(err, &te) {
 				errs[i] = te.err
@@ -420,7 +426,10 @@ func renderOutputs(ctx context.Context, layouts *layout.Set, m *minify.M, output
 			} else if err != nil {
 				return err
 			}
-			return out.add(file{Path: o.Path, Body: body})
+			if err := out.add(file{Path: o.Path, Body: body}); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
