@@ -307,21 +307,39 @@ func produce(ctx context.Context, p *Project, opts Options, out *output) error {
 	return nil
 }
 
+// siteWideFiles are the sitemap, robots.txt, feeds, calendars and forms
+// manifest.
+func siteWideFiles(s *site.Site, m *minify.M) ([]file, error) {
+	files, err := siteFiles(s, m)
+	if err != nil {
+		return nil, err
+	}
+	forms, err := formFiles(s)
+	if err != nil {
+		return nil, err
+	}
+	return append(files, forms...), nil
+}
+
 // render executes every output's layout in parallel, writing each page as
 // it is made, while the search index is built alongside; then it adds the
 // site-wide files.
 func render(ctx context.Context, s *site.Site, layouts *layout.Set, m *minify.M, stats *Stats, out *output) error {
 	clock := time.Now()
-	// The search index needs only the assembled site, so it is built while
-	// the pages render: the two together keep every core busy.
-	var index []file
-	var indexErr error
+	// The search index, feeds, calendars, sitemap and forms manifest need
+	// only the assembled site, so they are made while the pages render:
+	// the two together keep every core busy.
+	var index, extra []file
+	var indexErr, extraErr error
 	indexed := make(chan struct{})
 	go func() {
 		defer close(indexed)
 		start := time.Now()
 		index, indexErr = searchFiles(s)
 		stats.background("search index", time.Since(start))
+		start = time.Now()
+		extra, extraErr = siteWideFiles(s, m)
+		stats.background("feeds, calendars, forms", time.Since(start))
 	}()
 	outputs := s.Outputs()
 	times := make([]time.Duration, len(outputs))
@@ -349,15 +367,10 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set, m *minify.M,
 	if err := out.addAll(files); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
-	extra, err := siteFiles(s, m)
-	if err != nil {
-		return fmt.Errorf("render: %w", err)
+	if extraErr != nil {
+		return fmt.Errorf("render: %w", extraErr)
 	}
-	forms, err := formFiles(s)
-	if err != nil {
-		return fmt.Errorf("render: %w", err)
-	}
-	if err := out.addAll(append(extra, forms...)); err != nil {
+	if err := out.addAll(extra); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	aliases, err := aliasFiles(s, out.taken())
@@ -370,7 +383,7 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set, m *minify.M,
 	if err := out.addAll(aliases); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
-	stats.phase("feeds, calendars, forms", &clock)
+	stats.phase("site files, redirects", &clock)
 	return nil
 }
 

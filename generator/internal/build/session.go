@@ -454,7 +454,7 @@ func renderOutputs(ctx context.Context, layouts *layout.Set, m *minify.M, output
 // goroutines call it; File calls it when asked for one of these files.
 func (sn *Snapshot) Complete() error {
 	sn.once.Do(func() {
-		files, err := siteFiles(sn.site, sn.min)
+		files, err := siteWideFiles(sn.site, sn.min)
 		if err != nil {
 			sn.err = err
 			return
@@ -464,13 +464,8 @@ func (sn *Snapshot) Complete() error {
 			sn.err = fmt.Errorf("search index: %w", err)
 			return
 		}
-		forms, err := formFiles(sn.site)
-		if err != nil {
-			sn.err = err
-			return
-		}
 		extra := map[string][]byte{}
-		for _, f := range slices.Concat(files, index, forms) {
+		for _, f := range slices.Concat(files, index) {
 			if _, ok := sn.files[f.Path]; !ok { // a page or alias wins, as on disk
 				extra[f.Path] = f.Body
 			}
