@@ -115,9 +115,19 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 		case top == content.Dir && strings.HasSuffix(c, ".md") && isPagePath(c):
 			pages = true
 		case top == content.Dir:
-			// A directory, a file that is not a page, or one with a name
-			// that needs reporting: the tree is read again.
-			full = true
+			switch info, err := fs.Stat(s.fsys, c); {
+			case err == nil && !info.IsDir() && !strings.HasSuffix(c, ".md"):
+				// A photo kept beside the content, or another file that
+				// is not a page.
+				static = true
+			case err != nil && !s.loadedUnder(c):
+				// Gone, and no page was read from it: an editor's or
+				// tool's temporary file (sed -i, vim's 4913).
+			default:
+				// A directory, a page with a name that needs reporting,
+				// or a folder of pages gone: the tree is read again.
+				full = true
+			}
 		case top == layout.Dir:
 			layouts = true
 		case top == "static":
@@ -160,6 +170,19 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 	}
 	s.cur = snap
 	return snap, nil
+}
+
+// loadedUnder reports whether a page was read from c or from below it.
+func (s *Session) loadedUnder(c string) bool {
+	if s.files[c] != nil {
+		return true
+	}
+	for f := range s.files {
+		if strings.HasPrefix(f, c+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // isPagePath reports whether c, relative to the site's root, is a content

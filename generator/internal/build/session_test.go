@@ -138,6 +138,18 @@ func TestSessionRendersOnlyWhatAChangeAffects(t *testing.T) {
 			}
 		},
 	}, {
+		name: "content: saved through a temporary file, as sed -i and some editors do",
+		change: func(t *testing.T, dir string) []string {
+			edit(t, dir, "content/supporters/helen-marsh.md", func(s string) string { return s + "\nShe also mentors new business managers.\n" })
+			return []string{"content/supporters/sedX4k2Qz", "content/supporters/4913", "content/supporters/helen-marsh.md"}
+		},
+		check: func(t *testing.T, sn *Snapshot, total int) {
+			mustRender(t, sn, "supporters/helen-marsh/index.html")
+			if len(sn.Rendered) > total/4 {
+				t.Errorf("rendered %d of %d pages: the temporary files made a full rebuild", len(sn.Rendered), total)
+			}
+		},
+	}, {
 		name: "layout: the supporter layout",
 		change: func(t *testing.T, dir string) []string {
 			b, err := os.ReadFile("../layout/theme/layouts/supporter.html")
