@@ -166,15 +166,26 @@ func (s *Server) Update(ctx context.Context, changed []string) diag.List {
 	return diags
 }
 
+// settle is how long the site must go unchanged before the completer makes
+// its site-wide files: while an editor saves again and again, the work
+// would be thrown away each time and would slow the next rebuild.
+const settle = 400 * time.Millisecond
+
 // completer makes the site-wide files of the latest build in the
-// background, so that searching or fetching a feed after an edit seldom
-// waits. Builds that follow each other quickly are done once, for the last.
+// background, once the site has settled, so that searching or fetching a
+// feed after an edit seldom waits (a request for one makes it at once).
+// Builds that follow each other quickly are done once, for the last.
 func (s *Server) completer(ctx context.Context) {
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
+			timer.Stop()
 			return
 		case <-s.complete:
+			timer.Reset(settle)
+		case <-timer.C:
 			if snap := s.snap.Load(); snap != nil {
 				if err := snap.Complete(); err != nil {
 					fmt.Fprintf(s.opts.Log, "site files: %v\n", err)
