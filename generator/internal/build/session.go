@@ -60,6 +60,8 @@ type Session struct {
 	// changed are the pages read again since the last good build: only
 	// their links need checking, unless a file has gone.
 	changed map[*content.Page]bool
+	// at is where each file's page is in proj.Pages.
+	at map[string]int
 	// extraPaths are the site files (feeds, calendars, sitemap, search
 	// index) of the last snapshot that made them, for the link check of
 	// snapshots that have not made theirs yet.
@@ -147,18 +149,28 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 			s.proj.Layouts = set
 			s.deps = set.Deps()
 		}
+		reordered := false
 		if pages {
-			if err := s.reload(changed); err != nil {
+			var err error
+			if reordered, err = s.reload(changed); err != nil {
 				return nil, err
 			}
 		}
 		if static {
 			s.forgetPhotos(changed)
 		}
-		s.proj.Pages = slices.SortedFunc(maps.Values(s.files), func(a, b *content.Page) int {
-			// content.Load's order: by section, then slug.
-			return cmp.Or(strings.Compare(string(a.Section), string(b.Section)), strings.Compare(a.Slug, b.Slug))
-		})
+		if reordered {
+			s.proj.Pages = slices.SortedFunc(maps.Values(s.files), func(a, b *content.Page) int {
+				// content.Load's order: by section, then slug.
+				return cmp.Or(strings.Compare(string(a.Section), string(b.Section)), strings.Compare(a.Slug, b.Slug))
+			})
+			s.indexPages()
+		} else {
+			// The same files, some read again: each keeps its place.
+			for pg := range s.changed {
+				s.proj.Pages[s.at[pg.File]] = pg
+			}
+		}
 		s.proj.validate(s.fsys, s.opts, s.tree)
 		if s.proj.Diags.Err() != nil {
 			return nil, &ContentError{Diags: s.proj.Diags}
@@ -213,6 +225,7 @@ func (s *Session) load(ctx context.Context) error {
 	for _, pg := range p.Pages {
 		s.files[pg.File] = pg
 	}
+	s.indexPages()
 	s.tree = nil
 	for _, d := range p.Diags {
 		// The problems of the tree itself (a file in no section) and of
@@ -248,30 +261,43 @@ func (s *Session) forget(pg *content.Page) {
 }
 
 // reload reads the changed content files again; one that is gone is
-// removed.
-func (s *Session) reload(changed []string) error {
+// removed. It reports whether the set of files changed, which changes the
+// pages' order.
+func (s *Session) reload(changed []string) (reordered bool, err error) {
 	for _, c := range changed {
 		c = path.Clean(c)
 		if !strings.HasPrefix(c, content.Dir+"/") || !strings.HasSuffix(c, ".md") {
 			continue
 		}
-		if old := s.files[c]; old != nil {
+		old := s.files[c]
+		if old != nil {
 			s.forget(old)
 			delete(s.files, c)
+			delete(s.changed, old)
 		}
 		pg, _, err := content.LoadFile(s.fsys, c, s.proj.Config)
 		if errors.Is(err, fs.ErrNotExist) {
+			reordered = reordered || old != nil
 			continue
 		} else if err != nil {
-			return fmt.Errorf("read %s: %w", c, err)
+			return false, fmt.Errorf("read %s: %w", c, err)
 		}
 		if pg != nil {
 			s.files[c] = pg
 			s.bump(pg)
 			s.changed[pg] = true
 		}
+		reordered = reordered || (old == nil) != (pg == nil)
 	}
-	return nil
+	return reordered, nil
+}
+
+// indexPages notes where each page is in the loaded pages' order.
+func (s *Session) indexPages() {
+	s.at = make(map[string]int, len(s.proj.Pages))
+	for i, pg := range s.proj.Pages {
+		s.at[pg.File] = i
+	}
 }
 
 // forgetPhotos drops the photos made from changed files, so that they are

@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"peerpress/generator/internal/content"
@@ -148,9 +149,10 @@ func (s *Site) Outputs() []Output {
 		listURL := "/" + string(section) + "/"
 		title := sectionTitles[section]
 		crumbs := []Crumb{home, {title, listURL}}
+		desc := s.sectionDescription(section, len(list))
 		for _, chunk := range paginate(list, per, listURL) {
 			add(string(section), &View{Kind: string(section), Section: section, Title: title, URL: chunk.url, Breadcrumbs: crumbs[:1],
-				Items: chunk.items, Total: len(list), Pager: chunk.pager, Facets: s.Facets[section], Description: s.sectionDescription(section, len(list))})
+				Items: chunk.items, Total: len(list), Pager: chunk.pager, Facets: s.Facets[section], Description: desc})
 		}
 		if layout := content.DefaultLayout(section); layout != "" {
 			for _, p := range list {
@@ -162,10 +164,12 @@ func (s *Site) Outputs() []Output {
 			add("facet-index", &View{Kind: "facet-index", Section: section, Title: title + " by " + strings.ToLower(f.Name), URL: f.URL,
 				Breadcrumbs: crumbs, Facets: s.Facets[section], Facet: f, Description: fmt.Sprintf("%s by %s.", title, strings.ToLower(f.Name))})
 			for _, v := range f.Values {
+				vtitle := title + ": " + v.Label
+				vdesc := title + " with " + strings.ToLower(f.Name) + " " + v.Label + "."
 				for _, chunk := range paginate(v.Pages, per, v.URL) {
-					add("facet", &View{Kind: "facet", Section: section, Title: fmt.Sprintf("%s: %s", title, v.Label), URL: chunk.url,
+					add("facet", &View{Kind: "facet", Section: section, Title: vtitle, URL: chunk.url,
 						Breadcrumbs: fcrumbs, Items: chunk.items, Total: len(v.Pages), Pager: chunk.pager, Facets: s.Facets[section], Facet: f, Value: v,
-						Description: fmt.Sprintf("%s with %s %s.", title, strings.ToLower(f.Name), v.Label)})
+						Description: vdesc})
 				}
 			}
 		}
@@ -257,7 +261,7 @@ func paginate(items []*Page, per int, base string) []chunk {
 		if n == 1 {
 			return base
 		}
-		return fmt.Sprintf("%spage/%d/", base, n)
+		return base + "page/" + strconv.Itoa(n) + "/"
 	}
 	out := make([]chunk, total)
 	for i := range out {

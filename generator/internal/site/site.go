@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -158,26 +159,35 @@ func New(ctx context.Context, pages []*content.Page, cfg *config.Config, md *mar
 		}
 		published = append(published, p)
 	}
+	// One worker a core takes the next page until none is left: a
+	// goroutine a page cost more than the page itself when the Markdown
+	// is already converted, as it is when `generator serve` rebuilds.
 	out := make([]*Page, len(published))
+	var next atomic.Int64
 	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, p := range published {
+	for range runtime.GOMAXPROCS(0) {
 		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(published) {
+					return nil
+				}
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				p := published[i]
+				var r markdown.Result
+				var err error
+				if opts.Markdown != nil {
+					r, err = opts.Markdown(p)
+				} else {
+					r, err = md.Render(p.Body)
+				}
+				if err != nil {
+					return fmt.Errorf("%s: markdown: %w", p.File, err)
+				}
+				out[i] = s.page(p, r)
 			}
-			var r markdown.Result
-			var err error
-			if opts.Markdown != nil {
-				r, err = opts.Markdown(p)
-			} else {
-				r, err = md.Render(p.Body)
-			}
-			if err != nil {
-				return fmt.Errorf("%s: markdown: %w", p.File, err)
-			}
-			out[i] = s.page(p, r)
-			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
