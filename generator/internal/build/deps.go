@@ -36,6 +36,9 @@ type keyer struct {
 	// digests holds each page's URL and version, hashed once: a page is
 	// hashed into the key of every listing showing it.
 	digests map[*site.Page]uint64
+	// forms is a digest of the forms manifest (the supporters that can be
+	// requested, the sessions open for booking), which form pages show.
+	forms uint64
 }
 
 // seed is the process's hash seed: keys are compared only within one
@@ -97,6 +100,15 @@ func newKeyer(s *site.Site, deps layout.Deps, version func(*content.Page) uint64
 			k.page(&h, p)
 		}
 		k.sections[sec] = h.Sum64()
+	}
+	if s.FormsOn() {
+		h.Reset()
+		if m, err := s.FormManifest(); err == nil {
+			if b, err := m.Marshal(); err == nil {
+				h.Write(b)
+			}
+		}
+		k.forms = h.Sum64()
 	}
 	for sec, facets := range s.Facets {
 		h.Reset()
@@ -207,12 +219,12 @@ func (k *keyer) key(o site.Output) uint64 {
 	if v.Facets != nil {
 		k.int(&h, int(k.facets[v.Section]))
 	}
-	reads := k.reads[o.Layout]
 	if v.Form != nil && v.Kind == "form" {
-		// A form's page may list supporters or sessions to choose from.
-		reads = allSections
+		// A form's page lists the supporters or sessions to choose from,
+		// as the forms manifest has them.
+		k.int(&h, int(k.forms))
 	}
-	for _, sec := range reads {
+	for _, sec := range k.reads[o.Layout] {
 		k.int(&h, int(k.sections[sec]))
 	}
 	h.WriteString(k.values[o.Layout])

@@ -150,6 +150,18 @@ func TestSessionRendersOnlyWhatAChangeAffects(t *testing.T) {
 			}
 		},
 	}, {
+		name: "content: a supporter's name, which the request form lists",
+		change: func(t *testing.T, dir string) []string {
+			edit(t, dir, "content/supporters/helen-marsh.md", func(s string) string { return strings.Replace(s, "name: Helen Marsh", "name: Helen Marsh-Carter", 1) })
+			return []string{"content/supporters/helen-marsh.md"}
+		},
+		check: func(t *testing.T, sn *Snapshot, total int) {
+			mustRender(t, sn, "supporters/helen-marsh/index.html", "forms/request-support/index.html")
+			if !bytes.Contains(sn.files["forms/request-support/index.html"], []byte("Helen Marsh-Carter")) {
+				t.Error("the request form does not list the new name")
+			}
+		},
+	}, {
 		name: "layout: the supporter layout",
 		change: func(t *testing.T, dir string) []string {
 			b, err := os.ReadFile("../layout/theme/layouts/supporter.html")
@@ -354,4 +366,74 @@ func TestSessionChecksLinks(t *testing.T) {
 	}
 	_, err = s.Update(ctx, []string{gone})
 	linkError(err, "content/networks/triad-south-reading.md")
+}
+
+// TestSessionMatchesFullBuildAfterEachEdit makes one edit after another,
+// each of a field some other page shows (a name in a testimonial, a
+// network's title on its members' pages, a date that orders a listing),
+// and checks after each that the session holds what a build from nothing
+// would: no page the edit shows on may be left stale.
+func TestSessionMatchesFullBuildAfterEachEdit(t *testing.T) {
+	ctx := context.Background()
+	dir := copyExample(t)
+	s := NewSession(sessionOptions(dir))
+	if _, err := s.Update(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	replace := func(file, old, new string) func() []string {
+		return func() []string {
+			edit(t, dir, file, func(s string) string {
+				if !strings.Contains(s, old) {
+					t.Fatalf("%s has no %q", file, old)
+				}
+				return strings.Replace(s, old, new, 1)
+			})
+			return []string{file}
+		}
+	}
+	edits := []struct {
+		what string
+		do   func() []string
+	}{
+		{"a supporter's availability", replace("content/supporters/helen-marsh.md", "availability: available", "availability: limited")},
+		{"a supporter's region", replace("content/supporters/helen-marsh.md", "region: north", "region: south")},
+		{"a supporter's networks", replace("content/supporters/helen-marsh.md", "networks: [wealdshire-scheme, north-weald-rural-schools, kingsbridge-diocesan-peer-support]", "networks: [wealdshire-scheme]")},
+		{"a network's title", replace("content/networks/wealdshire-scheme.md", "title: Wealdshire Headteacher Peer Support Scheme", "title: Wealdshire Peer Support Scheme")},
+		{"a network's status", replace("content/networks/wealdshire-scheme.md", "status: open", "status: full")},
+		{"a testimonial's quote", replace("content/testimonials/first-headship-support.md", "quote: In my first year", "quote: In my very first year")},
+		{"a testimonial's supporter", replace("content/testimonials/first-headship-support.md", "supporter: helen-marsh", "supporter: james-orton")},
+		{"a course's session date", replace("content/training/governors-briefing.md", `start: "2027-01-13 18:30"`, `start: "2027-01-13 18:00"`)},
+		{"a course's networks", replace("content/training/peer-review-triad-training.md", "networks: [triad-south-reading, triad-city-inclusion-2024-25, wealdshire-scheme]", "networks: [triad-south-reading]")},
+		{"a news post's date", replace("content/news/training-dates-2027.md", "date: 2026-11-09", "date: 2024-01-09")},
+		{"the home page's featured testimonial", replace("content/_index.md", "featured_testimonial: first-headship-support", "featured_testimonial: governor-view")},
+		{"a free page's title", replace("content/pages/about.md", "title: ", "title: All ")},
+		{"a supporter removed", func() []string {
+			name := "content/supporters/james-orton.md"
+			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+				t.Fatal(err)
+			}
+			// Its testimonial goes too, or the reference would break.
+			edit(t, dir, "content/testimonials/first-headship-support.md", func(s string) string {
+				return strings.Replace(s, "supporter: james-orton", "supporter: helen-marsh", 1)
+			})
+			return []string{name, "content/testimonials/first-headship-support.md"}
+		}},
+		{"a supporter added", func() []string {
+			b, err := os.ReadFile(filepath.Join(dir, "content", "supporters", "helen-marsh.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := "content/supporters/helen-marsh-2.md"
+			edit(t, dir, name, func(string) string { return strings.Replace(string(b), "name: Helen Marsh", "name: Alex Marsh", 1) })
+			return []string{name}
+		}},
+	}
+	for _, e := range edits {
+		changed := e.do()
+		sn, err := s.Update(ctx, changed)
+		if err != nil {
+			t.Fatalf("after %s: %v", e.what, err)
+		}
+		t.Run(e.what, func(t *testing.T) { sameAsFullBuild(t, dir, sn) })
+	}
 }

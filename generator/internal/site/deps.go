@@ -18,24 +18,33 @@ var LocalMembers = []string{
 
 // MemberSections are the sections whose pages a member of Site reads: a
 // layout reading .Site.UpcomingSessions shows something of every course.
-// A member in neither list is taken to read the whole site.
+// A member giving pages counts the sections of the pages those refer to or
+// are referred to by as well, since a layout may show them (a featured
+// testimonial names its supporter). A member in neither list is taken to
+// read the whole site.
 var MemberSections = map[string][]content.Section{
-	"Home":                {content.Home},
-	"Networks":            {content.Networks},
-	"FeaturedNetworks":    {content.Home, content.Networks},
-	"Supporters":          {content.Supporters},
-	"Courses":             {content.Training},
-	"Sessions":            {content.Training},
-	"UpcomingSessions":    {content.Training},
-	"Testimonials":        {content.Testimonials},
-	"FeaturedTestimonial": {content.Home, content.Testimonials},
+	"Home":                {content.Home, content.Networks, content.Testimonials},
+	"Networks":            related[content.Networks],
+	"FeaturedNetworks":    append([]content.Section{content.Home}, related[content.Networks]...),
+	"Supporters":          related[content.Supporters],
+	"Courses":             related[content.Training],
+	"Sessions":            related[content.Training],
+	"UpcomingSessions":    related[content.Training],
+	"Testimonials":        related[content.Testimonials],
+	"FeaturedTestimonial": append([]content.Section{content.Home}, related[content.Testimonials]...),
 	"News":                {content.News},
 	"LatestNews":          {content.News},
 	"Pages":               {content.Pages},
 }
 
-// Section returns a section's published pages in their listing's order.
-func (s *Site) Section(sec content.Section) []*Page { return s.section(sec) }
+// related are, by section, the section and those of the pages its pages
+// refer to or are referred to by.
+var related = map[content.Section][]content.Section{
+	content.Networks:     {content.Networks, content.Supporters, content.Training, content.Testimonials},
+	content.Supporters:   {content.Supporters, content.Networks, content.Testimonials},
+	content.Training:     {content.Training, content.Networks},
+	content.Testimonials: {content.Testimonials, content.Networks, content.Supporters},
+}
 
 // MemberValues are members of Site that read many pages but give a small
 // value: a layout reading one depends on its value, not on every page, so
@@ -44,3 +53,6 @@ func (s *Site) Section(sec content.Section) []*Page { return s.section(sec) }
 var MemberValues = map[string]func(*Site) string{
 	"AvailableSupporters": func(s *Site) string { return strconv.Itoa(s.AvailableSupporters()) },
 }
+
+// Section returns a section's published pages in their listing's order.
+func (s *Site) Section(sec content.Section) []*Page { return s.section(sec) }
