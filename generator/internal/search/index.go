@@ -101,13 +101,17 @@ type Options struct {
 	Postings, Positions, Docs int
 	// TopK is how many best documents of each term the first tier holds.
 	TopK int
+	// PairMin is the length of positions, in bytes, above which a term is
+	// common: phrases of two common words are answered from pair lists,
+	// written to at most Pairs files.
+	PairMin, Pairs int
 }
 
-// DefaultOptions keep an index of any size to at most 47 files: the
-// manifest, 24 head files, 8 postings files, 4 positions files, 8 document
-// files, the record lengths and the facets.
+// DefaultOptions keep an index of any size to at most 48 files: the
+// manifest, 24 head files, 8 postings files, 4 positions files, a pair
+// file, 8 document files, the record lengths and the facets.
 func DefaultOptions() Options {
-	return Options{Heads: 24, Postings: 8, Positions: 4, Docs: 8, TopK: 16}
+	return Options{Heads: 24, Postings: 8, Positions: 4, Docs: 8, TopK: 16, PairMin: 16 << 10, Pairs: 1}
 }
 
 // Least sizes, in bytes, worth a file of their own: a small site's index
@@ -132,7 +136,11 @@ type manifest struct {
 	// concatenation of its kind's files, at which it starts.
 	Posts [][2]any `json:"posts"`
 	Pos   [][2]any `json:"pos"`
+	Pairs [][2]any `json:"pairs,omitempty"`
 	Docs  [][2]any `json:"docs"`
+	// PairMin is the length of positions above which a term is common
+	// and has pair lists; none is, and there are no pair files, without.
+	PairMin *int `json:"pm,omitempty"`
 	// Lens names the file of the documents' record lengths, in units of
 	// recordUnit, and Facets the file of the facets' documents and the
 	// documents' dates.
@@ -162,7 +170,8 @@ type facetFile struct {
 func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 	opts.TopK = max(1, opts.TopK)
 	inv := invert(docs)
-	enc := inv.encode(opts.TopK)
+	ps := inv.pairs(len(docs), opts.PairMin)
+	enc := inv.encode(opts.TopK, ps)
 
 	var files []File
 	add := func(prefix, ext string, body []byte) string {
@@ -171,7 +180,7 @@ func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 		files = append(files, File{Path: Dir + "/" + name, Body: body})
 		return name
 	}
-	m := manifest{Version: 2, N: len(docs), K: opts.TopK, Heads: [][2]string{}, Unit: recordUnit}
+	m := manifest{Version: 3, N: len(docs), K: opts.TopK, Heads: [][2]string{}, Unit: recordUnit}
 
 	// Heads break only between two-letter prefixes, so that every term
 	// starting with the same two letters is in one file: a word being
@@ -190,8 +199,13 @@ func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 		body = strconv.AppendInt(body, int64(enc.postStart(lo)), 10)
 		body = append(body, ',')
 		body = strconv.AppendInt(body, int64(inv.posStart[lo]), 10)
-		body = append(body, enc.heads[enc.headStart(lo):enc.headEnd[i-1]]...)
-		body = append(body, ']')
+		body = append(body, ',')
+		body = strconv.AppendInt(body, int64(ps.start[lo]), 10)
+		// One string of terms and entries, which is smaller, gzipped,
+		// than a JSON string each.
+		body = append(body, `,"`...)
+		body = append(body, enc.heads[enc.headStart(lo):enc.headEnd[i-1]-1]...)
+		body = append(body, `"]`...)
 		first := ""
 		if lo > 0 {
 			first = prefix2(inv.terms[lo])
@@ -200,6 +214,10 @@ func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 	}
 	m.Posts = chunks(enc.posts, enc.postEnd, opts.Postings, func(b []byte) string { return add("t", "txt", b) })
 	m.Pos = chunks(inv.pos, inv.posStart[1:], opts.Positions, func(b []byte) string { return add("p", "txt", b) })
+	m.Pairs = chunks(ps.data, ps.start[1:], opts.Pairs, func(b []byte) string { return add("q", "txt", b) })
+	if m.Pairs != nil {
+		m.PairMin = &ps.min
+	}
 
 	records, ends, lens, err := docRecords(docs)
 	if err != nil {

@@ -381,8 +381,8 @@ func invert(docs []Doc) *inverted {
 }
 
 // encoded is the inverted index written out: the full postings of the
-// terms with more than K of them, and each term's head entry, the JSON
-// text `,"term","entry"` of its head file.
+// terms with more than K of them, and each term's head entry, the text
+// `term entry ` in its head file's string of entries.
 type encoded struct {
 	posts, heads []byte
 	// postEnd and headEnd are where each term's bytes end.
@@ -406,7 +406,7 @@ func (e *encoded) headStart(t int) int {
 
 // encode writes out the index on all cores, each worker a run of terms
 // with about as many postings as the others'.
-func (inv *inverted) encode(k int) *encoded {
+func (inv *inverted) encode(k int, ps *pairs) *encoded {
 	n := len(inv.terms)
 	workers := max(1, min(runtime.GOMAXPROCS(0), n))
 	parts := make([]encoded, workers)
@@ -421,7 +421,7 @@ func (inv *inverted) encode(k int) *encoded {
 	bounds[workers] = n
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Go(func() { inv.encodeRange(bounds[w], bounds[w+1], k, &parts[w]) })
+		wg.Go(func() { inv.encodeRange(bounds[w], bounds[w+1], k, ps, &parts[w]) })
 	}
 	wg.Wait()
 
@@ -448,11 +448,12 @@ func (inv *inverted) encode(k int) *encoded {
 
 // encodeRange writes terms [lo, hi) into e, offsets from e's own start.
 // A term's entry is, in digits: its document frequency; the length of its
-// full postings, if it has more than k; the length of its positions; and
-// its best k postings (all of them if it has no more), in document order.
+// full postings, if it has more than k; the length of its positions; if
+// it is common, the lengths of its pair directory and pair lists; and its
+// best k postings (all of them if it has no more), in document order.
 // A posting is the gap from the document before, times levels, plus its
 // weight less one.
-func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
+func (inv *inverted) encodeRange(lo, hi, k int, ps *pairs, e *encoded) {
 	// Room enough that the buffers seldom grow: postings take one or two
 	// digits each; an entry a few for its numbers and three a posting.
 	posts, heads := 0, 0
@@ -470,10 +471,10 @@ func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
 	for t := lo; t < hi; t++ {
 		from, to := inv.start[t], inv.start[t+1]
 		df := to - from
-		// Terms are letters and digits, which JSON needs no escapes for.
-		e.heads = append(e.heads, `,"`...)
+		// Terms are letters and digits, which JSON needs no escapes for,
+		// and digits have no spaces.
 		e.heads = append(e.heads, inv.terms[t]...)
-		e.heads = append(e.heads, `","`...)
+		e.heads = append(e.heads, ' ')
 		e.heads = appendVarint(e.heads, df)
 		if df > k {
 			n := len(e.posts)
@@ -481,8 +482,12 @@ func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
 			e.heads = appendVarint(e.heads, len(e.posts)-n)
 		}
 		e.heads = appendVarint(e.heads, inv.posStart[t+1]-inv.posStart[t])
+		if ps.common(inv, t) {
+			e.heads = appendVarint(e.heads, ps.dirLen[t])
+			e.heads = appendVarint(e.heads, ps.start[t+1]-ps.start[t]-ps.dirLen[t])
+		}
 		e.heads = appendTop(e.heads, inv.doc[from:to], inv.w[from:to], k)
-		e.heads = append(e.heads, '"')
+		e.heads = append(e.heads, ' ')
 		e.postEnd = append(e.postEnd, len(e.posts))
 		e.headEnd = append(e.headEnd, len(e.heads))
 	}

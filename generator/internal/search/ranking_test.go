@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -286,6 +287,94 @@ func TestTiers(t *testing.T) {
 	for i, tt := range tests[7:] {
 		if !got[7+i].Exact {
 			t.Errorf("%+v: the first tier is not exact", tt.q)
+		}
+	}
+}
+
+// TestPhrases checks phrase queries three ways: with no common terms, so
+// that every phrase is checked against its words' positions; with every
+// term common, so that every phrase of two words side by side is answered
+// from pair lists; and with some common. Each way, and through the first
+// tier as through the full index, the results must be the same and right.
+func TestPhrases(t *testing.T) {
+	docs, facets := fixture()
+	tests := []struct {
+		q    string
+		want []string // every result, in any order
+	}{
+		// Common words side by side, and the same words apart.
+		{`"peer review"`, []string{"/networks/peer-review-triads/"}},
+		{`"review peer"`, nil},
+		{`"new heads"`, []string{"/training/finance-for-heads/", "/supporters/priya-raman/"}},
+		// A phrase in a title, and one across a stop word.
+		{`"school finance"`, []string{"/networks/school-finance/"}},
+		{`"finance for new heads"`, []string{"/training/finance-for-heads/"}},
+		{`"review of reading"`, []string{"/supporters/helen-marsh/"}},
+		// Rare words.
+		{`"brackenridge federation"`, []string{"/supporters/tom-ellery/"}},
+		{`"reading each year"`, []string{"/supporters/helen-marsh/"}},
+		// Words at the end of one field and the start of the next are not
+		// side by side.
+		{`"triads three"`, nil},
+		{`"network heads"`, nil},
+		// Words in one page but apart, and a word not in the index.
+		{`"heads budgets"`, nil},
+		{`"peer zebra"`, nil},
+		// A phrase and a word.
+		{`rural "primary schools"`, []string{"/supporters/tom-ellery/"}},
+		{`"peer review" written`, []string{"/networks/peer-review-triads/"}},
+	}
+	var queries []query
+	for _, tt := range tests {
+		queries = append(queries, query{Q: tt.q})
+	}
+	for _, pairMin := range []int{1 << 30, 6, 0} {
+		opts := DefaultOptions()
+		opts.TopK = 2
+		opts.PairMin = pairMin
+		got := runClientWith(t, docs, facets, opts, queries)
+		for i, tt := range tests {
+			a := got[i]
+			if !slices.Equal(slices.Sorted(slices.Values(a.URLs)), slices.Sorted(slices.Values(tt.want))) {
+				t.Errorf("common above %d bytes: %s = %q, want %q", pairMin, tt.q, a.URLs, tt.want)
+			}
+			if !a.Exact || !slices.Equal(a.Quick, a.URLs[:min(10, len(a.URLs))]) {
+				t.Errorf("common above %d bytes: %s: the first tier found %q (exact %v), the full index %q", pairMin, tt.q, a.Quick, a.Exact, a.URLs)
+			}
+		}
+	}
+}
+
+// TestPairs checks the pair lists against the positions they stand for.
+func TestPairs(t *testing.T) {
+	docs, _ := fixture()
+	inv := invert(docs)
+	ps := inv.pairs(len(docs), 0)
+	lists := map[string][]int{}
+	for tt := range inv.terms {
+		dir := ps.data[ps.start[tt] : ps.start[tt]+ps.dirLen[tt]]
+		at := ps.start[tt] + ps.dirLen[tt]
+		parts := strings.Split(string(dir), " ")
+		for i := 0; i+1 < len(parts); i += 2 {
+			n, _ := readVarint([]byte(parts[i+1]), 0)
+			d := -1
+			for p := at; p < at+n; {
+				var gap int
+				gap, p = readVarint(ps.data, p)
+				d += gap + 1
+				lists[inv.terms[tt]+" "+parts[i]] = append(lists[inv.terms[tt]+" "+parts[i]], d)
+			}
+			at += n
+		}
+		if tt+1 < len(inv.terms) && at != ps.start[tt+1] {
+			t.Errorf("%s: the lists end at %d, the next section starts at %d", inv.terms[tt], at, ps.start[tt+1])
+		}
+	}
+	for pair, want := range map[string][]int{
+		"peer review": {5}, "new head": {1, 6}, "school financ": {4}, "review peer": nil, "triad three": nil,
+	} {
+		if got := lists[pair]; !slices.Equal(got, want) {
+			t.Errorf("pair %q: pages %v, want %v", pair, got, want)
 		}
 	}
 }

@@ -225,6 +225,8 @@
     this.terms = new Map();
     this.full = new Map();
     this.where = new Map();
+    this.pairs = new Map();
+    this.dirs = new Map();
     this.facets = manifest.defs.map(function (f) {
       return { key: f.key, name: f.name, values: f.values.map(function (v) { return { id: v[0], label: v[1], docs: [] }; }) };
     });
@@ -239,19 +241,23 @@
     return this.files[f];
   };
 
-  /* head reads a head file: the offsets of its first term's postings and
-     positions, then each term and its entry: document frequency, length
-     of full postings (if more than k), length of positions, best k. */
+  /* head reads a head file: the offsets of its first term's postings,
+     positions and pair section, then a string of each term and its entry,
+     separated by spaces: document
+     frequency, length of full postings (if more than k), length of
+     positions, lengths of pair directory and lists (if a common term),
+     best k. */
   Engine.prototype.head = function (h) {
-    var post = h[0], pos = h[1];
-    for (var i = 2; i < h.length; i += 2) {
-      var r = new Reader(h[i + 1]), df = r.next(), e = { df: df, post: post, pos: pos, postLen: 0 };
+    var post = h[0], pos = h[1], pair = h[2], te = h[3].split(' ');
+    for (var i = 0; i < te.length; i += 2) {
+      var r = new Reader(te[i + 1]), df = r.next(), e = { df: df, post: post, pos: pos, postLen: 0 };
       if (df > this.k) { e.postLen = r.next(); post += e.postLen; }
       e.posLen = r.next();
       pos += e.posLen;
+      if (this.m.pairs && e.posLen > this.m.pm) { e.pair = pair; e.dirLen = r.next(); pair += e.dirLen + r.next(); }
       e.top = r.i;
-      e.src = h[i + 1];
-      this.terms.set(h[i], e);
+      e.src = te[i + 1];
+      this.terms.set(te[i], e);
     }
   };
 
@@ -342,6 +348,36 @@
     });
   };
 
+  /* pairable reports whether phrase ph is two common words side by side,
+     which the pair lists answer without positions: the pages where the
+     first word is followed by the second (see search/pairs.go). */
+  Engine.prototype.pairable = function (ph) {
+    var a = this.terms.get(ph[0].term), b = ph.length === 2 && this.terms.get(ph[1].term);
+    return !!(b && a && a.dirLen != null && b.dirLen != null && ph[1].off - ph[0].off === 1);
+  };
+
+  /* fetchPair loads the pages of the pair list of phrase ph: its first
+     word's directory, then the list of its second. */
+  Engine.prototype.fetchPair = function (ph) {
+    var self = this, a = ph[0].term, b = ph[1].term, key = a + ' ' + b, e = this.terms.get(a);
+    if (this.pairs.has(key)) return Promise.resolve();
+    if (!this.dirs.has(a)) {
+      this.dirs.set(a, this.ranges('pairs', [[e.pair, e.dirLen]]).then(function (bs) {
+        var parts = UTF8.decode(bs[0]).split(' '), dir = new Map(), at = e.pair + e.dirLen;
+        for (var i = 0; i + 1 < parts.length; i += 2) { var n = new Reader(parts[i + 1]).next(); dir.set(parts[i], [at, n]); at += n; }
+        return dir;
+      }));
+    }
+    return this.dirs.get(a).then(function (dir) {
+      var at = dir.get(b);
+      return at ? self.ranges('pairs', [at]).then(function (bs) { return varints(bs[0]); }) : [];
+    }).then(function (gaps) {
+      var docs = new Set(), d = -1;
+      gaps.forEach(function (g) { d += g + 1; docs.add(d); });
+      self.pairs.set(key, docs);
+    });
+  };
+
   /* posts is a term's postings: all of them when loaded or when the head
      holds them all, otherwise the head's best k (full is false). */
   Engine.prototype.posts = function (t) {
@@ -423,9 +459,16 @@
         wanted = wanted.filter(function (x) { return x[1] <= budget && (budget -= x[1]) >= 0; });
       } else if (!all) wanted = [];
       need = wanted.map(function (x) { return x[2]; });
-      var phr = [];
-      p.phrases.forEach(function (ph) { ph.forEach(function (x) { phr.push(x.term); }); });
-      return Promise.all([self.fetchPostings(need, false), self.fetchPostings(phr, true)]).then(function () {
+      // A phrase needs its words' full postings, and either its pair list
+      // or its words' positions.
+      var phr = new Set(), pos = new Set();
+      p.phrases.forEach(function (ph) {
+        ph.pair = self.pairable(ph);
+        ph.forEach(function (x) { (ph.pair ? phr : pos).add(x.term); });
+      });
+      pos.forEach(function (t) { phr.delete(t); });
+      return Promise.all([self.fetchPostings(need, false), self.fetchPostings(Array.from(phr), false), self.fetchPostings(Array.from(pos), true)].concat(
+        p.phrases.filter(function (ph) { return ph.pair; }).map(function (ph) { return self.fetchPair(ph); }))).then(function () {
         var res = self.score(p, exps, sel, from, to);
         res.exact = res.exact && (all || !fuzzyLeft(self, p));
         res.complete = res.exact && !!self.facetsReady;
@@ -469,9 +512,10 @@
         return m;
       });
       var where = ph.map(function (x) { return self.where.get(x.term) || new Map(); });
+      var pair = ph.pair && self.pairs.get(ph[0].term + ' ' + ph[1].term);
       lists[0].forEach(function (w, doc) {
         for (var k = 1; k < lists.length; k++) if (!lists[k].has(doc)) return;
-        var ok = where[0].get(doc).some(function (start) {
+        var ok = pair ? pair.has(doc) : where[0].get(doc).some(function (start) {
           var base = start - ph[0].off;
           return ph.every(function (x, k) { return where[k].get(doc).indexOf(base + x.off) >= 0; });
         });
