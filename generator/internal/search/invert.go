@@ -21,6 +21,14 @@ type inverted struct {
 	// digits; term t's are pos[posStart[t]:posStart[t+1]].
 	pos      []byte
 	posStart []int
+
+	// The common terms, whose positions are longer than pairMin bytes,
+	// each term's index among them or -1, and the pairs of them found
+	// side by side (see pairs.go).
+	common      []int
+	commonIndex []int32
+	pairMin     int
+	found       [][]uint64
 }
 
 // docBlock is how many documents a tokenizing worker takes at a time:
@@ -231,8 +239,10 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 	}
 }
 
-// invert tokenizes docs on all cores and gathers their postings by term.
-func invert(docs []Doc) *inverted {
+// invert tokenizes docs on all cores and gathers their postings by term,
+// and the pairs of terms with more than pairMin bytes of positions that
+// stand side by side.
+func invert(docs []Doc, pairMin int) *inverted {
 	nblocks := (len(docs) + docBlock - 1) / docBlock
 	workers := max(1, min(runtime.GOMAXPROCS(0), nblocks))
 	blocks := make([]block, nblocks)
@@ -344,6 +354,8 @@ func invert(docs []Doc) *inverted {
 		}
 		inv.start[t+1], inv.posStart[t+1] = n, pn
 	}
+	inv.chooseCommon(pairMin)
+	finders := make([]pairFinder, workers)
 	total := inv.start[nt]
 	inv.doc = make([]int32, total)
 	inv.w = make([]uint8, total)
@@ -352,6 +364,7 @@ func invert(docs []Doc) *inverted {
 	for r := range workers {
 		wg.Go(func() {
 			cur, pcur := counts[r], pcounts[r]
+			f, common := &finders[r], len(inv.common) > 0
 			each(r, func(bi int, tk *tokenizer, ids []uint32) {
 				bl := &blocks[bi]
 				k, p := bl.at, bl.posAt
@@ -371,12 +384,22 @@ func invert(docs []Doc) *inverted {
 						}
 						pcur[t] += len(src)
 						p += len(src)
+						if c := inv.commonIndex[t]; c >= 0 {
+							f.add(c, d, src)
+						}
+					}
+					if common {
+						f.end(d)
 					}
 				}
 			})
 		})
 	}
 	wg.Wait()
+	// The runs are in document order, and so their pairs.
+	for _, f := range finders {
+		inv.found = append(inv.found, f.found...)
+	}
 	return inv
 }
 
@@ -406,7 +429,7 @@ func (e *encoded) headStart(t int) int {
 
 // encode writes out the index on all cores, each worker a run of terms
 // with about as many postings as the others'.
-func (inv *inverted) encode(k int, ps *pairs) *encoded {
+func (inv *inverted) encode(k int) *encoded {
 	n := len(inv.terms)
 	workers := max(1, min(runtime.GOMAXPROCS(0), n))
 	parts := make([]encoded, workers)
@@ -421,7 +444,7 @@ func (inv *inverted) encode(k int, ps *pairs) *encoded {
 	bounds[workers] = n
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Go(func() { inv.encodeRange(bounds[w], bounds[w+1], k, ps, &parts[w]) })
+		wg.Go(func() { inv.encodeRange(bounds[w], bounds[w+1], k, &parts[w]) })
 	}
 	wg.Wait()
 
@@ -448,12 +471,11 @@ func (inv *inverted) encode(k int, ps *pairs) *encoded {
 
 // encodeRange writes terms [lo, hi) into e, offsets from e's own start.
 // A term's entry is, in digits: its document frequency; the length of its
-// full postings, if it has more than k; the length of its positions; if
-// it is common, the lengths of its pair directory and pair lists; and its
-// best k postings (all of them if it has no more), in document order.
+// full postings, if it has more than k; the length of its positions; and
+// its best k postings (all of them if it has no more), in document order.
 // A posting is the gap from the document before, times levels, plus its
 // weight less one.
-func (inv *inverted) encodeRange(lo, hi, k int, ps *pairs, e *encoded) {
+func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
 	// Room enough that the buffers seldom grow: postings take one or two
 	// digits each; an entry a few for its numbers and three a posting.
 	posts, heads := 0, 0
@@ -482,10 +504,6 @@ func (inv *inverted) encodeRange(lo, hi, k int, ps *pairs, e *encoded) {
 			e.heads = appendVarint(e.heads, len(e.posts)-n)
 		}
 		e.heads = appendVarint(e.heads, inv.posStart[t+1]-inv.posStart[t])
-		if ps.common(inv, t) {
-			e.heads = appendVarint(e.heads, ps.dirLen[t])
-			e.heads = appendVarint(e.heads, ps.start[t+1]-ps.start[t]-ps.dirLen[t])
-		}
 		e.heads = appendTop(e.heads, inv.doc[from:to], inv.w[from:to], k)
 		e.heads = append(e.heads, ' ')
 		e.postEnd = append(e.postEnd, len(e.posts))

@@ -2,9 +2,7 @@ package search
 
 import (
 	"math"
-	"runtime"
 	"slices"
-	"sync"
 )
 
 // Phrases of two common words ("peer review") are answered from pair
@@ -18,10 +16,14 @@ import (
 // at the places the positions keep (the first maxPositions of each word),
 // so that it matches exactly as checking the positions would.
 //
-// A term is common when its positions take more than pairs.min bytes. Its
-// pair section, in the pair files, is a directory, each following common
-// term and the length of its list, each followed by a space, then the
-// lists, each the pages as gaps in digits.
+// A term is common when its positions take more than pairs.min bytes. The
+// pair files hold a table, for each common term in term order (its common
+// index), of where its section starts and the length of its directory,
+// each in a fixed number of digits, most significant first, so that the
+// client reads one term's entry by byte range; then the sections. A
+// section is a directory, for each common term that follows the term
+// somewhere, the gap from the previous one's common index and the length
+// of its list; then the lists, each the pages as gaps. All in digits.
 
 // maxCommon bounds the common terms, so that a pair of them and a page
 // pack into one number.
@@ -33,24 +35,32 @@ type pairs struct {
 	// is common: the Options' PairMin, raised if there would be more than
 	// maxCommon common terms.
 	min int
-	// data is every section in term order, start where each term's
-	// starts, and dirLen the length of its directory.
-	data   []byte
-	start  []int
-	dirLen []int
+	// data is the table and the sections; ends where the table and each
+	// section end.
+	data []byte
+	ends []int
+	// before is, for each term, how many common terms come before it.
+	before []int
 }
 
-// pairs finds, on all cores, the pair lists of the terms whose positions
-// are longer than least bytes.
-func (inv *inverted) pairs(ndocs, least int) *pairs {
+// Digits of a table entry: where a section starts and the length of its
+// directory.
+const (
+	sectionDigits = 5
+	dirDigits     = 4
+	tableEntry    = sectionDigits + dirDigits
+)
+
+// chooseCommon finds the common terms, those whose positions are longer
+// than least bytes, raising least if there would be maxCommon or more.
+func (inv *inverted) chooseCommon(least int) {
 	nt := len(inv.terms)
-	posLen := func(t int) int { return inv.posStart[t+1] - inv.posStart[t] }
 	least = max(0, least)
 	var common []int
 	for {
 		common = common[:0]
 		for t := range nt {
-			if posLen(t) > least {
+			if inv.posStart[t+1]-inv.posStart[t] > least {
 				common = append(common, t)
 			}
 		}
@@ -59,43 +69,96 @@ func (inv *inverted) pairs(ndocs, least int) *pairs {
 		}
 		least = 2*least + 1
 	}
-	ps := &pairs{min: least, start: make([]int, nt+1), dirLen: make([]int, nt)}
-	if len(common) > 0 && ndocs > 0 {
-		ps.encode(inv, common, inv.adjacent(common, ndocs))
+	inv.common, inv.pairMin = common, least
+	inv.commonIndex = make([]int32, nt)
+	for t := range inv.commonIndex {
+		inv.commonIndex[t] = -1
 	}
-	if len(ps.data) == 0 {
-		// No pair files: no term is common, and no head entry has the
-		// lengths of a pair section.
+	for c, t := range common {
+		inv.commonIndex[t] = int32(c)
+	}
+}
+
+// pairFinder finds, one document at a time, the common terms side by side
+// at their kept positions, as invert fills in the positions.
+type pairFinder struct {
+	// at is the document's kept positions of common terms, each as
+	// position<<16 | common index; by is, for each position that is one
+	// of them, the document plus one <<16 | the common index.
+	at, by []uint64
+	// found is the pairs found, as a<<48 | b<<32 | doc, in document order,
+	// in slices of pairBlock: growing one slice would allocate several
+	// times what it holds.
+	found [][]uint64
+}
+
+// pairBlock is how many pairs a pairFinder lists in one slice.
+const pairBlock = 1 << 14
+
+// add notes the positions pos, as invert writes them, of the term with
+// common index c in document d.
+func (f *pairFinder) add(c int32, d int, pos []byte) {
+	n, p := readVarint(pos, 0)
+	last := 0
+	for range n {
+		var gap int
+		gap, p = readVarint(pos, p)
+		last += gap
+		f.at = append(f.at, uint64(last)<<16|uint64(c))
+		if last >= len(f.by) {
+			f.by = append(f.by, make([]uint64, last+1-len(f.by))...)
+		}
+		f.by[last] = uint64(d+1)<<16 | uint64(c)
+	}
+}
+
+// end lists the pairs of document d, whose positions are all added.
+func (f *pairFinder) end(d int) {
+	for _, x := range f.at {
+		next := x>>16 + 1
+		if next >= uint64(len(f.by)) || f.by[next]>>16 != uint64(d+1) {
+			continue
+		}
+		if len(f.found) == 0 || len(f.found[len(f.found)-1]) == pairBlock {
+			f.found = append(f.found, make([]uint64, 0, pairBlock))
+		}
+		last := &f.found[len(f.found)-1]
+		*last = append(*last, (x&0xffff)<<48|(f.by[next]&0xffff)<<32|uint64(d))
+	}
+	f.at = f.at[:0]
+}
+
+// pairs writes the pair sections of the common terms from the pairs
+// invert found.
+func (inv *inverted) pairs() *pairs {
+	nt := len(inv.terms)
+	ps := &pairs{min: inv.pairMin, before: make([]int, nt+1)}
+	common := inv.common
+	if len(common) > 0 {
+		ps.encode(common, sortPairs(inv.found, len(common)))
+	}
+	if ps.data == nil {
+		// No pair files: no term is common.
 		ps.min = math.MaxInt
+		common = nil
+	}
+	for _, t := range common {
+		ps.before[t+1]++
+	}
+	for t := range nt {
+		ps.before[t+1] += ps.before[t]
 	}
 	return ps
 }
 
-// adjacent lists, as numbers a<<48 | b<<32 | doc sorted and without
-// repeats, every pair of common terms a and b (by their index in common)
-// where a is at one of its kept positions in doc and b at one of its own
-// just after. Each worker takes a run of documents and walks every common
-// term's postings in it.
-func (inv *inverted) adjacent(common []int, ndocs int) []uint64 {
-	workers := max(1, min(runtime.GOMAXPROCS(0), ndocs/docBlock+1))
-	outs := make([][][]uint64, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := int32(ndocs*w/workers), int32(ndocs*(w+1)/workers)
-		wg.Go(func() { outs[w] = inv.adjacentIn(common, lo, hi) })
-	}
-	wg.Wait()
-	// Every worker's blocks, in order.
-	var blocks [][]uint64
-	for _, o := range outs {
-		blocks = append(blocks, o...)
-	}
+// sortPairs sorts pairs found in document order, of nc common terms, and
+// drops repeats.
+func sortPairs(blocks [][]uint64, nc int) []uint64 {
 	n := 0
 	for _, bl := range blocks {
 		n += len(bl)
 	}
 	all := make([]uint64, 0, n)
-	nc := len(common)
 	if nc > maxDense {
 		for _, bl := range blocks {
 			all = append(all, bl...)
@@ -103,10 +166,10 @@ func (inv *inverted) adjacent(common []int, ndocs int) []uint64 {
 		slices.Sort(all)
 		return slices.Compact(all)
 	}
-	// The workers' pairs are in document order, each once: sorting them
-	// stably by pair, by counting, sorts them.
+	// Sorting them stably by pair, by counting, sorts them, with any pair
+	// found twice in a document next to itself.
 	all = all[:n]
-	at := make([]int, nc*nc+1)
+	at := make([]int32, nc*nc+1)
 	for _, bl := range blocks {
 		for _, x := range bl {
 			at[int(x>>48)*nc+int(x>>32&0xffff)+1]++
@@ -122,133 +185,57 @@ func (inv *inverted) adjacent(common []int, ndocs int) []uint64 {
 			at[k]++
 		}
 	}
-	return all
+	return slices.Compact(all)
 }
 
-// maxDense is the most common terms for which adjacent keeps a table of
-// every pair of them, of 4 MB.
+// maxDense is the most common terms for which sortPairs counts every pair
+// of them, in 4 MB.
 const maxDense = 1 << 10
 
-// pairBlock is how many pairs adjacentIn lists in one slice: growing one
-// slice of them would allocate several times what it holds.
-const pairBlock = 1 << 14
-
-// adjacentIn is adjacent for the documents [lo, hi), in document order, in
-// blocks of pairBlock.
-func (inv *inverted) adjacentIn(common []int, lo, hi int32) [][]uint64 {
-	// Each common term's cursor: its next posting and where that
-	// posting's positions start.
-	type cursor struct{ i, end, p int }
-	cur := make([]cursor, len(common))
-	for c, t := range common {
-		from, to := inv.start[t], inv.start[t+1]
-		i := from
-		if lo > 0 {
-			k, _ := slices.BinarySearch(inv.doc[from:to], lo)
-			i = from + k
-		}
-		p := inv.posStart[t]
-		for j := from; j < i; j++ {
-			p = skipPositions(inv.pos, p)
-		}
-		cur[c] = cursor{i: i, end: to, p: p}
-	}
-	var out [][]uint64
-	// seen is, for each pair of common terms, the last document plus one
-	// it was found in, so that each is listed once a document.
-	var seen []int32
+// encode writes the table and the sections of the common terms from
+// their sorted pairs, or nothing if the table cannot say where they are.
+func (ps *pairs) encode(common []int, adj []uint64) {
 	nc := len(common)
-	if nc <= maxDense {
-		seen = make([]int32, nc*nc)
-	}
-	// The document's kept positions of common terms: each as
-	// position<<16 | common index in at, and in by, for each position
-	// that is one of them, the common index and the document plus one.
-	var at []uint64
-	var by []uint64
-	for d := lo; d < hi; d++ {
-		at = at[:0]
-		for c := range cur {
-			cu := &cur[c]
-			if cu.i >= cu.end || inv.doc[cu.i] != d {
-				continue
-			}
-			n, p := readVarint(inv.pos, cu.p)
-			last := 0
-			for range n {
-				var gap int
-				gap, p = readVarint(inv.pos, p)
-				last += gap
-				at = append(at, uint64(last)<<16|uint64(c))
-				if last >= len(by) {
-					by = append(by, make([]uint64, last+1-len(by))...)
-				}
-				by[last] = uint64(d+1)<<16 | uint64(c)
-			}
-			cu.i++
-			cu.p = p
-		}
-		for _, x := range at {
-			next := x>>16 + 1
-			if next >= uint64(len(by)) || by[next]>>16 != uint64(d+1) {
-				continue
-			}
-			a, b := int(x&0xffff), int(by[next]&0xffff)
-			if seen != nil {
-				if seen[a*nc+b] == d+1 {
-					continue
-				}
-				seen[a*nc+b] = d + 1
-			}
-			if len(out) == 0 || len(out[len(out)-1]) == pairBlock {
-				out = append(out, make([]uint64, 0, pairBlock))
-			}
-			last := &out[len(out)-1]
-			*last = append(*last, uint64(a)<<48|uint64(b)<<32|uint64(d))
-		}
-	}
-	return out
-}
-
-// encode writes the sections of the common terms, in term order, from
-// their sorted pairs.
-func (ps *pairs) encode(inv *inverted, common []int, adj []uint64) {
-	ps.data = make([]byte, 0, 2*len(adj))
+	data := make([]byte, nc*tableEntry, nc*tableEntry+2*len(adj))
+	ends := make([]int, 0, nc+1)
+	ends = append(ends, len(data))
 	var lists []byte
-	next := 0 // the next term whose section starts
-	for i := 0; i < len(adj); {
-		a := adj[i] >> 48
-		t := common[a]
-		for ; next <= t; next++ {
-			ps.start[next] = len(ps.data)
-		}
+	i := 0
+	for a := range nc {
+		start := len(data)
 		lists = lists[:0]
-		for i < len(adj) && adj[i]>>48 == a {
+		prevB := -1
+		for i < len(adj) && int(adj[i]>>48) == a {
 			b := adj[i] >> 32 & 0xffff
 			n := len(lists)
 			prev := -1
-			for ; i < len(adj) && adj[i]>>32 == a<<16|b; i++ {
+			for ; i < len(adj) && adj[i]>>32 == uint64(a)<<16|b; i++ {
 				d := int(uint32(adj[i]))
 				lists = appendVarint(lists, d-prev-1)
 				prev = d
 			}
-			// Terms are letters and digits, never spaces.
-			ps.data = append(ps.data, inv.terms[common[b]]...)
-			ps.data = append(ps.data, ' ')
-			ps.data = appendVarint(ps.data, len(lists)-n)
-			ps.data = append(ps.data, ' ')
+			data = appendVarint(data, int(b)-prevB-1)
+			data = appendVarint(data, len(lists)-n)
+			prevB = int(b)
 		}
-		ps.dirLen[t] = len(ps.data) - ps.start[t]
-		ps.data = append(ps.data, lists...)
+		dirLen := len(data) - start
+		if start >= 1<<(6*sectionDigits) || dirLen >= 1<<(6*dirDigits) {
+			return
+		}
+		putFixed(data[a*tableEntry:a*tableEntry+sectionDigits], start)
+		putFixed(data[a*tableEntry+sectionDigits:(a+1)*tableEntry], dirLen)
+		data = append(data, lists...)
+		ends = append(ends, len(data))
 	}
-	for ; next <= len(inv.terms); next++ {
-		ps.start[next] = len(ps.data)
-	}
+	ps.data, ps.ends = data, ends
 }
 
-// common reports whether term t has a pair section, even an empty one.
-func (ps *pairs) common(inv *inverted, t int) bool {
-	return inv.posStart[t+1]-inv.posStart[t] > ps.min
+// putFixed writes x into b in len(b) digits, most significant first.
+func putFixed(b []byte, x int) {
+	for k := len(b) - 1; k >= 0; k-- {
+		b[k] = digits[x&63]
+		x >>= 6
+	}
 }
 
 // readVarint reads a number written by appendVarint from b at i, and
@@ -264,15 +251,6 @@ func readVarint(b []byte, i int) (int, int) {
 		x |= int(d-32) << shift
 		shift += 5
 	}
-}
-
-// skipPositions returns where the positions of the posting at i end.
-func skipPositions(b []byte, i int) int {
-	n, i := readVarint(b, i)
-	for range n {
-		_, i = readVarint(b, i)
-	}
-	return i
 }
 
 // digitValue is the value of each character of digits.

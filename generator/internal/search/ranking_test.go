@@ -348,26 +348,40 @@ func TestPhrases(t *testing.T) {
 // TestPairs checks the pair lists against the positions they stand for.
 func TestPairs(t *testing.T) {
 	docs, _ := fixture()
-	inv := invert(docs)
-	ps := inv.pairs(len(docs), 0)
+	inv := invert(docs, 0)
+	ps := inv.pairs()
+	var common []string
+	for tt, term := range inv.terms {
+		if ps.before[tt+1] > ps.before[tt] {
+			common = append(common, term)
+		}
+	}
+	fixed := func(b []byte) int {
+		x := 0
+		for _, c := range b {
+			x = x*64 + strings.IndexByte(digits, c)
+		}
+		return x
+	}
 	lists := map[string][]int{}
-	for tt := range inv.terms {
-		dir := ps.data[ps.start[tt] : ps.start[tt]+ps.dirLen[tt]]
-		at := ps.start[tt] + ps.dirLen[tt]
-		parts := strings.Split(string(dir), " ")
-		for i := 0; i+1 < len(parts); i += 2 {
-			n, _ := readVarint([]byte(parts[i+1]), 0)
-			d := -1
-			for p := at; p < at+n; {
-				var gap int
-				gap, p = readVarint(ps.data, p)
+	for a, term := range common {
+		entry := ps.data[a*tableEntry : (a+1)*tableEntry]
+		start, dirLen := fixed(entry[:sectionDigits]), fixed(entry[sectionDigits:])
+		at := start + dirLen
+		for p, b := start, -1; p < start+dirLen; {
+			var gap, n int
+			gap, p = readVarint(ps.data, p)
+			n, p = readVarint(ps.data, p)
+			b += gap + 1
+			for q, d := at, -1; q < at+n; {
+				gap, q = readVarint(ps.data, q)
 				d += gap + 1
-				lists[inv.terms[tt]+" "+parts[i]] = append(lists[inv.terms[tt]+" "+parts[i]], d)
+				lists[term+" "+common[b]] = append(lists[term+" "+common[b]], d)
 			}
 			at += n
 		}
-		if tt+1 < len(inv.terms) && at != ps.start[tt+1] {
-			t.Errorf("%s: the lists end at %d, the next section starts at %d", inv.terms[tt], at, ps.start[tt+1])
+		if at != ps.ends[a+1] {
+			t.Errorf("%s: the lists end at %d, the section at %d", term, at, ps.ends[a+1])
 		}
 	}
 	for pair, want := range map[string][]int{

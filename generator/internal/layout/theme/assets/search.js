@@ -204,7 +204,7 @@
     }
   };
   function varints(src) { var r = new Reader(src), out = []; while (r.more()) out.push(r.next()); return out; }
-  var LEVELS = 16, MAXWORDS = 48 << 10, GAP = 512;
+  var LEVELS = 16, MAXWORDS = 48 << 10, GAP = 512, TABLE = 9, UNIT = 16;
 
   /* postings decodes gap-encoded postings: {docs, w}, the documents in
      order and the term's weight (1 to LEVELS) in each. */
@@ -228,7 +228,10 @@
     this.pairs = new Map();
     this.dirs = new Map();
     this.facets = manifest.defs.map(function (f) {
-      return { key: f.key, name: f.name, values: f.values.map(function (v) { return { id: v[0], label: v[1], docs: [] }; }) };
+      return { key: f.key, name: f.name, values: f.values.map(function (v) {
+        // A value without a label is labelled by its id (see defaultLabel).
+        return { id: v[0], label: v.length > 1 ? v[1] : v[0].charAt(0).toUpperCase() + v[0].slice(1).replace(/-/g, ' '), docs: [] };
+      }) };
     });
     this.dates = {};
   }
@@ -241,20 +244,20 @@
     return this.files[f];
   };
 
-  /* head reads a head file: the offsets of its first term's postings,
-     positions and pair section, then a string of each term and its entry,
-     separated by spaces: document
-     frequency, length of full postings (if more than k), length of
-     positions, lengths of pair directory and lists (if a common term),
-     best k. */
+  /* head reads a head file: the offsets of its first term's postings and
+     positions, how many common terms come before it, then a string of each
+     term and its entry, separated by spaces: document frequency, length of
+     full postings (if more than k), length of positions, best k. A term
+     whose positions are longer than the manifest's pm is common: it has
+     pair lists, found by its common index, ci. */
   Engine.prototype.head = function (h) {
-    var post = h[0], pos = h[1], pair = h[2], te = h[3].split(' ');
+    var post = h[0], pos = h[1], ci = h[2], te = h[3].split(' ');
     for (var i = 0; i < te.length; i += 2) {
       var r = new Reader(te[i + 1]), df = r.next(), e = { df: df, post: post, pos: pos, postLen: 0 };
       if (df > this.k) { e.postLen = r.next(); post += e.postLen; }
       e.posLen = r.next();
       pos += e.posLen;
-      if (this.m.pairs && e.posLen > this.m.pm) { e.pair = pair; e.dirLen = r.next(); pair += e.dirLen + r.next(); }
+      if (this.m.pairs && e.posLen > this.m.pm) e.ci = ci++;
       e.top = r.i;
       e.src = te[i + 1];
       this.terms.set(te[i], e);
@@ -263,7 +266,7 @@
 
   Engine.prototype.lens = function (s) {
     var r = new Reader(s), off = [], at = 0;
-    while (r.more()) { var n = r.next() * this.m.unit; off.push(at, n); at += n; }
+    while (r.more()) { var n = r.next() * UNIT; off.push(at, n); at += n; }
     this.recs = off;
   };
 
@@ -353,19 +356,26 @@
      first word is followed by the second (see search/pairs.go). */
   Engine.prototype.pairable = function (ph) {
     var a = this.terms.get(ph[0].term), b = ph.length === 2 && this.terms.get(ph[1].term);
-    return !!(b && a && a.dirLen != null && b.dirLen != null && ph[1].off - ph[0].off === 1);
+    return !!(b && a && a.ci != null && b.ci != null && ph[1].off - ph[0].off === 1);
   };
 
   /* fetchPair loads the pages of the pair list of phrase ph: its first
-     word's directory, then the list of its second. */
+     word's entry in the pairs' table (where its section starts and the
+     length of its directory, in fixed digits), its directory (each
+     following word's common index, as the gap from the one before, and
+     the length of its list), then the list of its second word. */
   Engine.prototype.fetchPair = function (ph) {
-    var self = this, a = ph[0].term, b = ph[1].term, key = a + ' ' + b, e = this.terms.get(a);
+    var self = this, a = ph[0].term, key = a + ' ' + ph[1].term, b = this.terms.get(ph[1].term).ci;
     if (this.pairs.has(key)) return Promise.resolve();
     if (!this.dirs.has(a)) {
-      this.dirs.set(a, this.ranges('pairs', [[e.pair, e.dirLen]]).then(function (bs) {
-        var parts = UTF8.decode(bs[0]).split(' '), dir = new Map(), at = e.pair + e.dirLen;
-        for (var i = 0; i + 1 < parts.length; i += 2) { var n = new Reader(parts[i + 1]).next(); dir.set(parts[i], [at, n]); at += n; }
-        return dir;
+      this.dirs.set(a, this.ranges('pairs', [[TABLE * this.terms.get(a).ci, TABLE]]).then(function (bs) {
+        var x = [0, 0];
+        for (var i = 0; i < TABLE; i++) x[i < 5 ? 0 : 1] = x[i < 5 ? 0 : 1] * 64 + DV[bs[0][i]];
+        return self.ranges('pairs', [x]).then(function (bs) {
+          var r = new Reader(bs[0]), dir = new Map(), at = x[0] + x[1], c = -1;
+          while (r.more()) { c += r.next() + 1; var n = r.next(); dir.set(c, [at, n]); at += n; }
+          return dir;
+        });
       }));
     }
     return this.dirs.get(a).then(function (dir) {
