@@ -21,8 +21,9 @@ import (
 )
 
 // benchQueries are what the benchmark searches the generated corpus for:
-// two words, a word, a name, prefixes being typed, a typo, a phrase, a
-// word with filters and browsing by facets.
+// two words, a word, a name, prefixes being typed, a typo, phrases of two
+// common words (both in every page; one in a sixth of them) and one with a
+// stop word inside, a word with filters and browsing by facets.
 var benchQueries = []map[string]any{
 	{"q": "finance rural"},
 	{"q": "wellbeing"},
@@ -32,6 +33,8 @@ var benchQueries = []map[string]any{
 	{"q": "finance ru"},
 	{"q": "curriculm "},
 	{"q": `"peer review"`},
+	{"q": `"curriculum design"`},
+	{"q": `"review of reading"`},
 	{"q": "coaching", "sel": map[string][]string{"region": {"north"}, "phase": {"primary", "secondary"}}},
 	{"q": "", "sel": map[string][]string{"section": {"training"}, "when": {"upcoming"}}},
 }

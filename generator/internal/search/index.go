@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Fields of a document, from most to least weighty.
@@ -39,7 +40,8 @@ const levels = 16
 
 // recordUnit is what each document's record in the document files is
 // padded to a multiple of, so that its length takes one digit in the
-// lengths file and the client can find any record's bytes.
+// lengths file and the client can find any record's bytes. search.js has
+// it as UNIT.
 const recordUnit = 16
 
 // Doc is one page as search sees it: only what the rendered page shows.
@@ -101,13 +103,17 @@ type Options struct {
 	Postings, Positions, Docs int
 	// TopK is how many best documents of each term the first tier holds.
 	TopK int
+	// PairMin is the length of positions, in bytes, above which a term is
+	// common: phrases of two common words are answered from pair lists,
+	// written to at most Pairs files.
+	PairMin, Pairs int
 }
 
-// DefaultOptions keep an index of any size to at most 47 files: the
-// manifest, 24 head files, 8 postings files, 4 positions files, 8 document
-// files, the record lengths and the facets.
+// DefaultOptions keep an index of any size to at most 48 files: the
+// manifest, 24 head files, 8 postings files, 4 positions files, a pair
+// file, 8 document files, the record lengths and the facets.
 func DefaultOptions() Options {
-	return Options{Heads: 24, Postings: 8, Positions: 4, Docs: 8, TopK: 16}
+	return Options{Heads: 24, Postings: 8, Positions: 4, Docs: 8, TopK: 16, PairMin: 2 << 10, Pairs: 1}
 }
 
 // Least sizes, in bytes, worth a file of their own: a small site's index
@@ -132,21 +138,37 @@ type manifest struct {
 	// concatenation of its kind's files, at which it starts.
 	Posts [][2]any `json:"posts"`
 	Pos   [][2]any `json:"pos"`
+	Pairs [][2]any `json:"pairs,omitempty"`
 	Docs  [][2]any `json:"docs"`
+	// PairMin is the length of positions above which a term is common
+	// and has pair lists; none is, and there are no pair files, without.
+	PairMin *int `json:"pm,omitempty"`
 	// Lens names the file of the documents' record lengths, in units of
 	// recordUnit, and Facets the file of the facets' documents and the
 	// documents' dates.
 	Lens   string `json:"lens"`
-	Unit   int    `json:"unit"`
 	Facets string `json:"facets"`
 	// Defs are the facets and the values that have documents.
 	Defs []facetDef `json:"defs"`
 }
 
 type facetDef struct {
-	Key    string      `json:"key"`
-	Name   string      `json:"name"`
-	Values [][2]string `json:"values"` // [id, label]
+	Key  string `json:"key"`
+	Name string `json:"name"`
+	// Values are [id, label], or [id] where the label is the id with its
+	// first letter a capital and hyphens spaces ("primary", "Primary"),
+	// which search.js then makes.
+	Values [][]string `json:"values"`
+}
+
+// defaultLabel is the label search.js gives a facet value of id when the
+// manifest has none: id with its first letter a capital and hyphens
+// spaces.
+func defaultLabel(id string) string {
+	if id == "" || id[0] >= 0x80 {
+		return ""
+	}
+	return strings.ToUpper(id[:1]) + strings.ReplaceAll(id[1:], "-", " ")
 }
 
 // facetFile is the facets file: for each facet of the manifest and each of
@@ -161,7 +183,8 @@ type facetFile struct {
 // Build makes the index files for docs. Document ids are positions in docs.
 func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 	opts.TopK = max(1, opts.TopK)
-	inv := invert(docs)
+	inv := invert(docs, opts.PairMin)
+	ps := inv.pairs()
 	enc := inv.encode(opts.TopK)
 
 	var files []File
@@ -171,7 +194,7 @@ func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 		files = append(files, File{Path: Dir + "/" + name, Body: body})
 		return name
 	}
-	m := manifest{Version: 2, N: len(docs), K: opts.TopK, Heads: [][2]string{}, Unit: recordUnit}
+	m := manifest{Version: 3, N: len(docs), K: opts.TopK, Heads: [][2]string{}}
 
 	// Heads break only between two-letter prefixes, so that every term
 	// starting with the same two letters is in one file: a word being
@@ -185,13 +208,21 @@ func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 			size += enc.headEnd[i] - enc.headStart(i)
 			i++
 		}
+		// A head file is [where its first term's full postings start,
+		// where its positions start, how many common terms come before
+		// it, "term entry term entry ..."].
 		body := make([]byte, 0, size+32)
 		body = append(body, '[')
 		body = strconv.AppendInt(body, int64(enc.postStart(lo)), 10)
 		body = append(body, ',')
 		body = strconv.AppendInt(body, int64(inv.posStart[lo]), 10)
-		body = append(body, enc.heads[enc.headStart(lo):enc.headEnd[i-1]]...)
-		body = append(body, ']')
+		body = append(body, ',')
+		body = strconv.AppendInt(body, int64(ps.before[lo]), 10)
+		// One string of terms and entries, which is smaller, gzipped,
+		// than a JSON string each.
+		body = append(body, `,"`...)
+		body = append(body, enc.heads[enc.headStart(lo):enc.headEnd[i-1]-1]...)
+		body = append(body, `"]`...)
 		first := ""
 		if lo > 0 {
 			first = prefix2(inv.terms[lo])
@@ -200,6 +231,10 @@ func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 	}
 	m.Posts = chunks(enc.posts, enc.postEnd, opts.Postings, func(b []byte) string { return add("t", "txt", b) })
 	m.Pos = chunks(inv.pos, inv.posStart[1:], opts.Positions, func(b []byte) string { return add("p", "txt", b) })
+	m.Pairs = chunks(ps.data, ps.ends, opts.Pairs, func(b []byte) string { return add("q", "txt", b) })
+	if m.Pairs != nil {
+		m.PairMin = &ps.min
+	}
 
 	records, ends, lens, err := docRecords(docs)
 	if err != nil {
@@ -307,11 +342,15 @@ func facetData(docs []Doc, facets []Facet) ([]facetDef, facetFile) {
 				prev[v] = d
 			}
 		}
-		def := facetDef{Key: f.Key, Name: f.Name, Values: [][2]string{}}
+		def := facetDef{Key: f.Key, Name: f.Name, Values: [][]string{}}
 		var values []string
 		for i, v := range f.Values {
 			if prev[i] >= 0 {
-				def.Values = append(def.Values, [2]string{v.ID, v.Label})
+				if v.Label != "" && v.Label == defaultLabel(v.ID) {
+					def.Values = append(def.Values, []string{v.ID})
+				} else {
+					def.Values = append(def.Values, []string{v.ID, v.Label})
+				}
 				values = append(values, string(gaps[i]))
 			}
 		}

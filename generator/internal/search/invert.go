@@ -21,6 +21,14 @@ type inverted struct {
 	// digits; term t's are pos[posStart[t]:posStart[t+1]].
 	pos      []byte
 	posStart []int
+
+	// The common terms, whose positions are longer than pairMin bytes,
+	// each term's index among them or -1, and the pairs of them found
+	// side by side (see pairs.go).
+	common      []int
+	commonIndex []int32
+	pairMin     int
+	found       [][]uint64
 }
 
 // docBlock is how many documents a tokenizing worker takes at a time:
@@ -231,8 +239,10 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 	}
 }
 
-// invert tokenizes docs on all cores and gathers their postings by term.
-func invert(docs []Doc) *inverted {
+// invert tokenizes docs on all cores and gathers their postings by term,
+// and the pairs of terms with more than pairMin bytes of positions that
+// stand side by side.
+func invert(docs []Doc, pairMin int) *inverted {
 	nblocks := (len(docs) + docBlock - 1) / docBlock
 	workers := max(1, min(runtime.GOMAXPROCS(0), nblocks))
 	blocks := make([]block, nblocks)
@@ -344,6 +354,8 @@ func invert(docs []Doc) *inverted {
 		}
 		inv.start[t+1], inv.posStart[t+1] = n, pn
 	}
+	inv.chooseCommon(pairMin)
+	finders := make([]pairFinder, workers)
 	total := inv.start[nt]
 	inv.doc = make([]int32, total)
 	inv.w = make([]uint8, total)
@@ -352,6 +364,7 @@ func invert(docs []Doc) *inverted {
 	for r := range workers {
 		wg.Go(func() {
 			cur, pcur := counts[r], pcounts[r]
+			f, common := &finders[r], len(inv.common) > 0
 			each(r, func(bi int, tk *tokenizer, ids []uint32) {
 				bl := &blocks[bi]
 				k, p := bl.at, bl.posAt
@@ -371,18 +384,28 @@ func invert(docs []Doc) *inverted {
 						}
 						pcur[t] += len(src)
 						p += len(src)
+						if c := inv.commonIndex[t]; c >= 0 {
+							f.add(c, d, src)
+						}
+					}
+					if common {
+						f.end(d)
 					}
 				}
 			})
 		})
 	}
 	wg.Wait()
+	// The runs are in document order, and so their pairs.
+	for _, f := range finders {
+		inv.found = append(inv.found, f.found...)
+	}
 	return inv
 }
 
 // encoded is the inverted index written out: the full postings of the
-// terms with more than K of them, and each term's head entry, the JSON
-// text `,"term","entry"` of its head file.
+// terms with more than K of them, and each term's head entry, the text
+// `term entry ` in its head file's string of entries.
 type encoded struct {
 	posts, heads []byte
 	// postEnd and headEnd are where each term's bytes end.
@@ -470,10 +493,10 @@ func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
 	for t := lo; t < hi; t++ {
 		from, to := inv.start[t], inv.start[t+1]
 		df := to - from
-		// Terms are letters and digits, which JSON needs no escapes for.
-		e.heads = append(e.heads, `,"`...)
+		// Terms are letters and digits, which JSON needs no escapes for,
+		// and digits have no spaces.
 		e.heads = append(e.heads, inv.terms[t]...)
-		e.heads = append(e.heads, `","`...)
+		e.heads = append(e.heads, ' ')
 		e.heads = appendVarint(e.heads, df)
 		if df > k {
 			n := len(e.posts)
@@ -482,7 +505,7 @@ func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
 		}
 		e.heads = appendVarint(e.heads, inv.posStart[t+1]-inv.posStart[t])
 		e.heads = appendTop(e.heads, inv.doc[from:to], inv.w[from:to], k)
-		e.heads = append(e.heads, '"')
+		e.heads = append(e.heads, ' ')
 		e.postEnd = append(e.postEnd, len(e.posts))
 		e.headEnd = append(e.headEnd, len(e.heads))
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -286,6 +287,108 @@ func TestTiers(t *testing.T) {
 	for i, tt := range tests[7:] {
 		if !got[7+i].Exact {
 			t.Errorf("%+v: the first tier is not exact", tt.q)
+		}
+	}
+}
+
+// TestPhrases checks phrase queries three ways: with no common terms, so
+// that every phrase is checked against its words' positions; with every
+// term common, so that every phrase of two words side by side is answered
+// from pair lists; and with some common. Each way, and through the first
+// tier as through the full index, the results must be the same and right.
+func TestPhrases(t *testing.T) {
+	docs, facets := fixture()
+	tests := []struct {
+		q    string
+		want []string // every result, in any order
+	}{
+		// Common words side by side, and the same words apart.
+		{`"peer review"`, []string{"/networks/peer-review-triads/"}},
+		{`"review peer"`, nil},
+		{`"new heads"`, []string{"/training/finance-for-heads/", "/supporters/priya-raman/"}},
+		// A phrase in a title, and one across a stop word.
+		{`"school finance"`, []string{"/networks/school-finance/"}},
+		{`"finance for new heads"`, []string{"/training/finance-for-heads/"}},
+		{`"review of reading"`, []string{"/supporters/helen-marsh/"}},
+		// Rare words.
+		{`"brackenridge federation"`, []string{"/supporters/tom-ellery/"}},
+		{`"reading each year"`, []string{"/supporters/helen-marsh/"}},
+		// Words at the end of one field and the start of the next are not
+		// side by side.
+		{`"triads three"`, nil},
+		{`"network heads"`, nil},
+		// Words in one page but apart, and a word not in the index.
+		{`"heads budgets"`, nil},
+		{`"peer zebra"`, nil},
+		// A phrase and a word.
+		{`rural "primary schools"`, []string{"/supporters/tom-ellery/"}},
+		{`"peer review" written`, []string{"/networks/peer-review-triads/"}},
+	}
+	var queries []query
+	for _, tt := range tests {
+		queries = append(queries, query{Q: tt.q})
+	}
+	for _, pairMin := range []int{1 << 30, 6, 0} {
+		opts := DefaultOptions()
+		opts.TopK = 2
+		opts.PairMin = pairMin
+		got := runClientWith(t, docs, facets, opts, queries)
+		for i, tt := range tests {
+			a := got[i]
+			if !slices.Equal(slices.Sorted(slices.Values(a.URLs)), slices.Sorted(slices.Values(tt.want))) {
+				t.Errorf("common above %d bytes: %s = %q, want %q", pairMin, tt.q, a.URLs, tt.want)
+			}
+			if !a.Exact || !slices.Equal(a.Quick, a.URLs[:min(10, len(a.URLs))]) {
+				t.Errorf("common above %d bytes: %s: the first tier found %q (exact %v), the full index %q", pairMin, tt.q, a.Quick, a.Exact, a.URLs)
+			}
+		}
+	}
+}
+
+// TestPairs checks the pair lists against the positions they stand for.
+func TestPairs(t *testing.T) {
+	docs, _ := fixture()
+	inv := invert(docs, 0)
+	ps := inv.pairs()
+	var common []string
+	for tt, term := range inv.terms {
+		if ps.before[tt+1] > ps.before[tt] {
+			common = append(common, term)
+		}
+	}
+	fixed := func(b []byte) int {
+		x := 0
+		for _, c := range b {
+			x = x*64 + strings.IndexByte(digits, c)
+		}
+		return x
+	}
+	lists := map[string][]int{}
+	for a, term := range common {
+		entry := ps.data[a*tableEntry : (a+1)*tableEntry]
+		start, dirLen := fixed(entry[:sectionDigits]), fixed(entry[sectionDigits:])
+		at := start + dirLen
+		for p, b := start, -1; p < start+dirLen; {
+			var gap, n int
+			gap, p = readVarint(ps.data, p)
+			n, p = readVarint(ps.data, p)
+			b += gap + 1
+			for q, d := at, -1; q < at+n; {
+				gap, q = readVarint(ps.data, q)
+				d += gap + 1
+				lists[term+" "+common[b]] = append(lists[term+" "+common[b]], d)
+			}
+			at += n
+		}
+		if at != ps.ends[a+1] {
+			t.Errorf("%s: the lists end at %d, the section at %d", term, at, ps.ends[a+1])
+		}
+	}
+	for pair, want := range map[string][]int{
+		"peer review": {5}, "new head": {1, 6}, "school financ": {4}, "review peer": nil, "triad three": nil,
+	} {
+		if got := lists[pair]; !slices.Equal(got, want) {
+			t.Errorf("pair %q: pages %v, want %v", pair, got, want)
 		}
 	}
 }

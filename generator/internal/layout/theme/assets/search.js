@@ -204,7 +204,7 @@
     }
   };
   function varints(src) { var r = new Reader(src), out = []; while (r.more()) out.push(r.next()); return out; }
-  var LEVELS = 16, MAXWORDS = 48 << 10, GAP = 512;
+  var LEVELS = 16, MAXWORDS = 48 << 10, GAP = 512, TABLE = 9, UNIT = 16;
 
   /* postings decodes gap-encoded postings: {docs, w}, the documents in
      order and the term's weight (1 to LEVELS) in each. */
@@ -225,8 +225,13 @@
     this.terms = new Map();
     this.full = new Map();
     this.where = new Map();
+    this.pairs = new Map();
+    this.dirs = new Map();
     this.facets = manifest.defs.map(function (f) {
-      return { key: f.key, name: f.name, values: f.values.map(function (v) { return { id: v[0], label: v[1], docs: [] }; }) };
+      return { key: f.key, name: f.name, values: f.values.map(function (v) {
+        // A value without a label is labelled by its id (see defaultLabel).
+        return { id: v[0], label: v.length > 1 ? v[1] : v[0].charAt(0).toUpperCase() + v[0].slice(1).replace(/-/g, ' '), docs: [] };
+      }) };
     });
     this.dates = {};
   }
@@ -240,24 +245,28 @@
   };
 
   /* head reads a head file: the offsets of its first term's postings and
-     positions, then each term and its entry: document frequency, length
-     of full postings (if more than k), length of positions, best k. */
+     positions, how many common terms come before it, then a string of each
+     term and its entry, separated by spaces: document frequency, length of
+     full postings (if more than k), length of positions, best k. A term
+     whose positions are longer than the manifest's pm is common: it has
+     pair lists, found by its common index, ci. */
   Engine.prototype.head = function (h) {
-    var post = h[0], pos = h[1];
-    for (var i = 2; i < h.length; i += 2) {
-      var r = new Reader(h[i + 1]), df = r.next(), e = { df: df, post: post, pos: pos, postLen: 0 };
+    var post = h[0], pos = h[1], ci = h[2], te = h[3].split(' ');
+    for (var i = 0; i < te.length; i += 2) {
+      var r = new Reader(te[i + 1]), df = r.next(), e = { df: df, post: post, pos: pos, postLen: 0 };
       if (df > this.k) { e.postLen = r.next(); post += e.postLen; }
       e.posLen = r.next();
       pos += e.posLen;
+      if (this.m.pairs && e.posLen > this.m.pm) e.ci = ci++;
       e.top = r.i;
-      e.src = h[i + 1];
-      this.terms.set(h[i], e);
+      e.src = te[i + 1];
+      this.terms.set(te[i], e);
     }
   };
 
   Engine.prototype.lens = function (s) {
     var r = new Reader(s), off = [], at = 0;
-    while (r.more()) { var n = r.next() * this.m.unit; off.push(at, n); at += n; }
+    while (r.more()) { var n = r.next() * UNIT; off.push(at, n); at += n; }
     this.recs = off;
   };
 
@@ -342,6 +351,43 @@
     });
   };
 
+  /* pairable reports whether phrase ph is two common words side by side,
+     which the pair lists answer without positions: the pages where the
+     first word is followed by the second (see search/pairs.go). */
+  Engine.prototype.pairable = function (ph) {
+    var a = this.terms.get(ph[0].term), b = ph.length === 2 && this.terms.get(ph[1].term);
+    return !!(b && a && a.ci != null && b.ci != null && ph[1].off - ph[0].off === 1);
+  };
+
+  /* fetchPair loads the pages of the pair list of phrase ph: its first
+     word's entry in the pairs' table (where its section starts and the
+     length of its directory, in fixed digits), its directory (each
+     following word's common index, as the gap from the one before, and
+     the length of its list), then the list of its second word. */
+  Engine.prototype.fetchPair = function (ph) {
+    var self = this, a = ph[0].term, key = a + ' ' + ph[1].term, b = this.terms.get(ph[1].term).ci;
+    if (this.pairs.has(key)) return Promise.resolve();
+    if (!this.dirs.has(a)) {
+      this.dirs.set(a, this.ranges('pairs', [[TABLE * this.terms.get(a).ci, TABLE]]).then(function (bs) {
+        var x = [0, 0];
+        for (var i = 0; i < TABLE; i++) x[i < 5 ? 0 : 1] = x[i < 5 ? 0 : 1] * 64 + DV[bs[0][i]];
+        return self.ranges('pairs', [x]).then(function (bs) {
+          var r = new Reader(bs[0]), dir = new Map(), at = x[0] + x[1], c = -1;
+          while (r.more()) { c += r.next() + 1; var n = r.next(); dir.set(c, [at, n]); at += n; }
+          return dir;
+        });
+      }));
+    }
+    return this.dirs.get(a).then(function (dir) {
+      var at = dir.get(b);
+      return at ? self.ranges('pairs', [at]).then(function (bs) { return varints(bs[0]); }) : [];
+    }).then(function (gaps) {
+      var docs = new Set(), d = -1;
+      gaps.forEach(function (g) { d += g + 1; docs.add(d); });
+      self.pairs.set(key, docs);
+    });
+  };
+
   /* posts is a term's postings: all of them when loaded or when the head
      holds them all, otherwise the head's best k (full is false). */
   Engine.prototype.posts = function (t) {
@@ -423,9 +469,16 @@
         wanted = wanted.filter(function (x) { return x[1] <= budget && (budget -= x[1]) >= 0; });
       } else if (!all) wanted = [];
       need = wanted.map(function (x) { return x[2]; });
-      var phr = [];
-      p.phrases.forEach(function (ph) { ph.forEach(function (x) { phr.push(x.term); }); });
-      return Promise.all([self.fetchPostings(need, false), self.fetchPostings(phr, true)]).then(function () {
+      // A phrase needs its words' full postings, and either its pair list
+      // or its words' positions.
+      var phr = new Set(), pos = new Set();
+      p.phrases.forEach(function (ph) {
+        ph.pair = self.pairable(ph);
+        ph.forEach(function (x) { (ph.pair ? phr : pos).add(x.term); });
+      });
+      pos.forEach(function (t) { phr.delete(t); });
+      return Promise.all([self.fetchPostings(need, false), self.fetchPostings(Array.from(phr), false), self.fetchPostings(Array.from(pos), true)].concat(
+        p.phrases.filter(function (ph) { return ph.pair; }).map(function (ph) { return self.fetchPair(ph); }))).then(function () {
         var res = self.score(p, exps, sel, from, to);
         res.exact = res.exact && (all || !fuzzyLeft(self, p));
         res.complete = res.exact && !!self.facetsReady;
@@ -469,9 +522,10 @@
         return m;
       });
       var where = ph.map(function (x) { return self.where.get(x.term) || new Map(); });
+      var pair = ph.pair && self.pairs.get(ph[0].term + ' ' + ph[1].term);
       lists[0].forEach(function (w, doc) {
         for (var k = 1; k < lists.length; k++) if (!lists[k].has(doc)) return;
-        var ok = where[0].get(doc).some(function (start) {
+        var ok = pair ? pair.has(doc) : where[0].get(doc).some(function (start) {
           var base = start - ph[0].off;
           return ph.every(function (x, k) { return where[k].get(doc).indexOf(base + x.off) >= 0; });
         });
