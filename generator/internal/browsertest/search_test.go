@@ -198,11 +198,30 @@ func TestSearchTiers(t *testing.T) {
 	}
 	ctx := New(t, 1280, 900)
 	base := Serve(t, dest)
-	// Every change to the live region: busy or not, its text and how many
-	// results the page shows.
 	if err := chromedp.Run(ctx,
 		chromedp.Navigate(base+"/search/"),
 		chromedp.WaitVisible("#search-filters fieldset"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	// The page first shows every page to browse and says how many: wait
+	// for that, so that only the query's announcements are watched (on a
+	// slow machine it could otherwise come after the watching starts).
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var settled bool
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`(() => { const s = document.getElementById('search-status'); return s.textContent !== '' && !s.hasAttribute('aria-busy'); })()`, &settled)); err != nil {
+			t.Fatal(err)
+		}
+		if settled {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the search page never said how many pages there are to browse")
+		}
+	}
+	// Every change to the live region: busy or not, its text and how many
+	// results the page shows.
+	if err := chromedp.Run(ctx,
 		chromedp.Evaluate(`window.said = [];
 new MutationObserver(() => {
   const s = document.getElementById('search-status');
