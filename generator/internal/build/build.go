@@ -12,13 +12,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/tdewolff/minify/v2"
-	"golang.org/x/sync/errgroup"
 
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/content"
@@ -144,16 +142,7 @@ func (p *Project) validate(fsys fs.FS, opts Options, loaded diag.List) {
 			todo = append(todo, pg)
 		}
 	}
-	results := make([]diag.List, len(todo))
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, pg := range todo {
-		g.Go(func() error {
-			results[i] = checker.Page(pg)
-			return nil
-		})
-	}
-	_ = g.Wait()
+	results := checker.Pages(todo)
 	for i, pg := range todo {
 		fresh[pg] = results[i]
 	}

@@ -50,19 +50,7 @@ var reserved = []string{"assets", "search", "forms", "page", "404", "sitemap.xml
 // CheckPage results and redo only that file's and CheckRefs.
 func Check(pages []*content.Page, cfg *config.Config, opts Options) diag.List {
 	c := NewChecker(cfg, opts)
-	// Matching site.yaml's patterns over every body is the costliest
-	// check, so pages are checked in parallel; the results are taken in
-	// page order.
-	perPage := make([]diag.List, len(pages))
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, p := range pages {
-		g.Go(func() error {
-			perPage[i] = c.Page(p)
-			return nil
-		})
-	}
-	_ = g.Wait()
+	perPage := c.Pages(pages)
 	diags := slices.Clone(c.Config())
 	for _, l := range perPage {
 		diags = append(diags, l...)
@@ -121,6 +109,23 @@ func NewChecker(cfg *config.Config, opts Options) *Checker {
 // Config returns the problems of site.yaml's rules, found compiling them
 // (the same as CompileRules's). Check reports them besides the pages'.
 func (c *Checker) Config() diag.List { return c.config }
+
+// Pages runs Page over pages in parallel (matching site.yaml's patterns
+// over every body is the costliest check) and returns the results in
+// page order.
+func (c *Checker) Pages(pages []*content.Page) []diag.List {
+	out := make([]diag.List, len(pages))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, p := range pages {
+		g.Go(func() error {
+			out[i] = c.Page(p)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return out
+}
 
 // Page is CheckPage with the Checker's compiled rules.
 func (c *Checker) Page(p *content.Page) diag.List {
