@@ -134,16 +134,16 @@ func (p *Project) validate(fsys fs.FS, opts Options, loaded diag.List) {
 	// its file alone, so a rebuild keeps those of pages that did not
 	// change; the checks between pages are map lookups, redone each time.
 	fresh := map[*content.Page]diag.List{}
-	var todo []*content.Page
+	var unchecked []*content.Page
 	for _, pg := range p.Pages {
 		if l, ok := p.checked[pg]; ok {
 			fresh[pg] = l
 		} else {
-			todo = append(todo, pg)
+			unchecked = append(unchecked, pg)
 		}
 	}
-	results := checker.Pages(todo)
-	for i, pg := range todo {
+	results := checker.Pages(unchecked)
+	for i, pg := range unchecked {
 		fresh[pg] = results[i]
 	}
 	p.checked = fresh

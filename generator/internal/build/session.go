@@ -374,7 +374,7 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 		})
 	}
 	_ = kg.Wait()
-	var todo []site.Output
+	var dirty []site.Output
 	for i, o := range outputs {
 		key := keys[i]
 		snap.keys[o.Path] = key
@@ -384,12 +384,12 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 				continue
 			}
 		}
-		todo = append(todo, o)
+		dirty = append(dirty, o)
 		snap.Rendered = append(snap.Rendered, o.Path)
 	}
 	slices.Sort(snap.Rendered)
 	p.Layouts.ForgetCached()
-	if err := renderOutputs(ctx, p.Layouts, s.min, todo, out, nil); err != nil {
+	if err := renderOutputs(ctx, p.Layouts, s.min, dirty, out, nil); err != nil {
 		return nil, err
 	}
 	snap.Pages = len(outputs)

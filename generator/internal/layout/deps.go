@@ -80,10 +80,10 @@ func (s *Set) Deps() Deps {
 // the file itself, and every file defining a template they call, and so on.
 func (s *Set) reach(file string, definedIn map[string][]string) []string {
 	seen := map[string]bool{}
-	todo := []string{baseFile, file}
-	for len(todo) > 0 {
-		f := todo[len(todo)-1]
-		todo = todo[:len(todo)-1]
+	pending := []string{baseFile, file}
+	for len(pending) > 0 {
+		f := pending[len(pending)-1]
+		pending = pending[:len(pending)-1]
 		if seen[f] {
 			continue
 		}
@@ -93,7 +93,7 @@ func (s *Set) reach(file string, definedIn map[string][]string) []string {
 				// A page layout's own definitions (its "main") are not
 				// shared with other page layouts.
 				if g == file || strings.Contains(g, "/") || g == baseFile {
-					todo = append(todo, g)
+					pending = append(pending, g)
 				}
 			}
 		}
