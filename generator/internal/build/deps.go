@@ -83,10 +83,7 @@ func newKeyer(s *site.Site, deps layout.Deps, version func(*content.Page) uint64
 	var h maphash.Hash
 	h.SetSeed(k.seed)
 	for _, sec := range allSections {
-		list := []*site.Page{s.Home}
-		if sec != content.Home {
-			list = s.Section(sec)
-		}
+		list := s.Section(sec)
 		for _, p := range list {
 			h.Reset()
 			h.WriteString(p.URL)

@@ -66,7 +66,9 @@ type Session struct {
 	// index) of the last snapshot that made them, for the link check of
 	// snapshots that have not made theirs yet.
 	extraPaths map[string]bool
-	mu         sync.Mutex // guards extraPaths, written by Complete
+	// mu guards html, filled by site.New's workers, and extraPaths,
+	// written by Complete in the background.
+	mu sync.Mutex
 }
 
 // Snapshot is one good build, held in memory. The pages, assets, photos,
@@ -380,7 +382,9 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 		snap.keys[o.Path] = key
 		if old := s.cur; old != nil && old.keys[o.Path] == key {
 			if body, ok := old.files[o.Path]; ok {
-				out.add(file{Path: o.Path, Body: body})
+				if err := out.add(file{Path: o.Path, Body: body}); err != nil {
+					return nil, err
+				}
 				continue
 			}
 		}
@@ -409,10 +413,10 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 		paths[p] = true
 	}
 	s.mu.Unlock()
+	snap.files = mem.files
 	if s.cur == nil {
 		// The first build has no earlier site files to go by: it makes
 		// its own now, so that links to them are checked.
-		snap.files = mem.files
 		if err := snap.Complete(); err != nil {
 			return nil, err
 		}
@@ -423,7 +427,6 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 	if links := s.checkLinks(st, paths); len(links) > 0 {
 		return nil, &ContentError{Diags: links}
 	}
-	snap.files = mem.files
 	clear(s.changed)
 	return snap, nil
 }
@@ -440,14 +443,7 @@ func (s *Session) checkLinks(st *site.Site, paths map[string]bool) diag.List {
 			return checkLinks(st, paths)
 		}
 	}
-	var pages []*site.Page
-	for _, list := range [][]*site.Page{{st.Home}, st.Networks, st.Supporters, st.Courses, st.Testimonials, st.News, st.Pages} {
-		for _, p := range list {
-			if p != nil && s.changed[p.Source] {
-				pages = append(pages, p)
-			}
-		}
-	}
+	pages := slices.DeleteFunc(st.AllPages(), func(p *site.Page) bool { return !s.changed[p.Source] })
 	return linkcheck.Internal(linkcheck.LinksOf(pages), st.Config.BasePath(), paths)
 }
 

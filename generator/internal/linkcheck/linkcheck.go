@@ -27,13 +27,7 @@ type Link struct {
 
 // Links lists the links of every published page, with the file, line and
 // column where each was written.
-func Links(s *site.Site) []Link {
-	pages := []*site.Page{s.Home}
-	for _, list := range [][]*site.Page{s.Networks, s.Supporters, s.Courses, s.Testimonials, s.News, s.Pages} {
-		pages = append(pages, list...)
-	}
-	return LinksOf(pages)
-}
+func Links(s *site.Site) []Link { return LinksOf(s.AllPages()) }
 
 // LinksOf lists the links of the given pages, as Links does.
 func LinksOf(pages []*site.Page) []Link {

@@ -54,5 +54,21 @@ var MemberValues = map[string]func(*Site) string{
 	"AvailableSupporters": func(s *Site) string { return strconv.Itoa(s.AvailableSupporters()) },
 }
 
-// Section returns a section's published pages in their listing's order.
-func (s *Site) Section(sec content.Section) []*Page { return s.section(sec) }
+// Section returns a section's published pages in their listing's order;
+// for content.Home, the home page alone.
+func (s *Site) Section(sec content.Section) []*Page {
+	if sec == content.Home {
+		return []*Page{s.Home}
+	}
+	return s.section(sec)
+}
+
+// AllPages returns every published page: the home page, then each
+// section's in listing order.
+func (s *Site) AllPages() []*Page {
+	out := []*Page{s.Home}
+	for _, sec := range content.Sections {
+		out = append(out, s.section(sec)...)
+	}
+	return out
+}
