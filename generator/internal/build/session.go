@@ -116,7 +116,7 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 		switch top, _, _ := strings.Cut(c, "/"); {
 		case c == config.File:
 			full = true
-		case top == content.Dir && strings.HasSuffix(c, ".md") && isPagePath(c):
+		case top == content.Dir && strings.HasSuffix(c, ".md"):
 			pages = true
 		case top == content.Dir:
 			switch info, err := fs.Stat(s.fsys, c); {
@@ -139,45 +139,60 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 		}
 	}
 	if full {
-		if err := s.load(ctx); err != nil {
+		return s.rebuild(ctx)
+	}
+	if layouts {
+		set, diags := layout.Load(s.fsys, s.proj.Config, site.Funcs(s.proj.Config))
+		if diags.Err() != nil {
+			return nil, &ContentError{Diags: diags}
+		}
+		s.proj.Layouts = set
+		s.deps = set.Deps()
+	}
+	reordered, tree := false, false
+	if pages {
+		var err error
+		if reordered, tree, err = s.reload(changed); err != nil {
 			return nil, err
 		}
+	}
+	if tree {
+		// A file the tree rules reject (in no section, a name that is
+		// not a slug): reading the whole tree reports it as a build does.
+		return s.rebuild(ctx)
+	}
+	if static {
+		s.forgetPhotos(changed)
+	}
+	if reordered {
+		s.proj.Pages = slices.SortedFunc(maps.Values(s.files), func(a, b *content.Page) int {
+			// content.Load's order: by section, then slug.
+			return cmp.Or(strings.Compare(string(a.Section), string(b.Section)), strings.Compare(a.Slug, b.Slug))
+		})
+		s.indexPages()
 	} else {
-		if layouts {
-			set, diags := layout.Load(s.fsys, s.proj.Config, site.Funcs(s.proj.Config))
-			if diags.Err() != nil {
-				return nil, &ContentError{Diags: diags}
-			}
-			s.proj.Layouts = set
-			s.deps = set.Deps()
-		}
-		reordered := false
-		if pages {
-			var err error
-			if reordered, err = s.reload(changed); err != nil {
-				return nil, err
-			}
-		}
-		if static {
-			s.forgetPhotos(changed)
-		}
-		if reordered {
-			s.proj.Pages = slices.SortedFunc(maps.Values(s.files), func(a, b *content.Page) int {
-				// content.Load's order: by section, then slug.
-				return cmp.Or(strings.Compare(string(a.Section), string(b.Section)), strings.Compare(a.Slug, b.Slug))
-			})
-			s.indexPages()
-		} else {
-			// The same files, some read again: each keeps its place.
-			for pg := range s.changed {
-				s.proj.Pages[s.at[pg.File]] = pg
-			}
-		}
-		s.proj.validate(s.fsys, s.opts, s.tree)
-		if s.proj.Diags.Err() != nil {
-			return nil, &ContentError{Diags: s.proj.Diags}
+		// The same files, some read again: each keeps its place.
+		for pg := range s.changed {
+			s.proj.Pages[s.at[pg.File]] = pg
 		}
 	}
+	s.proj.validate(s.fsys, s.opts, s.tree)
+	if s.proj.Diags.Err() != nil {
+		return nil, &ContentError{Diags: s.proj.Diags}
+	}
+	return s.publish(ctx)
+}
+
+// rebuild reads the whole site again and builds it.
+func (s *Session) rebuild(ctx context.Context) (*Snapshot, error) {
+	if err := s.load(ctx); err != nil {
+		return nil, err
+	}
+	return s.publish(ctx)
+}
+
+// publish assembles the loaded site and makes it the current snapshot.
+func (s *Session) publish(ctx context.Context) (*Snapshot, error) {
 	snap, err := s.assemble(ctx)
 	if err != nil {
 		return nil, err
@@ -197,22 +212,6 @@ func (s *Session) loadedUnder(c string) bool {
 		}
 	}
 	return false
-}
-
-// isPagePath reports whether c, relative to the site's root, is a content
-// file that can be read on its own: content/_index.md, or a page of a
-// section whose name is a slug. Anything else makes the tree be read again,
-// which reports what is wrong with it.
-func isPagePath(c string) bool {
-	rel, ok := strings.CutPrefix(c, content.Dir+"/")
-	if !ok {
-		return false
-	}
-	if rel == "_index.md" {
-		return true
-	}
-	dir, base, ok := strings.Cut(rel, "/")
-	return ok && content.IsSection(dir) && !strings.Contains(base, "/") && config.IsSlug(strings.TrimSuffix(base, ".md"))
 }
 
 // load reads the whole site afresh.
@@ -264,8 +263,9 @@ func (s *Session) forget(pg *content.Page) {
 
 // reload reads the changed content files again; one that is gone is
 // removed. It reports whether the set of files changed, which changes the
-// pages' order.
-func (s *Session) reload(changed []string) (reordered bool, err error) {
+// pages' order, and whether a file breaks the tree's rules, which only
+// reading the whole tree reports.
+func (s *Session) reload(changed []string) (reordered, tree bool, err error) {
 	for _, c := range changed {
 		c = path.Clean(c)
 		if !strings.HasPrefix(c, content.Dir+"/") || !strings.HasSuffix(c, ".md") {
@@ -277,12 +277,15 @@ func (s *Session) reload(changed []string) (reordered bool, err error) {
 			delete(s.files, c)
 			delete(s.changed, old)
 		}
-		pg, _, err := content.LoadFile(s.fsys, c, s.proj.Config)
+		pg, problems, err := content.LoadFile(s.fsys, c, s.proj.Config)
 		if errors.Is(err, fs.ErrNotExist) {
 			reordered = reordered || old != nil
 			continue
 		} else if err != nil {
-			return false, fmt.Errorf("read %s: %w", c, err)
+			return false, false, fmt.Errorf("read %s: %w", c, err)
+		}
+		if len(problems) > 0 {
+			return false, true, nil
 		}
 		if pg != nil {
 			s.files[c] = pg
@@ -291,7 +294,7 @@ func (s *Session) reload(changed []string) (reordered bool, err error) {
 		}
 		reordered = reordered || (old == nil) != (pg == nil)
 	}
-	return reordered, nil
+	return reordered, false, nil
 }
 
 // indexPages notes where each page is in the loaded pages' order.

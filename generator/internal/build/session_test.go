@@ -437,3 +437,32 @@ func TestSessionMatchesFullBuildAfterEachEdit(t *testing.T) {
 		t.Run(e.what, func(t *testing.T) { sameAsFullBuild(t, dir, sn) })
 	}
 }
+
+// TestSessionReportsTreeProblems adds a page whose file name is not a slug:
+// the session reports it as a build does, and recovers when it is renamed.
+func TestSessionReportsTreeProblems(t *testing.T) {
+	ctx := context.Background()
+	dir := copyExample(t)
+	s := NewSession(sessionOptions(dir))
+	if _, err := s.Update(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	bad := "content/news/Term Dates.md"
+	edit(t, dir, bad, func(string) string { return "---\ntitle: Term dates\ndate: 2026-11-20\n---\nSoon.\n" })
+	_, err := s.Update(ctx, []string{bad})
+	var ce *ContentError
+	if !errors.As(err, &ce) || !slices.ContainsFunc(ce.Diags, func(d diag.Diagnostic) bool {
+		return d.Pos.File == bad && strings.Contains(d.Msg, "not a slug")
+	}) {
+		t.Fatalf("got %v, want the file name reported", err)
+	}
+	good := "content/news/term-dates.md"
+	if err := os.Rename(filepath.Join(dir, filepath.FromSlash(bad)), filepath.Join(dir, filepath.FromSlash(good))); err != nil {
+		t.Fatal(err)
+	}
+	sn, err := s.Update(ctx, []string{bad, good})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAsFullBuild(t, dir, sn)
+}
