@@ -1,7 +1,7 @@
 // Package devserver is `generator serve`: it builds the site, serves it on
-// loopback, watches the site's files with fsnotify, batches bursts of
-// events into one rebuild, and tells open pages to reload over Server-Sent
-// Events. A build with errors keeps the last good pages served and shows the
+// loopback from memory, watches the site's files with fsnotify, batches
+// bursts of events into one rebuild of what they affect (build.Session),
+// and tells open pages to reload over Server-Sent Events. A build with errors keeps the last good pages served and shows the
 // errors over every page, and in the terminal, until they are fixed. The
 // reload script and the error overlay are added to pages as they are served,
 // never written into the built files. The site's forms work too: the form
@@ -38,8 +38,8 @@ import (
 
 // Options configure a Server.
 type Options struct {
-	// Build says what to build; its Destination is replaced by a temporary
-	// directory the server owns, and its BaseURL by the server's address.
+	// Build says what to build; its Destination is not used (the build is
+	// kept in memory), and Run replaces its BaseURL by the server's address.
 	Build build.Options
 	// Addr is where to listen, such as 127.0.0.1:1313.
 	Addr string
@@ -49,7 +49,7 @@ type Options struct {
 	// directory removed when the server stops.
 	Data string
 	// Quiet is how long the files must be left alone before a burst of
-	// changes is rebuilt (default 50 ms): an editor saving a file, or git
+	// changes is rebuilt (default 20 ms): an editor saving a file, or git
 	// switching branches, makes many events at once.
 	Quiet time.Duration
 }
