@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
-
-	"peerpress/generator/internal/site"
 )
 
 // A page is mostly made of parts that are the same on many pages: cards,
@@ -281,30 +280,29 @@ func inside(spans [][2]int, i int) bool {
 	return false
 }
 
-// cachedEach renders the partial name for each item of list, a []*site.Page
-// or a []site.Crumb, through cached with the item's URL as the key.
+// Keyed is an item cachedEach can render: its key names everything the
+// partial shows of it within a build (a page's or breadcrumb's address).
+type Keyed interface{ CacheKey() string }
+
+// cachedEach renders the partial name for each item of list, a slice of
+// Keyed items (the site's pages or breadcrumbs), through cached with the
+// item's key.
 func (s *Set) cachedEach(name string, list any) (template.HTML, error) {
-	var b strings.Builder
-	each := func(key string, data any) error {
-		h, err := s.executeCached(name, key, data)
-		b.WriteString(string(h))
-		return err
-	}
-	switch l := list.(type) {
-	case []*site.Page:
-		for _, p := range l {
-			if err := each(p.URL, p); err != nil {
-				return "", err
-			}
-		}
-	case []site.Crumb:
-		for _, c := range l {
-			if err := each(c.URL, c); err != nil {
-				return "", err
-			}
-		}
-	default:
+	v := reflect.ValueOf(list)
+	if v.Kind() != reflect.Slice {
 		return "", fmt.Errorf("cachedEach: cannot list %T", list)
+	}
+	var b strings.Builder
+	for i := range v.Len() {
+		item, ok := v.Index(i).Interface().(Keyed)
+		if !ok {
+			return "", fmt.Errorf("cachedEach: cannot key %s", v.Index(i).Type())
+		}
+		h, err := s.executeCached(name, item.CacheKey(), item)
+		b.WriteString(string(h))
+		if err != nil {
+			return "", err
+		}
 	}
 	return template.HTML(b.String()), nil
 }

@@ -10,7 +10,6 @@ import (
 
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/decode"
-	"peerpress/generator/internal/site"
 )
 
 // funcs are the template functions every layout may use.
@@ -31,8 +30,6 @@ func (s *Set) funcs(cfg *config.Config) template.FuncMap {
 		"facetURL": func(section, key, id string) string {
 			return base + section + "/" + key + "/" + id + "/"
 		},
-		// absURL turns a site path into an absolute URL.
-		"absURL": func(p string) string { return site.AbsURL(cfg.Base, base, p) },
 		"asset": func(name string) (string, error) {
 			a, ok := s.assets[name]
 			if !ok {
@@ -46,9 +43,6 @@ func (s *Set) funcs(cfg *config.Config) template.FuncMap {
 			}
 			return ""
 		},
-		// navState says how a menu link relates to the page at here: "page"
-		// when it is the page, "true" when the page is inside its section.
-		"navState":  site.NavState,
 		"date":      formatDate(cfg, "2 January 2006"),
 		"isoDate":   formatDate(cfg, "2006-01-02"),
 		"shortDate": formatDate(cfg, "Mon 2 Jan 2006"),

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"html"
 	"html/template"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -369,8 +370,15 @@ func TestAssets(t *testing.T) {
 }
 
 func TestFuncs(t *testing.T) {
-	peer := (&Set{}).funcs(testConfig(t, "https://example.org/peer/"))
-	root := (&Set{}).funcs(testConfig(t, "https://example.org"))
+	// The functions a layout gets: the Set's own and the site's (absURL,
+	// navState), as layout.Load is given them.
+	funcs := func(cfg *config.Config) template.FuncMap {
+		fm := (&Set{}).funcs(cfg)
+		maps.Copy(fm, site.Funcs(cfg))
+		return fm
+	}
+	peer := funcs(testConfig(t, "https://example.org/peer/"))
+	root := funcs(testConfig(t, "https://example.org"))
 	str := func(fm template.FuncMap, name string, args ...string) string {
 		switch f := fm[name].(type) {
 		case func(string) string:

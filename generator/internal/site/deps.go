@@ -72,3 +72,7 @@ func (s *Site) AllPages() []*Page {
 	}
 	return out
 }
+
+// CacheKey is the page's address, by which layouts render its card once a
+// build (layout.Keyed).
+func (p *Page) CacheKey() string { return p.URL }

@@ -29,7 +29,13 @@ var formatLabels = map[string]string{
 
 // Funcs are the template functions that speak the site's vocabulary.
 func Funcs(cfg *config.Config) template.FuncMap {
+	base := cfg.BasePath()
 	return template.FuncMap{
+		// absURL turns a site path into an absolute URL.
+		"absURL": func(p string) string { return AbsURL(cfg.Base, base, p) },
+		// navState says how a menu link relates to the page at here: "page"
+		// when it is the page, "true" when the page is inside its section.
+		"navState": NavState,
 		// label returns the label of a vocabulary id: label "regions" "north".
 		"label": func(vocab, id string) string {
 			if vocab == "availability" {

@@ -96,6 +96,10 @@ type Crumb struct {
 	URL   string
 }
 
+// CacheKey is the crumb's address, by which layouts render it once a build
+// (layout.Keyed).
+func (c Crumb) CacheKey() string { return c.URL }
+
 // Pager links the pages of a listing.
 type Pager struct {
 	Number, Total int
