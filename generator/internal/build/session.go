@@ -57,6 +57,9 @@ type Session struct {
 	next    uint64
 
 	cur *Snapshot // the last good build, nil before the first
+	// reread says the site must be read whole at the next update: the
+	// last attempt to (site.yaml or the tree changed) failed.
+	reread bool
 	// changed are the pages read again since the last good build: only
 	// their links need checking, unless a file has gone.
 	changed map[*content.Page]bool
@@ -109,7 +112,7 @@ func (s *Session) Current() *Snapshot { return s.cur }
 // snapshot, or a *ContentError when the site has errors, in which case the
 // last good snapshot stays current.
 func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, error) {
-	full := s.cur == nil || changed == nil
+	full := s.cur == nil || changed == nil || s.reread
 	var pages, layouts, static bool
 	for _, c := range changed {
 		c = path.Clean(strings.TrimPrefix(c, "./"))
@@ -183,11 +186,15 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 	return s.publish(ctx)
 }
 
-// rebuild reads the whole site again and builds it.
+// rebuild reads the whole site again and builds it. Until a rebuild has
+// read the site, every update is one: what was loaded before may no longer
+// match site.yaml or the tree.
 func (s *Session) rebuild(ctx context.Context) (*Snapshot, error) {
+	s.reread = true
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
+	s.reread = false
 	return s.publish(ctx)
 }
 

@@ -466,3 +466,28 @@ func TestSessionReportsTreeProblems(t *testing.T) {
 	}
 	sameAsFullBuild(t, dir, sn)
 }
+
+// TestSessionKeepsReportingABrokenSiteYAML breaks site.yaml, then edits a
+// page: the edit must not build over the broken settings.
+func TestSessionKeepsReportingABrokenSiteYAML(t *testing.T) {
+	ctx := context.Background()
+	dir := copyExample(t)
+	s := NewSession(sessionOptions(dir))
+	if _, err := s.Update(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	edit(t, dir, "site.yaml", func(s string) string { return s + "\ntitle: [unclosed\n" })
+	if _, err := s.Update(ctx, []string{"site.yaml"}); err == nil {
+		t.Fatal("a broken site.yaml built")
+	}
+	edit(t, dir, "content/pages/about.md", func(s string) string { return s + "\nMore.\n" })
+	if _, err := s.Update(ctx, []string{"content/pages/about.md"}); err == nil {
+		t.Fatal("an edit built over a broken site.yaml")
+	}
+	edit(t, dir, "site.yaml", func(s string) string { return strings.Replace(s, "\ntitle: [unclosed\n", "", 1) })
+	sn, err := s.Update(ctx, []string{"site.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAsFullBuild(t, dir, sn)
+}
