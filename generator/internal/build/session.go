@@ -58,7 +58,7 @@ type Session struct {
 
 	cur *Snapshot // the last good build, nil before the first
 	// reread says the site must be read whole at the next update: the
-	// last attempt to (site.yaml or the tree changed) failed.
+	// last attempt to (site.yaml, the tree or the layouts changed) failed.
 	reread bool
 	// changed are the pages read again since the last good build: only
 	// their links need checking, unless a file has gone.
@@ -147,6 +147,9 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 	if layouts {
 		set, diags := layout.Load(s.fsys, s.proj.Config, site.Funcs(s.proj.Config))
 		if diags.Err() != nil {
+			// Until the layouts load, a save elsewhere must not build
+			// with the old ones as if all were well.
+			s.reread = true
 			return nil, &ContentError{Diags: diags}
 		}
 		s.proj.Layouts = set

@@ -491,3 +491,28 @@ func TestSessionKeepsReportingABrokenSiteYAML(t *testing.T) {
 	}
 	sameAsFullBuild(t, dir, sn)
 }
+
+// TestSessionKeepsReportingABrokenLayout breaks a layout, then edits a
+// page: the edit must not build with the old layout as if all were well.
+func TestSessionKeepsReportingABrokenLayout(t *testing.T) {
+	ctx := context.Background()
+	dir := copyExample(t)
+	s := NewSession(sessionOptions(dir))
+	if _, err := s.Update(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	edit(t, dir, "layouts/partials/footer.html", func(s string) string { return s + "{{if}}" })
+	if _, err := s.Update(ctx, []string{"layouts/partials/footer.html"}); err == nil {
+		t.Fatal("a broken layout built")
+	}
+	edit(t, dir, "content/pages/about.md", func(s string) string { return s + "\nMore.\n" })
+	if _, err := s.Update(ctx, []string{"content/pages/about.md"}); err == nil {
+		t.Fatal("an edit built over a broken layout")
+	}
+	edit(t, dir, "layouts/partials/footer.html", func(s string) string { return strings.TrimSuffix(s, "{{if}}") })
+	sn, err := s.Update(ctx, []string{"layouts/partials/footer.html"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAsFullBuild(t, dir, sn)
+}
