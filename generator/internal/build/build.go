@@ -214,8 +214,9 @@ type Result struct {
 }
 
 // Build validates, renders and writes the site. Files go to disk as they
-// are made, into a new directory beside the destination that replaces it
-// only once the build has succeeded.
+// are made, into a directory beside the destination that replaces it only
+// once the build has succeeded: the site the last build replaced, kept for
+// this (see staging), or a new one.
 func Build(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
 	dest := opts.Destination
@@ -227,17 +228,19 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	p.dropBodies = true
-	tmp, err := staging(dest)
+	st, err := staging(dest)
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
 	ok := false
 	defer func() {
 		if !ok {
-			os.RemoveAll(tmp)
+			// The half-written directory is kept like an old site: the
+			// next build writes over it.
+			_ = keep(st.dir, dest)
 		}
 	}()
-	out := newOutput(&dirSink{dir: tmp})
+	out := newOutput(&dirSink{dir: st.dir, old: st.old})
 	err = produce(ctx, p, opts, out)
 	var ce *ContentError
 	if errors.As(err, &ce) {
@@ -247,7 +250,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	clock := time.Now()
-	if err := swap(tmp, dest); err != nil {
+	if err := st.prune(out.paths); err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	opts.Stats.phase("remove stale files", &clock)
+	if err := swap(st.dir, dest); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
 	ok = true

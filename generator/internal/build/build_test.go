@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -275,18 +276,31 @@ func TestFailedBuildKeepsPublic(t *testing.T) {
 			t.Errorf("%s changed in a failed build", name)
 		}
 	}
-	entries, _ := os.ReadDir(out)
-	if len(entries) != 1 {
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		t.Errorf("beside public/ after a failed build: %v, want only public", names)
+	if names := besidePublic(t, out); len(names) > 0 {
+		t.Errorf("beside public/ after a failed build: %v", names)
 	}
 }
 
+// besidePublic lists what is in out besides public/ and the previous site
+// kept for the next build.
+func besidePublic(t *testing.T, out string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Name() != "public" && e.Name() != ".public-previous" {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
 // TestRebuildReplacesPublic checks that a second good build replaces files
-// that are gone from the content and leaves nothing beside public/.
+// that are gone from the content and leaves nothing beside public/ but the
+// previous site, kept for the next build.
 func TestRebuildReplacesPublic(t *testing.T) {
 	_, out, opts := basicSite(t)
 	dest := opts.Destination
@@ -303,7 +317,104 @@ func TestRebuildReplacesPublic(t *testing.T) {
 	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("stale.html survived a rebuild (err %v)", err)
 	}
-	if entries, _ := os.ReadDir(out); len(entries) != 1 {
-		t.Errorf("%d entries beside public/ after a rebuild, want 1", len(entries))
+	if names := besidePublic(t, out); len(names) > 0 {
+		t.Errorf("beside public/ after a rebuild: %v", names)
+	}
+	if _, err := os.Stat(filepath.Join(out, ".public-previous", "stale.html")); err != nil {
+		t.Errorf("the replaced site is not kept for the next build: %v", err)
+	}
+}
+
+// TestRebuildOverPrevious checks that a build written over the kept
+// previous site comes out the same as one written from nothing, whatever
+// that site holds: pages gone from the content, a file where a directory
+// goes and a directory where a file goes, and a symbolic link, which must
+// not be followed.
+func TestRebuildOverPrevious(t *testing.T) {
+	src, out, opts := basicSite(t)
+	ctx := context.Background()
+	if _, err := Build(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	fresh := tree(t, opts.Destination)
+
+	prev := filepath.Join(out, ".public-previous")
+	if err := os.CopyFS(prev, os.DirFS(opts.Destination)); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "outside.html")
+	if err := os.WriteFile(outside, []byte("not the site's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var dirPage, filePage string
+	for name := range fresh {
+		if strings.HasSuffix(name, "/index.html") && strings.Count(name, "/") == 2 && dirPage == "" {
+			dirPage = name
+		}
+	}
+	filePage = "sitemap.xml"
+	if dirPage == "" {
+		t.Fatal("no page two levels down in the basic site")
+	}
+	mustDo := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A file where a page's directory goes.
+	dir := filepath.Join(prev, filepath.FromSlash(path.Dir(dirPage)))
+	mustDo(os.RemoveAll(dir))
+	mustDo(os.WriteFile(dir, []byte("a file"), 0o644))
+	// A directory, with something in it, where a file goes.
+	mustDo(os.Remove(filepath.Join(prev, filePage)))
+	mustDo(os.MkdirAll(filepath.Join(prev, filePage, "deep"), 0o755))
+	mustDo(os.WriteFile(filepath.Join(prev, filePage, "deep", "x.html"), nil, 0o644))
+	// A page that is no longer made, in a directory no longer made.
+	mustDo(os.MkdirAll(filepath.Join(prev, "gone", "page"), 0o755))
+	mustDo(os.WriteFile(filepath.Join(prev, "gone", "page", "index.html"), []byte("gone"), 0o644))
+	// A symbolic link where a page goes.
+	home := filepath.Join(prev, "index.html")
+	mustDo(os.Remove(home))
+	mustDo(os.Symlink(outside, home))
+
+	// The content changes too: one page fewer.
+	var removed string
+	for name := range fresh {
+		if strings.HasPrefix(name, "news/") && strings.HasSuffix(name, "/index.html") && name != "news/index.html" {
+			removed = name
+			break
+		}
+	}
+	if removed != "" {
+		slug := strings.TrimSuffix(strings.TrimPrefix(removed, "news/"), "/index.html")
+		mustDo(os.Remove(filepath.Join(src, "content", "news", slug+".md")))
+	}
+	if _, err := Build(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	got := tree(t, opts.Destination)
+
+	wantOpts := opts
+	wantOpts.Destination = filepath.Join(t.TempDir(), "public")
+	if _, err := Build(ctx, wantOpts); err != nil {
+		t.Fatal(err)
+	}
+	want := tree(t, wantOpts.Destination)
+	if removed != "" && want[removed] != nil {
+		t.Fatalf("%s is still built after its file was removed", removed)
+	}
+	for name, b := range want {
+		if !bytes.Equal(got[name], b) {
+			t.Errorf("%s differs from a build from nothing:\n%s", name, lineDiff(string(b), string(got[name])))
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s is left over from the previous site", name)
+		}
+	}
+	if b, err := os.ReadFile(outside); err != nil || string(b) != "not the site's" {
+		t.Errorf("the file a symbolic link led to was written: %q, %v", b, err)
 	}
 }

@@ -1,11 +1,14 @@
 package build
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -74,12 +77,19 @@ func (o *output) taken() map[string]bool {
 type dirSink struct {
 	dir  string
 	made sync.Map // directories known to exist, relative to dir
+	// old are the files (false) and directories (true) an earlier build
+	// left in dir, which this one writes over; it is only read.
+	old map[string]bool
+	mu  sync.Mutex // held while replaceFile replaces a file
 }
 
 func (d *dirSink) put(p string, body []byte) error {
 	target, err := d.prepare(p)
 	if err != nil {
 		return err
+	}
+	if isDir, ok := d.old[p]; ok && !isDir {
+		return overwrite(target, body)
 	}
 	return os.WriteFile(target, body, 0o644)
 }
@@ -89,13 +99,66 @@ func (d *dirSink) copyFile(p, src string) error {
 	if err != nil {
 		return err
 	}
+	if isDir, ok := d.old[p]; ok && !isDir {
+		body, err := os.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		return overwrite(target, body)
+	}
 	return copyFile(src, target)
 }
 
+// overwrite makes the file an earlier build left at target hold body. It
+// leaves a file that already does alone, and writes over any other in place
+// before cutting it to length, rather than truncating it first: ext4 writes
+// a file truncated to nothing and rewritten out to disk as soon as it is
+// closed (its auto_da_alloc), which made every page of a rebuild wait.
+func overwrite(target string, body []byte) error {
+	f, err := os.OpenFile(target, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	same, err := holds(f, body)
+	if err == nil && !same {
+		if _, err = f.WriteAt(body, 0); err == nil {
+			err = f.Truncate(int64(len(body)))
+		}
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// holds reports whether f's contents are body.
+func holds(f *os.File, body []byte) (bool, error) {
+	info, err := f.Stat()
+	if err != nil || info.Size() != int64(len(body)) {
+		return false, err
+	}
+	buf := readPool.Get().(*[]byte)
+	defer readPool.Put(buf)
+	*buf = slices.Grow((*buf)[:0], len(body))[:len(body)]
+	if _, err := f.ReadAt(*buf, 0); err != nil && !errors.Is(err, io.EOF) {
+		return false, err
+	}
+	return bytes.Equal(*buf, body), nil
+}
+
+var readPool = sync.Pool{New: func() any { return new([]byte) }}
+
 // prepare makes the directories above p, parents first, and returns p's
-// place on disk. Two goroutines may make the same directory at once: the
+// place on disk, clearing what an earlier build left where a directory or
+// p now goes. Two goroutines may make the same directory at once: the
 // loser's "exists" is success too.
 func (d *dirSink) prepare(p string) (string, error) {
+	target := filepath.Join(d.dir, filepath.FromSlash(p))
+	if d.old[p] {
+		if err := os.RemoveAll(target); err != nil {
+			return "", err
+		}
+	}
 	dir := path.Dir(p)
 	if dir != "." {
 		if _, ok := d.made.Load(dir); !ok {
@@ -105,7 +168,17 @@ func (d *dirSink) prepare(p string) (string, error) {
 				if _, ok := d.made.Load(sub); ok {
 					continue
 				}
-				err := os.Mkdir(filepath.Join(d.dir, filepath.FromSlash(sub)), 0o755)
+				full := filepath.Join(d.dir, filepath.FromSlash(sub))
+				if isDir, ok := d.old[sub]; ok && isDir {
+					d.made.Store(sub, true)
+					continue
+				} else if ok {
+					if err := d.replaceFile(sub, full); err != nil {
+						return "", err
+					}
+					continue
+				}
+				err := os.Mkdir(full, 0o755)
 				if err != nil && !errors.Is(err, fs.ErrExist) {
 					return "", err
 				}
@@ -113,7 +186,26 @@ func (d *dirSink) prepare(p string) (string, error) {
 			}
 		}
 	}
-	return filepath.Join(d.dir, filepath.FromSlash(p)), nil
+	return target, nil
+}
+
+// replaceFile makes the directory sub, at full, where an earlier build
+// left a file. It holds a lock so that a goroutine making the same
+// directory cannot remove it once made.
+func (d *dirSink) replaceFile(sub, full string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.made.Load(sub); ok {
+		return nil
+	}
+	if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := os.Mkdir(full, 0o755); err != nil {
+		return err
+	}
+	d.made.Store(sub, true)
+	return nil
 }
 
 // memSink keeps files in memory, for `generator serve`.

@@ -2,12 +2,16 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/tdewolff/minify/v2"
@@ -126,31 +130,145 @@ func redirectPage(to, abs string) []byte {
 	return b.Bytes()
 }
 
-// staging makes the new directory, beside dest, that a build writes into
-// and that replaces dest once the build has succeeded.
-func staging(dest string) (string, error) {
+// A build writes into a directory beside the destination and renames it
+// into place once it has succeeded, so a failed build leaves the last good
+// site as it was. The site it replaces is not deleted: it is kept beside the
+// destination as .NAME-previous, and the next build claims it as its own
+// directory, writes over the files it makes again and removes the rest.
+// Writing over files costs much less than creating thousands of files and
+// directories and deleting as many on every build, most of all on file
+// systems slow to create files soon after many were deleted (ext4 without a
+// journal scans past every recently freed inode for each new one).
+
+// stage is the directory a build writes into.
+type stage struct {
+	dir string
+	// old are the entries an earlier build left in dir, by slash path
+	// relative to dir: true for a directory, false for a file.
+	old map[string]bool
+}
+
+// previous is where the site a build replaced is kept for the next build.
+func previous(dest string) string {
+	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+"-previous")
+}
+
+// staging returns the directory, beside dest, that a build writes into:
+// the kept previous site when there is one, else a new empty directory.
+func staging(dest string) (*stage, error) {
 	dest, err := filepath.Abs(dest)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", err
+		return nil, err
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+"-build-")
 	if err != nil {
-		return "", err
+		return nil, err
+	}
+	st := &stage{dir: tmp}
+	// os.Rename does not replace a directory, so the new directory's
+	// unique name is freed for the previous site. Another build may have
+	// claimed that site first; then this one starts empty.
+	if err := os.Remove(tmp); err != nil {
+		return nil, err
+	}
+	if os.Rename(previous(dest), tmp) == nil {
+		if st.old, err = inventory(tmp); err != nil {
+			os.RemoveAll(tmp)
+			return nil, err
+		}
+	} else if err := os.Mkdir(tmp, 0o755); err != nil {
+		return nil, err
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		os.RemoveAll(tmp)
-		return "", err
+		return nil, err
 	}
-	return tmp, nil
+	return st, nil
+}
+
+// inventory lists the files and directories below dir, removing anything
+// else (a symbolic link must not lead a write outside the site).
+func inventory(dir string) (map[string]bool, error) {
+	old := map[string]bool{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == dir {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		switch {
+		case d.IsDir():
+			old[rel] = true
+		case d.Type().IsRegular():
+			old[rel] = false
+		default:
+			return os.Remove(p)
+		}
+		return nil
+	})
+	return old, err
+}
+
+// prune removes what an earlier build left in the stage that this build
+// did not make: made holds the paths of the files written.
+func (st *stage) prune(made map[string]bool) error {
+	needed := map[string]bool{}
+	for p := range made {
+		for d := path.Dir(p); d != "." && !needed[d]; d = path.Dir(d) {
+			needed[d] = true
+		}
+	}
+	// underFile reports whether p was below a directory that a file of
+	// this build replaced, and so is gone already.
+	underFile := func(p string) bool {
+		for d := path.Dir(p); d != "."; d = path.Dir(d) {
+			if made[d] {
+				return true
+			}
+		}
+		return false
+	}
+	var stale []string
+	for p := range st.old {
+		// What was a directory may be a file now, and the other way round.
+		if !needed[p] && !made[p] && !underFile(p) {
+			stale = append(stale, p)
+		}
+	}
+	// Deepest first, so a directory is emptied before it is removed.
+	slices.SortFunc(stale, func(a, b string) int {
+		return cmp.Or(strings.Count(b, "/")-strings.Count(a, "/"), strings.Compare(a, b))
+	})
+	for _, p := range stale {
+		if err := os.RemoveAll(filepath.Join(st.dir, filepath.FromSlash(p))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keep sets dir aside as the previous site for the next build to write
+// over, or removes it when a previous site is already kept.
+func keep(dir, dest string) error {
+	if err := os.Rename(dir, previous(dest)); err != nil {
+		return os.RemoveAll(dir)
+	}
+	return nil
 }
 
 // swap replaces dest with the directory tmp: the old site is moved aside,
-// the new one renamed into place, then the old one removed. If the second
-// rename fails, the old site is put back.
+// the new one renamed into place, and the old one kept for the next build.
+// If the second rename fails, the old site is put back.
 func swap(tmp, dest string) error {
 	old := ""
 	if _, err := os.Stat(dest); err == nil {
@@ -173,7 +291,7 @@ func swap(tmp, dest string) error {
 		return err
 	}
 	if old != "" {
-		return os.RemoveAll(old)
+		return keep(old, dest)
 	}
 	return nil
 }
