@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -641,5 +642,68 @@ func TestHTTPServerTimeouts(t *testing.T) {
 	hs := s.HTTPServer("127.0.0.1:0")
 	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
 		t.Errorf("server without a time-out or header limit: %+v", hs)
+	}
+}
+
+// TestRebuiltManifest checks that the server answers by the manifest a
+// rebuild writes, without a restart: a training date added to the site can
+// be booked once the manifest says so, and a manifest that is missing for a
+// moment (a build being swapped into place) or broken leaves the last good
+// one in use.
+func TestRebuiltManifest(t *testing.T) {
+	now := fixedNow
+	var logs bytes.Buffer
+	dir := writeSite(t, testManifest())
+	s, _ := newTestServer(t, Options{Public: dir, Now: func() time.Time { return now },
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	book := func() int {
+		t.Helper()
+		return post(s.Handler(), "/forms/book-training", "session=new%2F2027-05-05&name=Sam", map[string]string{"Accept": "application/json"}).Code
+	}
+	if code := book(); code != http.StatusUnprocessableEntity {
+		t.Fatalf("a date the site does not have: status %d, want 422", code)
+	}
+
+	m := testManifest()
+	m.Sessions = append(m.Sessions, formspec.Session{ID: "new/2027-05-05", Course: "new", Label: "New day", Capacity: 12, State: "open"})
+	for i := range m.Forms {
+		if m.Forms[i].Name == "book-training" {
+			f := &m.Forms[i].Fields[0]
+			f.Choices = append(f.Choices, formspec.Option{Value: "new/2027-05-05", Label: "New day"})
+		}
+	}
+	body, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest := filepath.Join(dir, filepath.FromSlash(formspec.ManifestPath))
+	if err := os.WriteFile(manifest, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code := book(); code != http.StatusUnprocessableEntity {
+		t.Errorf("within a second of the rebuild: status %d, want 422 (the manifest is read at most once a second)", code)
+	}
+	now = now.Add(2 * time.Second)
+	if code := book(); code != http.StatusOK {
+		t.Fatalf("after the rebuild: status %d, want 200", code)
+	}
+	if !strings.Contains(logs.String(), `"outcome":"reloaded"`) {
+		t.Errorf("the log does not say the manifest was read again:\n%s", logs.String())
+	}
+
+	for _, broken := range []func() error{
+		func() error { return os.Remove(manifest) },
+		func() error { return os.WriteFile(manifest, []byte(`{"forms": [`), 0o644) },
+	} {
+		if err := broken(); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(2 * time.Second)
+		if code := book(); code != http.StatusOK {
+			t.Errorf("with the manifest missing or broken: status %d, want 200 by the last good one", code)
+		}
+	}
+	if !strings.Contains(logs.String(), "still using the last one") {
+		t.Errorf("the log does not report the broken manifest:\n%s", logs.String())
 	}
 }

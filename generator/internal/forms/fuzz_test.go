@@ -24,7 +24,7 @@ func FuzzSubmit(f *testing.F) {
 		if w.Code >= 500 {
 			t.Fatalf("POST /forms/%s %q: %d %s", form, body, w.Code, w.Body)
 		}
-		fm := s.manifest.Form(form)
+		fm := s.Manifest().Form(form)
 		if fm == nil || w.Code != http.StatusOK {
 			return
 		}

@@ -28,6 +28,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"peerpress/generator/internal/config"
@@ -70,15 +72,36 @@ type Options struct {
 
 // Server answers the forms of one site.
 type Server struct {
-	opts     Options
-	store    *Store
+	opts   Options
+	store  *Store
+	limits *limiter
+	log    *slog.Logger
+	// site is the built site as its manifest now describes it.
+	site atomic.Pointer[site]
+	// reload is held while the manifest is read again; checked is when
+	// it was last read (under reload).
+	reload  sync.Mutex
+	checked time.Time
+	handler http.Handler
+}
+
+// site is the built site as one version of its forms manifest describes
+// it, with the handler that answers for it. A rebuild of the site writes a
+// new manifest (a training date added, a session full, a supporter
+// unavailable), and the server reads it again (see current).
+type site struct {
+	*Server
 	manifest *formspec.Manifest
 	elig     *formspec.Eligibility
 	loc      *time.Location
-	limits   *limiter
-	log      *slog.Logger
 	handler  http.Handler
+	// digest is the manifest file's SHA-256.
+	digest [sha256.Size]byte
 }
+
+// recheck is how often the server looks for a rebuilt manifest, at most:
+// a request after that long reads the manifest again.
+const recheck = time.Second
 
 // New reads the manifest from opts.Public and returns a server that stores
 // submissions in store.
@@ -86,19 +109,6 @@ func New(opts Options, store *Store) (*Server, error) {
 	if opts.Files == nil {
 		opts.Files = os.DirFS(opts.Public)
 	}
-	data, err := fs.ReadFile(opts.Files, formspec.ManifestPath)
-	if err != nil {
-		return nil, fmt.Errorf("the built site has no forms manifest (build a site whose site.yaml has forms:): %w", err)
-	}
-	m, err := formspec.Parse(data)
-	if err != nil {
-		return nil, err
-	}
-	elig, err := formspec.NewEligibility(m)
-	if err != nil {
-		return nil, err
-	}
-	loc, _ := time.LoadLocation(m.Timezone)
 	if opts.MinFill == 0 {
 		opts.MinFill = 2 * time.Second
 	}
@@ -114,10 +124,37 @@ func New(opts Options, store *Store) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{opts: opts, store: store, manifest: m, elig: elig, loc: loc, log: opts.Logger,
-		limits: newLimiter(opts.Burst, opts.Rate)}
+	s := &Server{opts: opts, store: store, log: opts.Logger, limits: newLimiter(opts.Burst, opts.Rate)}
+	data, err := fs.ReadFile(opts.Files, formspec.ManifestPath)
+	if err != nil {
+		return nil, fmt.Errorf("the built site has no forms manifest (build a site whose site.yaml has forms:): %w", err)
+	}
+	st, err := s.newSite(data)
+	if err != nil {
+		return nil, err
+	}
+	s.site.Store(st)
+	s.checked = opts.Now()
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.current().handler.ServeHTTP(w, r)
+	})
+	return s, nil
+}
+
+// newSite makes the site the manifest data describes.
+func (s *Server) newSite(data []byte) (*site, error) {
+	m, err := formspec.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	elig, err := formspec.NewEligibility(m)
+	if err != nil {
+		return nil, err
+	}
+	loc, _ := time.LoadLocation(m.Timezone)
+	st := &site{Server: s, manifest: m, elig: elig, loc: loc, digest: sha256.Sum256(data)}
 	cop := http.NewCrossOriginProtection()
-	for _, o := range opts.AllowOrigins {
+	for _, o := range s.opts.AllowOrigins {
 		if err := cop.AddTrustedOrigin(o); err != nil {
 			return nil, fmt.Errorf("--allow-origin %q: %w", o, err)
 		}
@@ -129,14 +166,14 @@ func New(opts Options, store *Store) (*Server, error) {
 	mux := http.NewServeMux()
 	base := m.BasePath
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("POST "+base+"forms/{name}", s.submit)
+	mux.HandleFunc("POST "+base+"forms/{name}", st.submit)
 	if base != "/" {
 		// A site elsewhere posts to <endpoint>/forms/<name>, whatever its
 		// own base path.
-		mux.HandleFunc("POST /forms/{name}", s.submit)
+		mux.HandleFunc("POST /forms/{name}", st.submit)
 	}
 	files := http.StripPrefix(strings.TrimSuffix(base, "/"), s.static())
-	mux.Handle("GET "+base, s.pages(files))
+	mux.Handle("GET "+base, st.pages(files))
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -145,15 +182,49 @@ func New(opts Options, store *Store) (*Server, error) {
 		}
 		http.NotFound(w, r)
 	}))
-	s.handler = securityHeaders(cop.Handler(mux))
-	return s, nil
+	st.handler = securityHeaders(cop.Handler(mux))
+	return st, nil
+}
+
+// current returns the site as its manifest describes it now. At most once
+// a second it reads the manifest again, and when a rebuild has changed it,
+// answers from then on by the new one. A manifest it cannot read or parse
+// (a build being swapped into place, or a broken one) leaves the last good
+// one in use. Requests that come while the manifest is read use the last.
+func (s *Server) current() *site {
+	st := s.site.Load()
+	if !s.reload.TryLock() {
+		return st
+	}
+	defer s.reload.Unlock()
+	now := s.opts.Now()
+	if now.Sub(s.checked) < recheck && !now.Before(s.checked) {
+		return st
+	}
+	s.checked = now
+	data, err := fs.ReadFile(s.opts.Files, formspec.ManifestPath)
+	if err != nil {
+		s.log.Warn("forms manifest", "outcome", "unreadable", "err", err)
+		return st
+	}
+	if sha256.Sum256(data) == st.digest {
+		return st
+	}
+	next, err := s.newSite(data)
+	if err != nil {
+		s.log.Error("forms manifest", "outcome", "invalid, still using the last one", "err", err)
+		return st
+	}
+	s.site.Store(next)
+	s.log.Info("forms manifest", "outcome", "reloaded", "forms", len(next.manifest.Forms), "sessions", len(next.manifest.Sessions))
+	return next
 }
 
 // Handler is the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Manifest is the manifest the server read.
-func (s *Server) Manifest() *formspec.Manifest { return s.manifest }
+// Manifest is the manifest the server answers by now.
+func (s *Server) Manifest() *formspec.Manifest { return s.current().manifest }
 
 // HTTPServer returns an http.Server for addr with time-outs that a slow or
 // idle client cannot hold open.
@@ -201,7 +272,7 @@ type problem struct {
 	outcome string
 }
 
-func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
+func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	name := r.PathValue("name")
 	wantsJSON := acceptsJSON(r)
@@ -354,7 +425,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 
 // success answers a stored (or dropped) submission: JSON, or a redirect to
 // the form's thank-you page, which is always one of the site's own pages.
-func (s *Server) success(w http.ResponseWriter, r *http.Request, f *formspec.Form, rec Receipt, wantsJSON bool) {
+func (s *site) success(w http.ResponseWriter, r *http.Request, f *formspec.Form, rec Receipt, wantsJSON bool) {
 	if wantsJSON {
 		writeJSON(w, http.StatusOK, rec)
 		return
@@ -362,7 +433,7 @@ func (s *Server) success(w http.ResponseWriter, r *http.Request, f *formspec.For
 	http.Redirect(w, r, s.thanksURL(f, rec), http.StatusSeeOther)
 }
 
-func (s *Server) thanksURL(f *formspec.Form, rec Receipt) string {
+func (s *site) thanksURL(f *formspec.Form, rec Receipt) string {
 	q := url.Values{"receipt": {rec.ID}}
 	if rec.Status != StatusReceived {
 		q.Set("status", rec.Status)
@@ -390,7 +461,7 @@ func (s *Server) thanksURL(f *formspec.Form, rec Receipt) string {
 // rendered for the query string they are asked with. (These are not
 // patterns of the mux: a pattern ending in a slash would have the mux
 // redirect /forms/manifest.json to /forms/manifest.json/.)
-func (s *Server) pages(files http.Handler) http.Handler {
+func (s *site) pages(files http.Handler) http.Handler {
 	formPage, thanksPage := s.formPage(files), s.thanksPage(files)
 	prefix := s.manifest.BasePath + "forms/"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -418,7 +489,7 @@ var receiptRE = regexp.MustCompile(`^PP(-[A-Z0-9]{4}){3}$`)
 
 // thanksPage serves a thank-you page with the result of the submission
 // named in its query string put in; the page alone says only "thank you".
-func (s *Server) thanksPage(files http.Handler) http.Handler {
+func (s *site) thanksPage(files http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f := s.manifest.Form(r.PathValue("name"))
 		q := r.URL.Query()
@@ -458,7 +529,7 @@ func (s *Server) thanksPage(files http.Handler) http.Handler {
 // formPage serves a form's page, filled from the query string when there
 // is one (?supporter=jo-evans), so that a link from a profile chooses the
 // supporter even without JavaScript.
-func (s *Server) formPage(files http.Handler) http.Handler {
+func (s *site) formPage(files http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f := s.manifest.Form(r.PathValue("name"))
 		if f == nil || r.URL.RawQuery == "" {
@@ -477,7 +548,7 @@ func (s *Server) formPage(files http.Handler) http.Handler {
 
 // writeForm sends a form's page with values and errors: the built page,
 // with its form rendered again.
-func (s *Server) writeForm(w http.ResponseWriter, f *formspec.Form, values url.Values, errs []formspec.FieldError, code int) {
+func (s *site) writeForm(w http.ResponseWriter, f *formspec.Form, values url.Values, errs []formspec.FieldError, code int) {
 	v := formspec.View{Form: f, Values: values, Errors: errs, Prefill: true}
 	if f.Eligibility {
 		v.Criteria = s.manifest.Rules
