@@ -30,6 +30,11 @@ const (
 	NewsFeed         = "/news/feed.xml"
 )
 
+// NewsFeedPosts is how many of the newest posts the news feed holds: feed
+// readers fetch it again and again, and years of posts in full would make
+// it megabytes (2,000 posts: 19 MB).
+const NewsFeedPosts = 50
+
 // Calendars returns every session's own .ics, the calendar of all upcoming
 // sessions, and a calendar of each network's upcoming sessions (for the
 // networks that have courses).
@@ -170,7 +175,7 @@ func Atom(s *site.Site) ([]File, error) {
 	news := atomFeed{Lang: s.Config.Language, ID: s.Abs("/news/"), Title: "News – " + s.Config.Title, Author: author, Gen: "Peerpress",
 		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: s.Abs(NewsFeed)}, {Rel: "alternate", Type: "text/html", Href: s.Abs("/news/")}}}
 	latest := time.Time{}
-	for _, p := range s.News {
+	for _, p := range s.LatestNews(NewsFeedPosts) {
 		t := p.Date.In(s.Config.Location)
 		if t.After(latest) {
 			latest = t
