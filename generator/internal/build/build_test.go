@@ -323,6 +323,17 @@ func TestRebuildReplacesPublic(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, ".public-previous", "stale.html")); err != nil {
 		t.Errorf("the replaced site is not kept for the next build: %v", err)
 	}
+	// git ignores the kept site, and the next build does not publish
+	// what makes it do so.
+	if b, err := os.ReadFile(filepath.Join(out, ".public-previous", ".gitignore")); err != nil || !strings.HasSuffix(string(b), "\n*\n") {
+		t.Errorf("the kept site has no .gitignore of everything: %q, %v", b, err)
+	}
+	if _, err := Build(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dest, ".gitignore")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the kept site's .gitignore was published (err %v)", err)
+	}
 }
 
 // TestRebuildOverPrevious checks that a build written over the kept

@@ -258,12 +258,16 @@ func (st *stage) prune(made map[string]bool) error {
 }
 
 // keep sets dir aside as the previous site for the next build to write
-// over, or removes it when a previous site is already kept.
+// over, or removes it when a previous site is already kept. The kept site
+// gets a .gitignore that ignores everything in it, itself included, so
+// that it never shows in `git status` of the site's repository; the next
+// build removes that file with the rest of what it does not make.
 func keep(dir, dest string) error {
-	if err := os.Rename(dir, previous(dest)); err != nil {
+	prev := previous(dest)
+	if err := os.Rename(dir, prev); err != nil {
 		return os.RemoveAll(dir)
 	}
-	return nil
+	return os.WriteFile(filepath.Join(prev, ".gitignore"), []byte("# The previous build, kept for the next to write over (peerpress).\n*\n"), 0o644)
 }
 
 // swap replaces dest with the directory tmp: the old site is moved aside,
