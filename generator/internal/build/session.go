@@ -94,6 +94,8 @@ type Session struct {
 	// failed after the site was patched, so that the current snapshot
 	// may miss more than what the next edit touches.
 	wide bool
+	// patches counts the snapshots made by patching, for tests.
+	patches int
 }
 
 // Snapshot is one good build, held in memory. The pages, assets, photos,
@@ -644,6 +646,7 @@ func (s *Session) patched(ctx context.Context, st *site.Site, e *site.Edit, edit
 	clear(s.changed)
 	maps.Copy(s.keys, fresh)
 	s.wide = false
+	s.patches++
 	return snap, nil
 }
 
