@@ -35,7 +35,10 @@ import (
 // shown on, and the pages that refer to it or that it refers to. Unchanged
 // pages keep their parsed front matter, converted Markdown, photos and
 // rendered HTML; templates stay parsed until a layout changes; site.yaml
-// changing rebuilds everything.
+// changing rebuilds everything. An edit that leaves the same pages
+// published at the same addresses is patched into the assembled site,
+// and only the outputs that can show the edited pages are keyed again
+// (patch); any other change assembles the site anew.
 //
 // A Session is used by one goroutine at a time; the Snapshots it returns
 // may be read from any number.
