@@ -26,6 +26,7 @@ import (
 	"peerpress/generator/internal/layout"
 	"peerpress/generator/internal/linkcheck"
 	"peerpress/generator/internal/markdown"
+	"peerpress/generator/internal/schema"
 	"peerpress/generator/internal/site"
 )
 
@@ -200,6 +201,7 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 	}
 	if reordered {
 		s.site = nil
+		s.proj.refs = &schema.RefCache{}
 		s.proj.Pages = slices.SortedFunc(maps.Values(s.files), func(a, b *content.Page) int {
 			// content.Load's order: by section, then slug.
 			return cmp.Or(strings.Compare(string(a.Section), string(b.Section)), strings.Compare(a.Slug, b.Slug))
@@ -268,6 +270,7 @@ func (s *Session) load(ctx context.Context) error {
 		return err
 	}
 	s.proj, s.cur, s.site = p, nil, nil
+	p.refs = &schema.RefCache{}
 	s.files = map[string]*content.Page{}
 	s.changed = map[*content.Page]bool{}
 	for _, pg := range p.Pages {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,6 +85,9 @@ func sameAsFullBuild(t *testing.T, dir string, got *Snapshot) {
 			m[p] = b
 		}
 		return m
+	}
+	if g, w := fmt.Sprint(got.Diags), fmt.Sprint(want.Diags); g != w {
+		t.Errorf("warnings differ from a full build's:\n%s\nwant\n%s", g, w)
 	}
 	g, w := all(got), all(want)
 	for p, b := range w {
@@ -561,6 +565,8 @@ func TestSessionPatchesEdits(t *testing.T) {
 		}, true, false},
 		{"an invalid edit", replace(helen, "region: south", "region: atlantis"), false, true},
 		{"the fix", replace(helen, "region: atlantis", "region: east"), true, false},
+		{"a reference to no supporter", replace("content/testimonials/first-headship-support.md", "supporter: james-orton", "supporter: james-ortn"), false, true},
+		{"the reference fixed", replace("content/testimonials/first-headship-support.md", "supporter: james-ortn", "supporter: james-orton"), true, false},
 		{"a broken link", replace(helen, "I have now been headteacher", "I have [now](/no-such-page/) been headteacher"), false, true},
 		// The failed update had patched the site: the fix keys every output.
 		{"the link fixed", replace(helen, "[now](/no-such-page/)", "[now](/about/)"), false, false},
