@@ -519,6 +519,34 @@ func (s *Session) keyAll(outputs []site.Output) []uint64 {
 	return keys
 }
 
+// forgetTouched drops the layouts' cached partials that an edit may have
+// changed, and keeps the others for the next update. The theme's cards,
+// testimonials and crumbs are cached by the address of the page they show
+// and show nothing but what the output keys take a listed page to show
+// (keyer.listed): only those of touched pages go. A filter sidebar (keyed
+// section|total|value) shows its section's facet counts: those of sections
+// whose counts changed go. The header, footer and head show site.yaml
+// alone, which a patch leaves as it was. Any other partial, a site's own,
+// goes every time.
+func forgetTouched(set *layout.Set, touched map[*site.Page]bool, counted map[content.Section]bool) {
+	urls := make(map[string]bool, len(touched))
+	for p := range touched {
+		urls[p.CacheKey()] = true
+	}
+	set.ForgetCachedWhere(func(name, key string) bool {
+		switch name {
+		case "card", "testimonial", "crumb":
+			return urls[key]
+		case "facet-sidebar":
+			sec, _, _ := strings.Cut(key, "|")
+			return counted[content.Section(sec)]
+		case "header", "footer", "site-head":
+			return false
+		}
+		return true
+	})
+}
+
 // errAssemble is patch's answer when the edit cannot be patched into the
 // assembled site: it must be assembled anew.
 var errAssemble = errors.New("assemble the site anew")
@@ -618,7 +646,7 @@ func (s *Session) patched(ctx context.Context, st *site.Site, e *site.Edit, edit
 	snap := &Snapshot{Diags: s.proj.Diags, site: st, min: s.min, sess: s, Pages: s.pages}
 	mem := newMemSink()
 	out := newOutput(mem)
-	s.proj.Layouts.ForgetCached()
+	forgetTouched(s.proj.Layouts, e.Touched, counted)
 	if err := renderOutputs(ctx, s.proj.Layouts, s.min, dirty, out, nil); err != nil {
 		return nil, err
 	}
