@@ -136,7 +136,7 @@ func (p *Project) validate(fsys fs.FS, opts Options, loaded diag.List) {
 	// A page's own checks (site.yaml's rules are the costly part) depend on
 	// its file alone, so a rebuild keeps those of pages that did not
 	// change; the checks between pages are map lookups, redone each time.
-	fresh := map[*content.Page]diag.List{}
+	fresh := make(map[*content.Page]diag.List, len(p.Pages))
 	var unchecked []*content.Page
 	for _, pg := range p.Pages {
 		if l, ok := p.checked[pg]; ok {

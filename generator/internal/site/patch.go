@@ -65,7 +65,9 @@ func (s *Site) Patch(ctx context.Context, edited []*content.Page, markdownOf fun
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		s.replace(s.byFile[c.File], s.page(c, results[i]), e)
+		// With one page edited, every other page is in its place and
+		// it is enough to move that one; with more, each section sorts.
+		s.replace(s.byFile[c.File], s.page(c, results[i]), e, len(edited) == 1)
 	}
 	return e, nil
 }
@@ -85,7 +87,7 @@ func (s *Site) PageOf(file string) *Page {
 
 // replace puts np's fields into op, the page it is an edit of, and brings
 // everything that depends on them up to date.
-func (s *Site) replace(op, np *Page, e *Edit) {
+func (s *Site) replace(op, np *Page, e *Edit, alone bool) {
 	sec := op.Section
 	list := slices.Clone(s.section(sec))
 	oldValues := s.facetValuesOf(op)
@@ -163,7 +165,11 @@ func (s *Site) replace(op, np *Page, e *Edit) {
 	}
 
 	// Its place in its listing, and in its facet values.
-	s.sortSection(sec)
+	if alone {
+		s.place(sec, op)
+	} else {
+		s.sortSection(sec)
+	}
 	moved := !slices.Equal(list, s.section(sec))
 	if moved {
 		e.Moved[sec] = true
@@ -210,6 +216,26 @@ func supporterAvailability(p *Page) string {
 		return ""
 	}
 	return p.Supporter.Availability
+}
+
+// place moves p to its place in its section's listing, all of whose other
+// pages are in theirs.
+func (s *Site) place(sec content.Section, p *Page) {
+	order := sectionOrder(sec)
+	list := s.section(sec)
+	i := slices.Index(list, p)
+	if order == nil || i < 0 {
+		return
+	}
+	if (i == 0 || order(list[i-1], p) < 0) && (i == len(list)-1 || order(p, list[i+1]) < 0) {
+		return
+	}
+	rest := slices.Delete(list, i, i+1) // shares list's array, one shorter
+	j, _ := slices.BinarySearchFunc(rest, p, order)
+	// Shift the pages between the old place and the new by one.
+	list = list[:len(rest)+1]
+	copy(list[j+1:], rest[j:])
+	list[j] = p
 }
 
 // facetValuesOf are, for each facet of p's section, the values p has.

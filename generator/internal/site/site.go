@@ -390,15 +390,23 @@ func byTitle(a, b *Page) int {
 // is total (it ends with the slug, unique in a section), so the pages'
 // order before does not matter: Patch sorts again what New sorted.
 func (s *Site) sortSection(sec content.Section) {
+	if c := sectionOrder(sec); c != nil {
+		slices.SortFunc(s.section(sec), c)
+	}
+}
+
+// sectionOrder is the order of a section's listing, nil for testimonials,
+// which keep the order they were loaded in.
+func sectionOrder(sec content.Section) func(a, b *Page) int {
 	switch sec {
 	case content.Networks:
-		slices.SortFunc(s.Networks, byTitle)
+		return byTitle
 	case content.Supporters:
-		slices.SortFunc(s.Supporters, func(a, b *Page) int {
+		return func(a, b *Page) int {
 			return cmp.Or(strings.Compare(a.surname, b.surname), byTitle(a, b))
-		})
+		}
 	case content.Training:
-		slices.SortFunc(s.Courses, func(a, b *Page) int {
+		return func(a, b *Page) int {
 			na, nb := a.NextSession(), b.NextSession()
 			switch {
 			case na != nil && nb != nil:
@@ -409,16 +417,17 @@ func (s *Site) sortSection(sec content.Section) {
 				return 1
 			}
 			return cmp.Or(b.lastStart().Compare(a.lastStart()), byTitle(a, b))
-		})
+		}
 	case content.News:
-		slices.SortFunc(s.News, func(a, b *Page) int {
+		return func(a, b *Page) int {
 			return cmp.Or(cmp.Compare(b.Date.Year, a.Date.Year), cmp.Compare(b.Date.Month, a.Date.Month), cmp.Compare(b.Date.Day, a.Date.Day), strings.Compare(a.Slug, b.Slug))
-		})
+		}
 	case content.Pages:
-		slices.SortFunc(s.Pages, func(a, b *Page) int {
+		return func(a, b *Page) int {
 			return cmp.Or(cmp.Compare(a.Article.Weight, b.Article.Weight), byTitle(a, b))
-		})
+		}
 	}
+	return nil
 }
 
 // sortMembers orders a network's members and courses. Members are sorted
