@@ -122,8 +122,8 @@ func (s *Set) ForgetCached() {
 // kept of the partials drop names (by partial and key) and keeps the rest
 // for the next build, for `generator serve`, where an edit changes a few
 // pages' cards and leaves thousands as they were. Dropped fragments stay
-// numbered until the table holds as many again as are kept; it is then
-// cleared whole, so that it does not grow edit after edit.
+// numbered until they are an eighth of those kept (and more than 256); the
+// table is then cleared whole, so that it does not grow edit after edit.
 func (s *Set) ForgetCachedWhere(drop func(name, key string) bool) {
 	s.cache.Lock()
 	defer s.cache.Unlock()
@@ -134,7 +134,7 @@ func (s *Set) ForgetCachedWhere(drop func(name, key string) bool) {
 	}
 	s.frags.mu.Lock()
 	defer s.frags.mu.Unlock()
-	if len(s.frags.list) > 2*len(s.cache.m)+1024 {
+	if len(s.frags.list) > len(s.cache.m)+len(s.cache.m)/8+256 {
 		s.cache.m = nil
 		s.frags.list = nil
 	}
