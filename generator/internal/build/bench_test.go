@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 	"testing"
 	"time"
@@ -69,6 +70,10 @@ func BenchmarkSessionEdit(b *testing.B) {
 		}
 		rendered := 0
 		i := 0
+		if f := os.Getenv("PP_CPUPROFILE"); f != "" {
+			stop := cpuProfile(b, f)
+			defer stop()
+		}
 		for b.Loop() {
 			i++
 			if err := os.WriteFile(filepath.Join(src, name), fmt.Appendf(text, "\nEdit %d.\n", i), 0o644); err != nil {
@@ -85,6 +90,23 @@ func BenchmarkSessionEdit(b *testing.B) {
 		}
 		b.ReportMetric(float64(rendered), "pages-rendered")
 	})
+}
+
+// cpuProfile writes a CPU profile of what follows to file, until the
+// returned function is called: the edits alone, without the corpus being
+// written and built first.
+func cpuProfile(b *testing.B, file string) func() {
+	f, err := os.Create(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // forCorpora runs bench on a generated corpus of 1,000 documents and, with

@@ -73,6 +73,9 @@ type Project struct {
 	// checked holds each page's own checks (schema.Checker.Page), kept
 	// by a Session for the pages that did not change.
 	checked map[*content.Page]diag.List
+	// refs keeps the checks between pages, by a Session, for as long as
+	// the same files are loaded; nil in a build.
+	refs *schema.RefCache
 	// dropBodies lets the build forget each page's Markdown once it is
 	// converted: nothing later reads it, and on a large site the files'
 	// text is a good share of the memory the build holds while rendering.
@@ -133,7 +136,7 @@ func (p *Project) validate(fsys fs.FS, opts Options, loaded diag.List) {
 	// A page's own checks (site.yaml's rules are the costly part) depend on
 	// its file alone, so a rebuild keeps those of pages that did not
 	// change; the checks between pages are map lookups, redone each time.
-	fresh := map[*content.Page]diag.List{}
+	fresh := make(map[*content.Page]diag.List, len(p.Pages))
 	var unchecked []*content.Page
 	for _, pg := range p.Pages {
 		if l, ok := p.checked[pg]; ok {
@@ -151,7 +154,7 @@ func (p *Project) validate(fsys fs.FS, opts Options, loaded diag.List) {
 	for _, pg := range p.Pages {
 		checks = append(checks, fresh[pg]...)
 	}
-	checks = append(checks, checker.Refs(p.Pages)...)
+	checks = append(checks, checker.RefsCached(p.Pages, p.refs)...)
 	p.Hidden = map[string]bool{}
 	drafts := map[string]bool{}
 	diags := slices.Clone(loaded)

@@ -49,22 +49,12 @@ var seed = maphash.MakeSeed()
 var allSections = append([]content.Section{content.Home}, content.Sections...)
 
 func newKeyer(s *site.Site, deps layout.Deps, version func(*content.Page) uint64) *keyer {
-	k := &keyer{seed: seed, version: version, deps: deps, reads: map[string][]content.Section{}, values: map[string]string{},
+	k := &keyer{seed: seed, version: version, deps: deps, reads: map[string][]content.Section{},
 		sections: map[content.Section]uint64{}, facets: map[content.Section]uint64{}, digests: map[*site.Page]uint64{}}
-	values := map[string]string{} // by member, worked out once
 	for name, members := range deps.Site {
 		var secs []content.Section
 		for _, m := range members {
-			if slices.Contains(site.LocalMembers, m) {
-				continue
-			}
-			if f, ok := site.MemberValues[m]; ok {
-				v, ok := values[m]
-				if !ok {
-					v = f(s)
-					values[m] = v
-				}
-				k.values[name] += m + "=" + v + "\x00"
+			if _, ok := site.MemberValues[m]; ok || slices.Contains(site.LocalMembers, m) {
 				continue
 			}
 			from, ok := site.MemberSections[m]
@@ -80,46 +70,128 @@ func newKeyer(s *site.Site, deps layout.Deps, version func(*content.Page) uint64
 		slices.Sort(secs)
 		k.reads[name] = secs
 	}
-	var h maphash.Hash
-	h.SetSeed(k.seed)
+	k.values = k.valuesOf(s)
 	for _, sec := range allSections {
-		list := s.Section(sec)
-		for _, p := range list {
-			h.Reset()
-			h.WriteString(p.URL)
-			if p.Source != nil {
-				k.int(&h, int(k.version(p.Source)))
-			}
-			k.digests[p] = h.Sum64()
+		for _, p := range s.Section(sec) {
+			k.digests[p] = k.digest(p)
 		}
-		h.Reset()
-		for _, p := range list {
-			k.page(&h, p)
-		}
-		k.sections[sec] = h.Sum64()
+		k.sections[sec] = k.sectionDigest(s, sec)
 	}
-	if s.FormsOn() {
-		h.Reset()
-		if m, err := s.FormManifest(); err == nil {
-			if b, err := m.Marshal(); err == nil {
-				h.Write(b)
-			}
-		}
-		k.forms = h.Sum64()
-	}
+	k.forms = k.formsDigest(s)
 	for sec, facets := range s.Facets {
-		h.Reset()
-		for _, f := range facets {
-			h.WriteString(f.Key)
-			for _, v := range f.Values {
-				h.WriteString(v.ID)
-				h.WriteString(v.Label)
-				k.int(&h, len(v.Pages))
-			}
-		}
-		k.facets[sec] = h.Sum64()
+		k.facets[sec] = k.facetDigest(facets)
 	}
 	return k
+}
+
+// valuesOf gives, by layout, the values of site.MemberValues it reads.
+func (k *keyer) valuesOf(s *site.Site) map[string]string {
+	out := map[string]string{}
+	values := map[string]string{} // by member, worked out once
+	for name, members := range k.deps.Site {
+		for _, m := range members {
+			if slices.Contains(site.LocalMembers, m) {
+				continue
+			}
+			if f, ok := site.MemberValues[m]; ok {
+				v, ok := values[m]
+				if !ok {
+					v = f(s)
+					values[m] = v
+				}
+				out[name] += m + "=" + v + "\x00"
+			}
+		}
+	}
+	return out
+}
+
+// digest is a page's URL and version.
+func (k *keyer) digest(p *site.Page) uint64 {
+	var h maphash.Hash
+	h.SetSeed(k.seed)
+	h.WriteString(p.URL)
+	if p.Source != nil {
+		k.int(&h, int(k.version(p.Source)))
+	}
+	return h.Sum64()
+}
+
+// sectionDigest is a digest of a section's published pages, in order.
+func (k *keyer) sectionDigest(s *site.Site, sec content.Section) uint64 {
+	var h maphash.Hash
+	h.SetSeed(k.seed)
+	for _, p := range s.Section(sec) {
+		k.page(&h, p)
+	}
+	return h.Sum64()
+}
+
+// formsDigest is a digest of the forms manifest, 0 without forms.
+func (k *keyer) formsDigest(s *site.Site) uint64 {
+	if !s.FormsOn() {
+		return 0
+	}
+	var h maphash.Hash
+	h.SetSeed(k.seed)
+	if m, err := s.FormManifest(); err == nil {
+		if b, err := m.Marshal(); err == nil {
+			h.Write(b)
+		}
+	}
+	return h.Sum64()
+}
+
+// facetDigest is a digest of a section's facet values and their counts.
+func (k *keyer) facetDigest(facets []*site.Facet) uint64 {
+	var h maphash.Hash
+	h.SetSeed(k.seed)
+	for _, f := range facets {
+		h.WriteString(f.Key)
+		for _, v := range f.Values {
+			h.WriteString(v.ID)
+			h.WriteString(v.Label)
+			k.int(&h, len(v.Pages))
+		}
+	}
+	return h.Sum64()
+}
+
+// refresh brings the keyer up to date after site.Patch changed the pages
+// of sections secs (e). It returns the layouts all of whose outputs may
+// have changed (they read one of those sections, or a value of
+// site.MemberValues that changed) and the sections whose facet counts
+// changed, all of whose listings may have.
+func (k *keyer) refresh(s *site.Site, e *site.Edit, secs []content.Section) (layouts map[string]bool, counted map[content.Section]bool) {
+	layouts, counted = map[string]bool{}, map[content.Section]bool{}
+	old := k.values
+	k.values = k.valuesOf(s)
+	for name, v := range k.values {
+		if old[name] != v {
+			layouts[name] = true
+		}
+	}
+	for p := range e.Touched {
+		k.digests[p] = k.digest(p)
+	}
+	for _, sec := range secs {
+		k.sections[sec] = k.sectionDigest(s, sec)
+		for name, reads := range k.reads {
+			if slices.Contains(reads, sec) {
+				layouts[name] = true
+			}
+		}
+	}
+	if e.Forms {
+		k.forms = k.formsDigest(s)
+	}
+	for sec, facets := range s.Facets {
+		if d := k.facetDigest(facets); d != k.facets[sec] {
+			k.facets[sec] = d
+			counted[sec] = true
+		}
+	}
+	return layouts, counted
 }
 
 func (k *keyer) int(h *maphash.Hash, n int) {
@@ -130,8 +202,7 @@ func (k *keyer) int(h *maphash.Hash, n int) {
 
 // page adds a page, by the version of the file it was loaded from (the
 // home page may have none) and its place. k.digests has every published
-// page; the keyer is read-only once made, so keys may be computed in
-// parallel.
+// page; the keyer is read-only while keys are computed, in parallel.
 func (k *keyer) page(h *maphash.Hash, p *site.Page) {
 	if p == nil {
 		h.WriteByte(1)

@@ -26,9 +26,14 @@ const photoDir = "images/supporters"
 // photos made before, by the loaded page they are of: they are used again,
 // and the new ones added.
 func photos(ctx context.Context, source string, s *site.Site, made map[*content.Page]*images.Photo) ([]file, error) {
+	return photosOf(ctx, source, s, s.Supporters, made)
+}
+
+// photosOf is photos for some of the site's supporters.
+func photosOf(ctx context.Context, source string, s *site.Site, supporters []*site.Page, made map[*content.Page]*images.Photo) ([]file, error) {
 	var pages []*site.Page
 	var out []file
-	for _, p := range s.Supporters {
+	for _, p := range supporters {
 		if p.Supporter.Photo == "" {
 			continue
 		}

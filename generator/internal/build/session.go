@@ -26,6 +26,7 @@ import (
 	"peerpress/generator/internal/layout"
 	"peerpress/generator/internal/linkcheck"
 	"peerpress/generator/internal/markdown"
+	"peerpress/generator/internal/schema"
 	"peerpress/generator/internal/site"
 )
 
@@ -35,7 +36,10 @@ import (
 // shown on, and the pages that refer to it or that it refers to. Unchanged
 // pages keep their parsed front matter, converted Markdown, photos and
 // rendered HTML; templates stay parsed until a layout changes; site.yaml
-// changing rebuilds everything.
+// changing rebuilds everything. An edit that leaves the same pages
+// published at the same addresses is patched into the assembled site,
+// and only the outputs that can show the edited pages are keyed again
+// (patch); any other change assembles the site anew.
 //
 // A Session is used by one goroutine at a time; the Snapshots it returns
 // may be read from any number.
@@ -72,6 +76,30 @@ type Session struct {
 	// mu guards html, filled by site.New's workers, and extraPaths,
 	// written by Complete in the background.
 	mu sync.Mutex
+
+	// site is the site assembled from proj, which an edit patches in
+	// place (site.Patch); nil when the next update must assemble it anew.
+	// siteMu is held for writing while it is patched, and for reading by
+	// Complete, which reads it in the background.
+	site   *site.Site
+	siteMu sync.RWMutex
+	// keyer and keys are the output keys of the current snapshot's
+	// outputs, and what they were computed from.
+	keyer *keyer
+	keys  map[string]uint64
+	// taken and paths are the files of the last assembly of every output
+	// (pages, photos and assets; and with the alias, static and site
+	// files too): a patch leaves the same files.
+	taken, paths map[string]bool
+	pages        int
+	// hidden is proj.Hidden at the last assembly.
+	hidden map[string]bool
+	// wide says the next patch must key every output: the last update
+	// failed after the site was patched, so that the current snapshot
+	// may miss more than what the next edit touches.
+	wide bool
+	// patches counts the snapshots made by patching, for tests.
+	patches int
 }
 
 // Snapshot is one good build, held in memory. The pages, assets, photos,
@@ -89,7 +117,6 @@ type Snapshot struct {
 	Diags diag.List
 
 	files map[string][]byte
-	keys  map[string]uint64
 	site  *site.Site
 	min   *minify.M
 	sess  *Session
@@ -154,6 +181,7 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 		}
 		s.proj.Layouts = set
 		s.deps = set.Deps()
+		s.site = nil
 	}
 	reordered, tree := false, false
 	if pages {
@@ -169,8 +197,11 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 	}
 	if static {
 		s.forgetPhotos(changed)
+		s.site = nil
 	}
 	if reordered {
+		s.site = nil
+		s.proj.refs = &schema.RefCache{}
 		s.proj.Pages = slices.SortedFunc(maps.Values(s.files), func(a, b *content.Page) int {
 			// content.Load's order: by section, then slug.
 			return cmp.Or(strings.Compare(string(a.Section), string(b.Section)), strings.Compare(a.Slug, b.Slug))
@@ -186,7 +217,15 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 	if s.proj.Diags.Err() != nil {
 		return nil, &ContentError{Diags: s.proj.Diags}
 	}
-	return s.publish(ctx)
+	switch snap, err := s.patch(ctx); {
+	case errors.Is(err, errAssemble):
+		return s.publish(ctx)
+	case err != nil:
+		return nil, err
+	default:
+		s.cur = snap
+		return snap, nil
+	}
 }
 
 // rebuild reads the whole site again and builds it. Until a rebuild has
@@ -230,7 +269,8 @@ func (s *Session) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.proj, s.cur = p, nil
+	s.proj, s.cur, s.site = p, nil, nil
+	p.refs = &schema.RefCache{}
 	s.files = map[string]*content.Page{}
 	s.changed = map[*content.Page]bool{}
 	for _, pg := range p.Pages {
@@ -282,7 +322,9 @@ func (s *Session) reload(changed []string) (reordered, tree bool, err error) {
 			continue
 		}
 		old := s.files[c]
+		var photo *images.Photo
 		if old != nil {
+			photo = s.photo[old]
 			s.forget(old)
 			delete(s.files, c)
 			delete(s.changed, old)
@@ -301,10 +343,23 @@ func (s *Session) reload(changed []string) (reordered, tree bool, err error) {
 			s.files[c] = pg
 			s.bump(pg)
 			s.changed[pg] = true
+			if photo != nil && photoField(pg) == photoField(old) {
+				// The same picture: its sizes need not be made again.
+				s.photo[pg] = photo
+			}
 		}
 		reordered = reordered || (old == nil) != (pg == nil)
 	}
 	return reordered, false, nil
+}
+
+// photoField is a supporter's photo as its page names it, "" for other
+// pages.
+func photoField(pg *content.Page) string {
+	if sp, ok := pg.Data.(*content.Supporter); ok {
+		return sp.Photo
+	}
+	return ""
 }
 
 // indexPages notes where each page is in the loaded pages' order.
@@ -346,8 +401,8 @@ func (s *Session) markdownOf(pg *content.Page) (markdown.Result, error) {
 	return r, nil
 }
 
-// assemble makes a snapshot of the loaded site, rendering only the outputs
-// whose inputs changed since the current one.
+// assemble makes a snapshot of the loaded site, assembled anew, rendering
+// only the outputs whose inputs changed since the current one.
 func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 	p := s.proj
 	st, err := site.New(ctx, p.Pages, p.Config, s.md, site.Options{
@@ -358,8 +413,19 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assemble: %w", err)
 	}
-	outputs := st.Outputs()
-	snap := &Snapshot{Diags: p.Diags, site: st, min: s.min, sess: s, keys: make(map[string]uint64, len(outputs))}
+	s.site = st
+	s.keyer = newKeyer(st, s.deps, func(pg *content.Page) uint64 { return s.version[pg] })
+	return s.assembled(ctx, st, st.Outputs())
+}
+
+// assembled makes a snapshot of an assembled site with every output, the
+// outputs listed, keying each and rendering those whose key changed.
+func (s *Session) assembled(ctx context.Context, st *site.Site, outputs []site.Output) (*Snapshot, error) {
+	p := s.proj
+	// Until this snapshot is made, the next may not be patched from it:
+	// what failed is not known to be the last edit alone.
+	s.wide = true
+	snap := &Snapshot{Diags: p.Diags, site: st, min: s.min, sess: s}
 	mem := &memSink{files: make(map[string][]byte, len(outputs)+64)}
 	out := newOutput(mem)
 	photoFiles, err := photos(ctx, s.opts.Source, st, s.photo)
@@ -376,24 +442,13 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 	}
 
 	// Render the outputs whose key changed; carry the others over.
-	k := newKeyer(st, s.deps, func(pg *content.Page) uint64 { return s.version[pg] })
-	keys := make([]uint64, len(outputs))
-	var kg errgroup.Group
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		kg.Go(func() error {
-			for i := w; i < len(outputs); i += workers {
-				keys[i] = k.key(outputs[i])
-			}
-			return nil
-		})
-	}
-	_ = kg.Wait()
+	keys := s.keyAll(outputs)
+	keyMap := make(map[string]uint64, len(outputs))
 	var dirty []site.Output
 	for i, o := range outputs {
 		key := keys[i]
-		snap.keys[o.Path] = key
-		if old := s.cur; old != nil && old.keys[o.Path] == key {
+		keyMap[o.Path] = key
+		if old := s.cur; old != nil && s.keys[o.Path] == key {
 			if body, ok := old.files[o.Path]; ok {
 				if err := out.add(file{Path: o.Path, Body: body}); err != nil {
 					return nil, err
@@ -410,7 +465,8 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 		return nil, err
 	}
 	snap.Pages = len(outputs)
-	aliases, err := aliasFiles(st, out.taken())
+	taken := out.taken()
+	aliases, err := aliasFiles(st, taken)
 	if err != nil {
 		return nil, err
 	}
@@ -441,6 +497,190 @@ func (s *Session) assemble(ctx context.Context) (*Snapshot, error) {
 		return nil, &ContentError{Diags: links}
 	}
 	clear(s.changed)
+	s.keys, s.taken, s.paths, s.pages, s.wide = keyMap, taken, paths, len(outputs), false
+	s.hidden = maps.Clone(p.Hidden)
+	return snap, nil
+}
+
+// keyAll computes the outputs' keys, in parallel.
+func (s *Session) keyAll(outputs []site.Output) []uint64 {
+	keys := make([]uint64, len(outputs))
+	var kg errgroup.Group
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(outputs)/64))
+	for w := range workers {
+		kg.Go(func() error {
+			for i := w; i < len(outputs); i += workers {
+				keys[i] = s.keyer.key(outputs[i])
+			}
+			return nil
+		})
+	}
+	_ = kg.Wait()
+	return keys
+}
+
+// forgetTouched drops the layouts' cached partials that an edit may have
+// changed, and keeps the others for the next update. The theme's cards,
+// testimonials and crumbs are cached by the address of the page they show
+// and show nothing but what the output keys take a listed page to show
+// (keyer.listed): only those of touched pages go. A filter sidebar (keyed
+// section|total|value) shows its section's facet counts: those of sections
+// whose counts changed go. The header, footer and head show site.yaml
+// alone, which a patch leaves as it was. Any other partial, a site's own,
+// goes every time.
+func forgetTouched(set *layout.Set, touched map[*site.Page]bool, counted map[content.Section]bool) {
+	urls := make(map[string]bool, len(touched))
+	for p := range touched {
+		urls[p.CacheKey()] = true
+	}
+	set.ForgetCachedWhere(func(name, key string) bool {
+		switch name {
+		case "card", "testimonial", "crumb":
+			return urls[key]
+		case "facet-sidebar":
+			sec, _, _ := strings.Cut(key, "|")
+			return counted[content.Section(sec)]
+		case "header", "footer", "site-head":
+			return false
+		}
+		return true
+	})
+}
+
+// errAssemble is patch's answer when the edit cannot be patched into the
+// assembled site: it must be assembled anew.
+var errAssemble = errors.New("assemble the site anew")
+
+// patch makes a snapshot after content files were edited, when the same
+// pages are published at the same addresses: it patches the edited pages
+// into the assembled site (site.Patch) and keys only the outputs that can
+// show them, where assembling and keying everything again would cost each
+// edit of a 10,000-page site more than rendering what it changed. It
+// returns errAssemble when the edit is of another kind.
+func (s *Session) patch(ctx context.Context) (*Snapshot, error) {
+	st, p := s.site, s.proj
+	if st == nil || s.cur == nil || !maps.Equal(s.hidden, p.Hidden) {
+		return nil, errAssemble
+	}
+	var edited []*content.Page
+	for pg := range s.changed {
+		published := !(pg.Meta.Draft && !s.opts.Drafts) && !p.Hidden[pg.File]
+		switch old := st.PageOf(pg.File); {
+		case old == nil && !published:
+			continue
+		case old == nil || !published:
+			return nil, errAssemble
+		case old.Source == pg:
+			continue
+		case !slices.Equal(old.Aliases, pg.Meta.Aliases) || photoField(old.Source) != photoField(pg):
+			// Other files: assembling anew adds and drops them.
+			return nil, errAssemble
+		}
+		edited = append(edited, pg)
+	}
+	slices.SortFunc(edited, func(a, b *content.Page) int { return strings.Compare(a.File, b.File) })
+	if !s.siteMu.TryLock() {
+		// The site files of the last snapshot are being made from the
+		// site: assembling anew leaves them the site they read.
+		return nil, errAssemble
+	}
+	e, err := st.Patch(ctx, edited, s.markdownOf)
+	var photoFiles []file
+	if err == nil {
+		var supporters []*site.Page
+		for _, pg := range edited {
+			if sp := st.PageOf(pg.File); sp.Supporter != nil {
+				supporters = append(supporters, sp)
+			}
+		}
+		photoFiles, err = photosOf(ctx, s.opts.Source, st, supporters, s.photo)
+	}
+	s.siteMu.Unlock()
+	if errors.Is(err, site.ErrNotPatchable) {
+		return nil, errAssemble
+	} else if err != nil {
+		s.site = nil
+		return nil, err
+	}
+	return s.patched(ctx, st, e, edited, photoFiles)
+}
+
+// patched makes the snapshot of a patched site: the current snapshot's
+// files, with the outputs that can show the edit keyed again and those
+// whose key changed rendered again.
+func (s *Session) patched(ctx context.Context, st *site.Site, e *site.Edit, edited []*content.Page, photoFiles []file) (*Snapshot, error) {
+	var secs []content.Section
+	for _, pg := range edited {
+		if !slices.Contains(secs, pg.Section) {
+			secs = append(secs, pg.Section)
+		}
+	}
+	layouts, counted := s.keyer.refresh(st, e, secs)
+	if e.Reshaped || s.wide {
+		// Outputs come or go, or the current snapshot may miss more than
+		// this edit: every output is keyed.
+		return s.assembled(ctx, st, st.Outputs())
+	}
+	sel := &site.Selection{Pages: e.Touched, Items: e.Touched, Listings: map[content.Section]bool{}, Layouts: layouts}
+	for sec := range e.Moved {
+		sel.Listings[sec] = true
+	}
+	for sec := range counted {
+		sel.Listings[sec] = true
+	}
+	outputs := st.OutputsOf(sel)
+	keys := s.keyAll(outputs)
+	fresh := map[string]uint64{}
+	var dirty []site.Output
+	for i, o := range outputs {
+		if _, ok := s.cur.files[o.Path]; !ok {
+			return s.assembled(ctx, st, st.Outputs())
+		}
+		if s.keys[o.Path] != keys[i] {
+			fresh[o.Path] = keys[i]
+			dirty = append(dirty, o)
+		}
+	}
+	// Until this snapshot is made, the next update keys every output.
+	s.wide = true
+	snap := &Snapshot{Diags: s.proj.Diags, site: st, min: s.min, sess: s, Pages: s.pages}
+	mem := newMemSink()
+	out := newOutput(mem)
+	forgetTouched(s.proj.Layouts, e.Touched, counted)
+	if err := renderOutputs(ctx, s.proj.Layouts, s.min, dirty, out, nil); err != nil {
+		return nil, err
+	}
+	if err := out.addAll(photoFiles); err != nil {
+		return nil, err
+	}
+	aliases, err := aliasFiles(st, s.taken)
+	if err != nil {
+		return nil, err
+	}
+	if err := out.addAll(aliases); err != nil {
+		return nil, err
+	}
+	for _, o := range dirty {
+		snap.Rendered = append(snap.Rendered, o.Path)
+	}
+	slices.Sort(snap.Rendered)
+	snap.files = maps.Clone(s.cur.files)
+	maps.Copy(snap.files, mem.files)
+	s.mu.Lock()
+	for p := range s.extraPaths {
+		s.paths[p] = true
+	}
+	s.mu.Unlock()
+	// The same files as the current snapshot: only the links of the
+	// pages read again can have broken.
+	pages := slices.DeleteFunc(st.AllPages(), func(p *site.Page) bool { return !s.changed[p.Source] })
+	if links := linkcheck.Internal(linkcheck.LinksOf(pages), st.Config.BasePath(), s.paths); len(links) > 0 {
+		return nil, &ContentError{Diags: links}
+	}
+	clear(s.changed)
+	maps.Copy(s.keys, fresh)
+	s.wide = false
+	s.patches++
 	return snap, nil
 }
 
@@ -512,6 +752,9 @@ func renderOutputs(ctx context.Context, layouts *layout.Set, m *minify.M, output
 // goroutines call it; File calls it when asked for one of these files.
 func (sn *Snapshot) Complete() error {
 	sn.once.Do(func() {
+		// An update does not patch the site while its files are made.
+		sn.sess.siteMu.RLock()
+		defer sn.sess.siteMu.RUnlock()
 		files, err := siteWideFiles(sn.site, sn.min)
 		if err != nil {
 			sn.err = err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,6 +85,9 @@ func sameAsFullBuild(t *testing.T, dir string, got *Snapshot) {
 			m[p] = b
 		}
 		return m
+	}
+	if g, w := fmt.Sprint(got.Diags), fmt.Sprint(want.Diags); g != w {
+		t.Errorf("warnings differ from a full build's:\n%s\nwant\n%s", g, w)
 	}
 	g, w := all(got), all(want)
 	for p, b := range w {
@@ -515,4 +519,76 @@ func TestSessionKeepsReportingABrokenLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameAsFullBuild(t, dir, sn)
+}
+
+// TestSessionPatchesEdits makes edits that are patched into the assembled
+// site (site.Patch) rather than assembled anew, each moving something
+// that other pages show, and some that must be assembled anew or fail,
+// and compares each result with a build from nothing.
+func TestSessionPatchesEdits(t *testing.T) {
+	ctx := context.Background()
+	dir := copyExample(t)
+	s := NewSession(sessionOptions(dir))
+	if _, err := s.Update(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	replace := func(file, old, new string) func() []string {
+		return func() []string {
+			edit(t, dir, file, func(s string) string {
+				if !strings.Contains(s, old) {
+					t.Fatalf("%s has no %q", file, old)
+				}
+				return strings.Replace(s, old, new, 1)
+			})
+			return []string{file}
+		}
+	}
+	const helen = "content/supporters/helen-marsh.md"
+	edits := []struct {
+		what    string
+		do      func() []string
+		patched bool // made by patching, not by assembling anew
+		fails   bool
+	}{
+		{"a supporter's body", replace(helen, "I have been headteacher", "I have now been headteacher"), true, false},
+		{"a supporter's region, which moves facet counts", replace(helen, "region: north", "region: south"), true, false},
+		{"a supporter's skills", replace(helen, "skills: [small-schools, coaching,", "skills: [small-schools, send, coaching,"), true, false},
+		{"a supporter's surname, which orders the directory and networks", replace(helen, "name: Helen Marsh", "name: Helen Abbott"), true, false},
+		{"a supporter's summary, shown on cards", replace(helen, "summary: Headteacher of", "summary: Head of"), true, false},
+		{"a network's title, shown on its members' pages", replace("content/networks/north-weald-rural-schools.md", "title: ", "title: The "), true, false},
+		{"a testimonial's supporter", replace("content/testimonials/first-headship-support.md", "supporter: helen-marsh", "supporter: james-orton"), true, false},
+		{"a course's session date, which orders training", replace("content/training/governors-briefing.md", `start: "2027-01-13 18:30"`, `start: "2026-12-01 18:30"`), true, false},
+		{"a news post's date", replace("content/news/training-dates-2027.md", "date: 2026-11-09", "date: 2024-01-09"), true, false},
+		{"two files at once", func() []string {
+			return slices.Concat(replace(helen, "availability: available", "availability: unavailable")(),
+				replace("content/supporters/james-orton.md", "name: James Orton", "name: James Abbott")())
+		}, true, false},
+		{"an invalid edit", replace(helen, "region: south", "region: atlantis"), false, true},
+		{"the fix", replace(helen, "region: atlantis", "region: east"), true, false},
+		{"a reference to no supporter", replace("content/testimonials/first-headship-support.md", "supporter: james-orton", "supporter: james-ortn"), false, true},
+		{"the reference fixed", replace("content/testimonials/first-headship-support.md", "supporter: james-ortn", "supporter: james-orton"), true, false},
+		{"a broken link", replace(helen, "I have now been headteacher", "I have [now](/no-such-page/) been headteacher"), false, true},
+		// The failed update had patched the site: the fix keys every output.
+		{"the link fixed", replace(helen, "[now](/no-such-page/)", "[now](/about/)"), false, false},
+		{"and edited again", replace(helen, "summary: Head of", "summary: Headteacher of"), true, false},
+		{"a supporter made a draft", replace(helen, "name: Helen Abbott", "draft: true\nname: Helen Abbott"), false, false},
+		{"published again", replace(helen, "draft: true\n", ""), false, false},
+	}
+	for _, e := range edits {
+		before := s.patches
+		sn, err := s.Update(ctx, e.do())
+		if e.fails {
+			if err == nil {
+				t.Fatalf("after %s: no error", e.what)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("after %s: %v", e.what, err)
+		}
+		if got := s.patches > before; got != e.patched {
+			t.Errorf("after %s: patched %v, want %v", e.what, got, e.patched)
+		}
+		t.Run(e.what, func(t *testing.T) { sameAsFullBuild(t, dir, sn) })
+	}
 }

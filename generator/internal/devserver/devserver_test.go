@@ -3,6 +3,7 @@ package devserver
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -263,4 +264,37 @@ func TestFormsWork(t *testing.T) {
 	if entries, _ := os.ReadDir(data); len(entries) == 0 {
 		t.Error("nothing was stored in --data")
 	}
+}
+
+// TestEditsWhileSiteFilesAreMade saves a page again and again while the
+// site-wide files (sitemap, search index) of each build are asked for, so
+// that they are made from the site as an edit is patched into it: run
+// with -race, it checks that the two do not share the site unguarded, and
+// that each file ends up served as edited.
+func TestEditsWhileSiteFilesAreMade(t *testing.T) {
+	src, base, _ := start(t)
+	stop := make(chan struct{})
+	fetched := make(chan struct{})
+	go func() {
+		defer close(fetched)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			resp, err := http.Get(base + "/sitemap.xml")
+			if err == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}
+	}()
+	for i := range 20 {
+		writeFiles(t, src, map[string]string{"content/pages/about.md": fmt.Sprintf("---\ntitle: About %d\n---\nVersion %d.\n", i, i)})
+		eventually(t, base+"/about/", func(body string) bool { return strings.Contains(body, fmt.Sprintf("Version %d.", i)) })
+	}
+	close(stop)
+	<-fetched
+	eventually(t, base+"/sitemap.xml", func(body string) bool { return strings.Contains(body, "/about/") })
 }

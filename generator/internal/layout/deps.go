@@ -117,3 +117,25 @@ func (s *Set) ForgetCached() {
 	s.frags.list = nil
 	s.frags.mu.Unlock()
 }
+
+// ForgetCachedWhere drops what `cached`, `cachedEach` and `shared` have
+// kept of the partials drop names (by partial and key) and keeps the rest
+// for the next build, for `generator serve`, where an edit changes a few
+// pages' cards and leaves thousands as they were. Dropped fragments stay
+// numbered until they are an eighth of those kept (and more than 256); the
+// table is then cleared whole, so that it does not grow edit after edit.
+func (s *Set) ForgetCachedWhere(drop func(name, key string) bool) {
+	s.cache.Lock()
+	defer s.cache.Unlock()
+	for k := range s.cache.m {
+		if drop(k.name, k.key) {
+			delete(s.cache.m, k)
+		}
+	}
+	s.frags.mu.Lock()
+	defer s.frags.mu.Unlock()
+	if len(s.frags.list) > len(s.cache.m)+len(s.cache.m)/8+256 {
+		s.cache.m = nil
+		s.frags.list = nil
+	}
+}

@@ -4,6 +4,7 @@
 package schema
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
 	"slices"
@@ -152,19 +153,60 @@ func (c *Checker) Page(p *content.Page) diag.List {
 
 // Refs is CheckRefs.
 func (c *Checker) Refs(pages []*content.Page) diag.List {
-	r := refChecker{slugs: map[content.Section]map[string]*content.Page{}}
-	for _, p := range pages {
-		if r.slugs[p.Section] == nil {
-			r.slugs[p.Section] = map[string]*content.Page{}
+	return c.RefsCached(pages, nil)
+}
+
+// RefCache keeps, between calls of RefsCached over the same files, what
+// Refs works out from the whole set of pages (the slugs of each section and
+// the pages' addresses) and the reference checks of each page, for
+// `generator serve`, which checks the site again after each edit. It holds
+// for as long as the same files are checked: a file added or removed needs
+// a new one. The zero value is ready to use.
+type RefCache struct {
+	slugs map[content.Section]map[string]*content.Page
+	urls  map[string]diag.Pos
+	pages map[string]pageRefs // by file
+}
+
+// pageRefs are the reference checks of one version of a file's page.
+type pageRefs struct {
+	page  *content.Page
+	diags diag.List
+}
+
+// RefsCached is Refs, reusing what cache holds from an earlier call over
+// the same files (nil keeps nothing): only the pages loaded again since are
+// checked again, and the aliases, which are few, of every page.
+func (c *Checker) RefsCached(pages []*content.Page, cache *RefCache) diag.List {
+	if cache == nil {
+		cache = &RefCache{}
+	}
+	if cache.urls == nil {
+		cache.slugs = map[content.Section]map[string]*content.Page{}
+		for _, p := range pages {
+			if cache.slugs[p.Section] == nil {
+				cache.slugs[p.Section] = map[string]*content.Page{}
+			}
+			// Only the slug counts: no page is kept.
+			cache.slugs[p.Section][p.Slug] = nil
 		}
-		r.slugs[p.Section][p.Slug] = p
+		cache.urls = make(map[string]diag.Pos, len(pages))
+		for _, p := range pages {
+			cache.urls[URLOf(p)] = diag.Pos{File: p.File, Line: 1, Col: 1}
+		}
+		cache.pages = make(map[string]pageRefs, len(pages))
 	}
-	urls := make(map[string]diag.Pos, len(pages))
+	var diags diag.List
+	var claimed map[string]diag.Pos // addresses taken by aliases
 	for _, p := range pages {
-		urls[URLOf(p)] = diag.Pos{File: p.File, Line: 1, Col: 1}
-	}
-	for _, p := range pages {
-		r.page(p)
+		e, ok := cache.pages[p.File]
+		if !ok || e.page != p {
+			r := refChecker{slugs: cache.slugs}
+			r.page(p)
+			e = pageRefs{p, r.diags}
+			cache.pages[p.File] = e
+		}
+		diags = append(diags, e.diags...)
 		// Aliases claim addresses in page order: the first page to take
 		// one keeps it. Aliases CheckPage rejects claim nothing.
 		for i, a := range p.Meta.Aliases {
@@ -173,14 +215,18 @@ func (c *Checker) Refs(pages []*content.Page) diag.List {
 			}
 			field := "aliases[" + strconv.Itoa(i) + "]"
 			pos := p.FieldPos(field)
-			if clean := CleanAlias(a); urls[clean].File != "" {
-				r.diags.Add(pos, field, "%q is already the address of %s", a, urls[clean].File)
+			clean := CleanAlias(a)
+			if by := cmp.Or(cache.urls[clean].File, claimed[clean].File); by != "" {
+				diags.Add(pos, field, "%q is already the address of %s", a, by)
 			} else {
-				urls[clean] = pos
+				if claimed == nil {
+					claimed = map[string]diag.Pos{}
+				}
+				claimed[clean] = pos
 			}
 		}
 	}
-	return r.diags
+	return diags
 }
 
 // URLOf returns the site path of a page, such as /supporters/jo-evans/.

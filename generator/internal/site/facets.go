@@ -16,6 +16,9 @@ type Facet struct {
 	Vocab  string
 	URL    string
 	Values []*FacetValue
+	// all are the values of the whole vocabulary, those with no pages
+	// included, for Patch.
+	all []*FacetValue
 }
 
 // FacetValue is one value of a facet and the pages that carry it.
@@ -92,11 +95,21 @@ func (s *Site) facets() map[content.Section][]*Facet {
 				}
 			}
 			for _, t := range vocab {
-				if v := byID[t.ID]; len(v.Pages) > 0 {
-					f.Values = append(f.Values, v)
-				}
+				f.all = append(f.all, byID[t.ID])
 			}
+			f.Values = nonEmpty(f.all)
 			out[section] = append(out[section], f)
+		}
+	}
+	return out
+}
+
+// nonEmpty are the values with pages, in the vocabulary's order.
+func nonEmpty(all []*FacetValue) []*FacetValue {
+	var out []*FacetValue
+	for _, v := range all {
+		if len(v.Pages) > 0 {
+			out = append(out, v)
 		}
 	}
 	return out

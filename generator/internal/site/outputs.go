@@ -138,7 +138,29 @@ var Layouts = []string{"home", "network", "networks", "supporter", "supporters",
 func pathOf(url string) string { return strings.TrimPrefix(url, "/") + "index.html" }
 
 // Outputs lists every file of the site in a fixed order.
-func (s *Site) Outputs() []Output {
+func (s *Site) Outputs() []Output { return s.outputs(nil) }
+
+// Selection picks some of a site's outputs, for OutputsOf: those that a
+// change to a few pages can have changed.
+type Selection struct {
+	// Pages are pages whose own outputs are picked.
+	Pages map[*Page]bool
+	// Items are pages whose listings are picked: the section listing's
+	// page and the facet values' pages that show each.
+	Items map[*Page]bool
+	// Listings are sections all of whose listing pages, facet pages
+	// included, are picked.
+	Listings map[content.Section]bool
+	// Layouts are layouts all of whose outputs are picked.
+	Layouts map[string]bool
+}
+
+// OutputsOf lists the outputs sel picks, in Outputs' order, with the home
+// page, the search page, the 404 page and the form pages, which are few.
+func (s *Site) OutputsOf(sel *Selection) []Output { return s.outputs(sel) }
+
+// outputs lists the outputs sel picks, every one when sel is nil.
+func (s *Site) outputs(sel *Selection) []Output {
 	var out []Output
 	home := Crumb{"Home", "/"}
 	add := func(layout string, v *View) {
@@ -154,23 +176,28 @@ func (s *Site) Outputs() []Output {
 		title := sectionTitles[section]
 		crumbs := []Crumb{home, {title, listURL}}
 		desc := s.sectionDescription(section, len(list))
-		for _, chunk := range paginate(list, per, listURL) {
+		all := sel == nil || sel.Listings[section]
+		for _, chunk := range sel.chunks(list, per, listURL, all || sel.Layouts[string(section)]) {
 			add(string(section), &View{Kind: string(section), Section: section, Title: title, URL: chunk.url, Breadcrumbs: crumbs[:1],
 				Items: chunk.items, Total: len(list), Pager: chunk.pager, Facets: s.Facets[section], Description: desc})
 		}
 		if layout := content.DefaultLayout(section); layout != "" {
 			for _, p := range list {
-				add(layoutOr(p, layout), &View{Kind: layout, Section: section, Page: p, Title: p.Title, Description: s.describe(p), URL: p.URL, Breadcrumbs: crumbs})
+				if l := layoutOr(p, layout); sel.picks(p, l) {
+					add(l, &View{Kind: layout, Section: section, Page: p, Title: p.Title, Description: s.describe(p), URL: p.URL, Breadcrumbs: crumbs})
+				}
 			}
 		}
 		for _, f := range s.Facets[section] {
 			fcrumbs := append(crumbs[:2:2], Crumb{f.Name, f.URL})
-			add("facet-index", &View{Kind: "facet-index", Section: section, Title: title + " by " + strings.ToLower(f.Name), URL: f.URL,
-				Breadcrumbs: crumbs, Facets: s.Facets[section], Facet: f, Description: fmt.Sprintf("%s by %s.", title, strings.ToLower(f.Name))})
+			if all || sel.Layouts["facet-index"] {
+				add("facet-index", &View{Kind: "facet-index", Section: section, Title: title + " by " + strings.ToLower(f.Name), URL: f.URL,
+					Breadcrumbs: crumbs, Facets: s.Facets[section], Facet: f, Description: fmt.Sprintf("%s by %s.", title, strings.ToLower(f.Name))})
+			}
 			for _, v := range f.Values {
 				vtitle := title + ": " + v.Label
 				vdesc := title + " with " + strings.ToLower(f.Name) + " " + v.Label + "."
-				for _, chunk := range paginate(v.Pages, per, v.URL) {
+				for _, chunk := range sel.chunks(v.Pages, per, v.URL, all || sel.Layouts["facet"]) {
 					add("facet", &View{Kind: "facet", Section: section, Title: vtitle, URL: chunk.url,
 						Breadcrumbs: fcrumbs, Items: chunk.items, Total: len(v.Pages), Pager: chunk.pager, Facets: s.Facets[section], Facet: f, Value: v,
 						Description: vdesc})
@@ -179,12 +206,44 @@ func (s *Site) Outputs() []Output {
 		}
 	}
 	for _, p := range s.Pages {
-		add(layoutOr(p, "page"), &View{Kind: "page", Section: content.Pages, Page: p, Title: p.Title, Description: s.describe(p), URL: p.URL, Breadcrumbs: []Crumb{home}})
+		if l := layoutOr(p, "page"); sel.picks(p, l) {
+			add(l, &View{Kind: "page", Section: content.Pages, Page: p, Title: p.Title, Description: s.describe(p), URL: p.URL, Breadcrumbs: []Crumb{home}})
+		}
 	}
 	s.formOutputs(add)
 	add("search", &View{Kind: "search", Title: "Search", URL: "/search/", Breadcrumbs: []Crumb{home},
 		Description: fmt.Sprintf("Search the peer supporters, networks, training and news of %s.", s.Config.Title)})
 	out = append(out, Output{Path: "404.html", Layout: "404", View: &View{Site: s, Kind: "404", Title: "Page not found", URL: "/404.html", NoIndex: true}})
+	return out
+}
+
+// picks reports whether the selection picks page p's own output, made with
+// layout l.
+func (sel *Selection) picks(p *Page, l string) bool {
+	return sel == nil || sel.Pages[p] || sel.Layouts[l]
+}
+
+// chunks are the pages of a listing of items the selection picks: all of
+// them, or those showing one of its Items.
+func (sel *Selection) chunks(items []*Page, per int, base string, all bool) []chunk {
+	if sel == nil || all {
+		return paginate(items, per, base)
+	}
+	var out []chunk
+	seen := -1
+	for i, p := range items {
+		if !sel.Items[p] {
+			continue
+		}
+		n := 0
+		if per > 0 {
+			n = i / per
+		}
+		if n != seen {
+			out = append(out, chunkAt(items, per, base, n))
+			seen = n
+		}
+	}
 	return out
 }
 
@@ -257,28 +316,41 @@ func pageLinks(n, total int, urlOf func(int) string) []PageLink {
 // paginate splits items into pages of per: the first at base, the others at
 // base/page/N/. An empty list still has one (empty) page.
 func paginate(items []*Page, per int, base string) []chunk {
+	out := make([]chunk, pageCount(len(items), per))
+	for i := range out {
+		out[i] = chunkAt(items, per, base, i)
+	}
+	return out
+}
+
+// pageCount is how many pages of per a listing of n items takes.
+func pageCount(n, per int) int {
+	if per <= 0 {
+		per = n
+	}
+	return max(1, (n+per-1)/max(per, 1))
+}
+
+// chunkAt is page i+1 of paginate's.
+func chunkAt(items []*Page, per int, base string, i int) chunk {
+	total := pageCount(len(items), per)
 	if per <= 0 {
 		per = len(items)
 	}
-	total := max(1, (len(items)+per-1)/max(per, 1))
 	urlOf := func(n int) string {
 		if n == 1 {
 			return base
 		}
 		return base + "page/" + strconv.Itoa(n) + "/"
 	}
-	out := make([]chunk, total)
-	for i := range out {
-		n := i + 1
-		lo, hi := min(i*per, len(items)), min(n*per, len(items))
-		p := &Pager{Number: n, Total: total, Pages: pageLinks(n, total, urlOf)}
-		if n > 1 {
-			p.Prev = urlOf(n - 1)
-		}
-		if n < total {
-			p.Next = urlOf(n + 1)
-		}
-		out[i] = chunk{urlOf(n), items[lo:hi], p}
+	n := i + 1
+	lo, hi := min(i*per, len(items)), min(n*per, len(items))
+	p := &Pager{Number: n, Total: total, Pages: pageLinks(n, total, urlOf)}
+	if n > 1 {
+		p.Prev = urlOf(n - 1)
 	}
-	return out
+	if n < total {
+		p.Next = urlOf(n + 1)
+	}
+	return chunk{urlOf(n), items[lo:hi], p}
 }

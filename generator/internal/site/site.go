@@ -68,6 +68,9 @@ type Site struct {
 
 	// Facets are the browsable facets of each section.
 	Facets map[content.Section][]*Facet
+
+	// byFile holds the published pages by file, made by the first Patch.
+	byFile map[string]*Page
 }
 
 // Page is one published content page, with its references resolved.
@@ -127,6 +130,10 @@ type Page struct {
 	// lowerTitle and surname are the page's sort keys, worked out once:
 	// sorting compares them many times.
 	lowerTitle, surname string
+	// seq is the page's place among the published pages in the order they
+	// were loaded, in which references are first resolved: Patch keeps
+	// the lists of pages referring to one in that order too.
+	seq int
 }
 
 // Session is one dated run of a course.
@@ -187,6 +194,7 @@ func New(ctx context.Context, pages []*content.Page, cfg *config.Config, md *mar
 					return fmt.Errorf("%s: markdown: %w", p.File, err)
 				}
 				out[i] = s.page(p, r)
+				out[i].seq = i
 			}
 		})
 	}
@@ -366,35 +374,68 @@ func surname(name string) string {
 }
 
 func (s *Site) order() {
-	byTitle := func(a, b *Page) int {
-		return cmp.Or(strings.Compare(a.lowerTitle, b.lowerTitle), strings.Compare(a.Slug, b.Slug))
+	for _, sec := range []content.Section{content.Networks, content.Supporters, content.Training, content.News, content.Pages} {
+		s.sortSection(sec)
 	}
-	slices.SortFunc(s.Networks, byTitle)
-	slices.SortFunc(s.Supporters, func(a, b *Page) int {
-		return cmp.Or(strings.Compare(a.surname, b.surname), byTitle(a, b))
-	})
-	slices.SortFunc(s.Courses, func(a, b *Page) int {
-		na, nb := a.NextSession(), b.NextSession()
-		switch {
-		case na != nil && nb != nil:
-			return cmp.Or(na.Start.Compare(nb.Start), byTitle(a, b))
-		case na != nil:
-			return -1
-		case nb != nil:
-			return 1
-		}
-		return cmp.Or(b.lastStart().Compare(a.lastStart()), byTitle(a, b))
-	})
-	slices.SortFunc(s.News, func(a, b *Page) int {
-		return cmp.Or(cmp.Compare(b.Date.Year, a.Date.Year), cmp.Compare(b.Date.Month, a.Date.Month), cmp.Compare(b.Date.Day, a.Date.Day), strings.Compare(a.Slug, b.Slug))
-	})
-	slices.SortFunc(s.Pages, func(a, b *Page) int {
-		return cmp.Or(cmp.Compare(a.Article.Weight, b.Article.Weight), byTitle(a, b))
-	})
 	for _, n := range s.Networks {
-		slices.SortFunc(n.Supporters, func(a, b *Page) int { return strings.Compare(a.surname, b.surname) })
-		slices.SortFunc(n.Courses, byTitle)
+		sortMembers(n)
 	}
+}
+
+func byTitle(a, b *Page) int {
+	return cmp.Or(strings.Compare(a.lowerTitle, b.lowerTitle), strings.Compare(a.Slug, b.Slug))
+}
+
+// sortSection puts a section's pages in their listing's order. Each order
+// is total (it ends with the slug, unique in a section), so the pages'
+// order before does not matter: Patch sorts again what New sorted.
+func (s *Site) sortSection(sec content.Section) {
+	if c := sectionOrder(sec); c != nil {
+		slices.SortFunc(s.section(sec), c)
+	}
+}
+
+// sectionOrder is the order of a section's listing, nil for testimonials,
+// which keep the order they were loaded in.
+func sectionOrder(sec content.Section) func(a, b *Page) int {
+	switch sec {
+	case content.Networks:
+		return byTitle
+	case content.Supporters:
+		return func(a, b *Page) int {
+			return cmp.Or(strings.Compare(a.surname, b.surname), byTitle(a, b))
+		}
+	case content.Training:
+		return func(a, b *Page) int {
+			na, nb := a.NextSession(), b.NextSession()
+			switch {
+			case na != nil && nb != nil:
+				return cmp.Or(na.Start.Compare(nb.Start), byTitle(a, b))
+			case na != nil:
+				return -1
+			case nb != nil:
+				return 1
+			}
+			return cmp.Or(b.lastStart().Compare(a.lastStart()), byTitle(a, b))
+		}
+	case content.News:
+		return func(a, b *Page) int {
+			return cmp.Or(cmp.Compare(b.Date.Year, a.Date.Year), cmp.Compare(b.Date.Month, a.Date.Month), cmp.Compare(b.Date.Day, a.Date.Day), strings.Compare(a.Slug, b.Slug))
+		}
+	case content.Pages:
+		return func(a, b *Page) int {
+			return cmp.Or(cmp.Compare(a.Article.Weight, b.Article.Weight), byTitle(a, b))
+		}
+	}
+	return nil
+}
+
+// sortMembers orders a network's members and courses. Members are sorted
+// by surname alone, from the order they were loaded in, which breaks ties:
+// Patch gives the list in that order before sorting it again.
+func sortMembers(n *Page) {
+	slices.SortFunc(n.Supporters, func(a, b *Page) int { return strings.Compare(a.surname, b.surname) })
+	slices.SortFunc(n.Courses, byTitle)
 }
 
 // NextSession returns a course's first session that has not started, or nil.
