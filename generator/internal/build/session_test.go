@@ -372,6 +372,20 @@ func TestSessionChecksLinks(t *testing.T) {
 	linkError(err, "content/networks/triad-south-reading.md")
 }
 
+// replacing returns an edit for a table of edits: it replaces the first
+// old in the site's file with new, and says which file it changed.
+func replacing(t *testing.T, dir, file, old, new string) func() []string {
+	return func() []string {
+		edit(t, dir, file, func(s string) string {
+			if !strings.Contains(s, old) {
+				t.Fatalf("%s has no %q", file, old)
+			}
+			return strings.Replace(s, old, new, 1)
+		})
+		return []string{file}
+	}
+}
+
 // TestSessionMatchesFullBuildAfterEachEdit makes one edit after another,
 // each of a field some other page shows (a name in a testimonial, a
 // network's title on its members' pages, a date that orders a listing),
@@ -384,17 +398,7 @@ func TestSessionMatchesFullBuildAfterEachEdit(t *testing.T) {
 	if _, err := s.Update(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	replace := func(file, old, new string) func() []string {
-		return func() []string {
-			edit(t, dir, file, func(s string) string {
-				if !strings.Contains(s, old) {
-					t.Fatalf("%s has no %q", file, old)
-				}
-				return strings.Replace(s, old, new, 1)
-			})
-			return []string{file}
-		}
-	}
+	replace := func(file, old, new string) func() []string { return replacing(t, dir, file, old, new) }
 	edits := []struct {
 		what string
 		do   func() []string
@@ -532,17 +536,7 @@ func TestSessionPatchesEdits(t *testing.T) {
 	if _, err := s.Update(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	replace := func(file, old, new string) func() []string {
-		return func() []string {
-			edit(t, dir, file, func(s string) string {
-				if !strings.Contains(s, old) {
-					t.Fatalf("%s has no %q", file, old)
-				}
-				return strings.Replace(s, old, new, 1)
-			})
-			return []string{file}
-		}
-	}
+	replace := func(file, old, new string) func() []string { return replacing(t, dir, file, old, new) }
 	const helen = "content/supporters/helen-marsh.md"
 	edits := []struct {
 		what    string
