@@ -22,8 +22,10 @@ import (
 
 // benchQueries are what the benchmark searches the generated corpus for:
 // two words, a word, a name, prefixes being typed, a typo, phrases of two
-// common words (both in every page; one in a sixth of them) and one with a
-// stop word inside, a word with filters and browsing by facets.
+// common words (both in every page; one in a sixth of them), with a stop
+// word inside, of three common words (in every supporter's page; in the
+// body text) and of a rare word and common ones, a word with filters and
+// browsing by facets.
 var benchQueries = []map[string]any{
 	{"q": "finance rural"},
 	{"q": "wellbeing"},
@@ -35,6 +37,10 @@ var benchQueries = []map[string]any{
 	{"q": `"peer review"`},
 	{"q": `"curriculum design"`},
 	{"q": `"review of reading"`},
+	{"q": `"head of school"`},
+	{"q": `"school improvement service"`},
+	{"q": `"leaders peer school"`},
+	{"q": `"oakhurst primary school"`},
 	{"q": "coaching", "sel": map[string][]string{"region": {"north"}, "phase": {"primary", "secondary"}}},
 	{"q": "", "sel": map[string][]string{"section": {"training"}, "when": {"upcoming"}}},
 }

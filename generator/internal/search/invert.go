@@ -17,18 +17,18 @@ type inverted struct {
 	doc   []int32
 	w     []uint8
 	// pos holds every posting's positions in the same order, each as
-	// their number then each position as the gap from the one before, in
+	// their number then each position as appendPosition writes it, in
 	// digits; term t's are pos[posStart[t]:posStart[t+1]].
 	pos      []byte
 	posStart []int
 
-	// The common terms, whose positions are longer than pairMin bytes,
-	// each term's index among them or -1, and the pairs of them found
-	// side by side (see pairs.go).
-	common      []int
-	commonIndex []int32
-	pairMin     int
-	found       [][]uint64
+	// Whether each term is common, its positions longer than pairMin
+	// bytes, and whether any is; and the pairs of terms, one of them
+	// common, found one after the other (see pairs.go).
+	common    []bool
+	anyCommon bool
+	pairMin   int
+	found     [][]pairHit
 }
 
 // docBlock is how many documents a tokenizing worker takes at a time:
@@ -36,8 +36,9 @@ type inverted struct {
 // to the end.
 const docBlock = 64
 
-// stopID marks a word that is a stop word in a tokenizer's ids.
-const stopID = ^uint32(0)
+// stopBase marks a stop word in a tokenizer's ids: a stop word's id is
+// stopBase plus its number (see stopWords).
+const stopBase = ^uint32(0) - 63
 
 // tokenizer is one worker's state: its own term ids, so that workers never
 // wait on each other; the postings of all the documents it has read, in
@@ -71,6 +72,8 @@ type posting struct {
 	tf    [numFields]uint8
 	npos  uint8
 	first [maxPositions]uint32
+	// runs are the stop runs just before each of first.
+	runs [maxPositions]uint16
 }
 
 // block is docBlock consecutive documents, as one worker read them: its
@@ -89,9 +92,9 @@ func (tk *tokenizer) lookup(w []byte, h uint32) uint32 {
 		return id
 	}
 	word := string(w)
-	if stopWords[word] {
-		tk.ids.insert(word, h, stopID)
-		return stopID
+	if s := stopWords[word]; s != 0 {
+		tk.ids.insert(word, h, stopBase+s)
+		return stopBase + s
 	}
 	t := Stem(word)
 	id, ok := tk.byID[t]
@@ -192,6 +195,9 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 	pos := uint32(0)
 	for f := range numFields {
 		n := uint32(0)
+		// The stop run before the next word, and its length; a field's
+		// first word has none.
+		run, runN := uint32(0), 0
 		parts := d.Text[f]
 		if f == Body && d.HTML != "" {
 			parts = append(htmlText(d.HTML), parts...)
@@ -201,9 +207,13 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 				at := pos + n
 				n++
 				id := tk.lookup(w, h)
-				if id == stopID {
+				if id >= stopBase {
+					run = addStop(run, runN, id-stopBase)
+					runN++
 					return
 				}
+				r := uint16(run)
+				run, runN = 0, 0
 				lens[f]++
 				k := tk.slot[id]
 				if k < 0 {
@@ -217,6 +227,7 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 				}
 				if p.npos < maxPositions {
 					p.first[p.npos] = at
+					p.runs[p.npos] = r
 					p.npos++
 				}
 			})
@@ -231,12 +242,21 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 		n := len(tk.pos)
 		tk.pos = appendVarint(tk.pos, int(c.npos))
 		last := uint32(0)
-		for _, p := range c.first[:c.npos] {
-			tk.pos = appendVarint(tk.pos, int(p-last))
+		for j, p := range c.first[:c.npos] {
+			tk.pos = appendPosition(tk.pos, int(p-last), c.runs[j])
 			last = p
 		}
 		tk.plen = append(tk.plen, uint8(len(tk.pos)-n))
 	}
+}
+
+// appendPosition appends a position, as the gap from the one before, and
+// the stop run before it: the gap times two, plus one if the run follows.
+func appendPosition(b []byte, gap int, run uint16) []byte {
+	if run == 0 {
+		return appendVarint(b, gap<<1)
+	}
+	return appendVarint(appendVarint(b, gap<<1|1), int(run))
 }
 
 // invert tokenizes docs on all cores and gathers their postings by term,
@@ -364,7 +384,7 @@ func invert(docs []Doc, pairMin int) *inverted {
 	for r := range workers {
 		wg.Go(func() {
 			cur, pcur := counts[r], pcounts[r]
-			f, common := &finders[r], len(inv.common) > 0
+			f, common := &finders[r], inv.anyCommon
 			each(r, func(bi int, tk *tokenizer, ids []uint32) {
 				bl := &blocks[bi]
 				k, p := bl.at, bl.posAt
@@ -384,12 +404,12 @@ func invert(docs []Doc, pairMin int) *inverted {
 						}
 						pcur[t] += len(src)
 						p += len(src)
-						if c := inv.commonIndex[t]; c >= 0 {
-							f.add(c, d, src)
+						if common {
+							f.add(int(t), inv.common[t], d, src)
 						}
 					}
 					if common {
-						f.end(d)
+						f.end(d, inv.common)
 					}
 				}
 			})

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -31,15 +32,51 @@ var foldRunes = func() map[rune]string {
 	return m
 }()
 
-// stopWords are left out of the index: they are in nearly every page and
-// would only make it larger. They still take a position, so a phrase such as
-// "head of school" matches exactly. The list must stay identical to STOP in
+// stopList holds the stop words, which are left out of the index: they are
+// in nearly every page and would only make it larger. They still take a
+// position, and each word's positions note the stop words just before it
+// (see stopRun), so that a phrase such as "head of school" matches exactly
+// those words. The list, and its order, must stay identical to STOP in
 // search.js.
-var stopWords = map[string]bool{
-	"a": true, "an": true, "and": true, "are": true, "as": true, "at": true, "be": true, "but": true, "by": true,
-	"for": true, "from": true, "has": true, "have": true, "in": true, "into": true, "is": true, "it": true, "its": true,
-	"of": true, "on": true, "or": true, "that": true, "the": true, "their": true, "this": true, "to": true, "was": true,
-	"were": true, "will": true, "with": true,
+var stopList = strings.Fields(`a an and are as at be but by for from has have in into is it its of on or that the their this to was were will with`)
+
+// stopWords is each stop word's number, its place in stopList plus one,
+// from 1 to 30, so that five bits hold one.
+var stopWords = func() map[string]uint32 {
+	m := map[string]uint32{}
+	for i, w := range stopList {
+		m[w] = uint32(i + 1)
+	}
+	return m
+}()
+
+// A stop run is the stop words between two words of the index, as a
+// number: each stop word's number in five bits, the first lowest, for up
+// to maxRun of them, or longRun for more, which no phrase matches. search.js
+// makes the same numbers of the stop words inside a quoted phrase.
+const (
+	maxRun  = 3
+	longRun = 31
+)
+
+// addStop appends the stop word numbered s to the stop run r of n words.
+func addStop(r uint32, n int, s uint32) uint32 {
+	if n >= maxRun {
+		return longRun
+	}
+	return r | s<<(5*n)
+}
+
+// runLen is the number of stop words in run r, or -1 for a long run.
+func runLen(r uint32) int {
+	if r == longRun {
+		return -1
+	}
+	n := 0
+	for ; r != 0; r >>= 5 {
+		n++
+	}
+	return n
 }
 
 // Token is a word of a text: its index term and its position.
@@ -149,7 +186,7 @@ func tokenize(text string, start int, stems map[string]string) ([]Token, int) {
 	n := 0
 	scan(text, nil, func(w []byte, _ uint32) {
 		n++
-		if stopWords[string(w)] {
+		if stopWords[string(w)] != 0 {
 			return
 		}
 		t, ok := stems[string(w)]
