@@ -53,113 +53,84 @@ const (
 )
 
 // chooseCommon marks the common terms, those whose positions are longer
-// than least bytes.
-func (inv *inverted) chooseCommon(least int) {
+// than least bytes, of an index of docs documents; none if the index is
+// too large for pair lists.
+func (inv *inverted) chooseCommon(least, docs int) {
 	nt := len(inv.terms)
 	inv.pairMin = max(0, least)
 	inv.common = make([]bool, nt)
+	if nt > maxPairTerms || docs > maxPairDocs {
+		return
+	}
 	for t := range nt {
 		inv.common[t] = inv.posStart[t+1]-inv.posStart[t] > inv.pairMin
 		inv.anyCommon = inv.anyCommon || inv.common[t]
 	}
 }
 
-// pairFinder finds, one document at a time, the terms that follow one
-// another, with only stop words between, at their kept positions, one of
-// them common, as invert fills in the positions.
-type pairFinder struct {
-	// at is the document's kept occurrences of terms; by is, for each
-	// position that is one of them, the document plus one <<34 | the
-	// occurrence's number among its term's kept ones <<32 | the term.
-	at []occurrence
-	by []uint64
-	// found is the pairs found, in document order, in slices of
-	// pairBlock: growing one slice would allocate several times what it
-	// holds.
-	found [][]pairHit
-}
-
-// occurrence is a kept position of a term in a document.
-type occurrence struct {
-	pos    uint32
-	t      uint32
-	run    uint16 // the stop run before it
-	k      uint8  // its number among the term's kept positions
-	common bool
-}
-
-// pairHit is a pair found: ab is the term whose section lists it <<33 |
-// 1<<32 if it is the second of the pair | the other term; x is the stop
-// run between them <<40 | the document <<4 | the number of the first's
-// occurrence <<2 | the second's. Sorted by ab then x, the hits of a pair
+// hits are the pairs found, in two arrays side by side: key is the term
+// whose section lists the pair <<40 | 1<<39 if it is the second of the
+// pair | the other term <<15 | the stop run between them; at is the
+// document <<4 | the number of the first's occurrence among its kept
+// positions <<2 | the second's. Sorted by key then at, the hits of a pair
 // are by stop run, then document.
-type pairHit struct {
-	ab uint64
-	x  uint64
+type hits struct {
+	key []uint64
+	at  []uint32
 }
 
-// pairKey is the ab of a pair of the terms a and b, of which a is common
-// or not: a pair is listed in the section of its first term, unless only
-// the first is common, when it is listed in the second's, so that a
-// common term's section lists only common terms and stays short.
+// Limits of hits' numbers: beyond them an index has no pair lists, and
+// phrases are checked against positions.
+const (
+	maxPairTerms = 1 << 24
+	maxPairDocs  = 1 << 28
+)
+
+// pairKey is the key, less the stop run, of a pair of the terms a and b,
+// of which a is common or not: a pair is listed in the section of its
+// first term, unless only the first is common, when it is listed in the
+// second's, so that a common term's section lists only common terms and
+// stays short.
 func pairKey(a uint32, aCommon bool, b uint32, bCommon bool) uint64 {
 	if aCommon && !bCommon {
-		return uint64(b)<<33 | 1<<32 | uint64(a)
+		return uint64(b)<<40 | 1<<39 | uint64(a)<<15
 	}
-	return uint64(a)<<33 | uint64(b)
+	return uint64(a)<<40 | uint64(b)<<15
 }
 
-// pairBlock is how many pairs a pairFinder lists in one slice.
-const pairBlock = 1 << 14
-
-// add notes the positions pos, as invert writes them, of term t in
-// document d.
-func (f *pairFinder) add(t int, common bool, d int, pos []byte) {
-	n, p := readVarint(pos, 0)
-	last := 0
-	for k := range n {
-		var x, run int
-		x, p = readVarint(pos, p)
-		last += x >> 1
-		if x&1 != 0 {
-			run, p = readVarint(pos, p)
+// countPairs counts the pairs of links, one of whose terms is common;
+// ids maps the links' term ids to terms.
+func (inv *inverted) countPairs(links []link, ids []uint32) int {
+	n := 0
+	for i := range links {
+		if inv.common[ids[links[i].a]] || inv.common[ids[links[i].b]] {
+			n++
 		}
-		f.at = append(f.at, occurrence{pos: uint32(last), t: uint32(t), run: uint16(run), k: uint8(k), common: common})
-		if last >= len(f.by) {
-			f.by = append(f.by, make([]uint64, last+1-len(f.by))...)
-		}
-		f.by[last] = uint64(d+1)<<34 | uint64(k)<<32 | uint64(t)
 	}
+	return n
 }
 
-// end lists the pairs of document d, whose positions are all added: each
-// occurrence is the second of a pair if the word before its stop run is
-// an occurrence too, and one of the two is common.
-func (f *pairFinder) end(d int, common []bool) {
-	for _, o := range f.at {
-		n := runLen(uint32(o.run))
-		if n < 0 || int(o.pos) < n+1 {
-			continue
+// pairsOf puts into found, from its n-th on, the pairs of links, those of
+// the documents from first on, which end at ends, one of whose terms is
+// common, and returns how many it has then; ids maps the links' term ids
+// to terms.
+func (inv *inverted) pairsOf(found *hits, n int, links []link, ends []int, first int, ids []uint32) int {
+	i := 0
+	for j, end := range ends {
+		d := uint32(first+j) << 4
+		for ; i < end; i++ {
+			l := &links[i]
+			a, b := ids[l.a], ids[l.b]
+			ca, cb := inv.common[a], inv.common[b]
+			if !ca && !cb {
+				continue
+			}
+			found.key[n] = pairKey(a, ca, b, cb) | uint64(l.x>>4)
+			found.at[n] = d | l.x&15
+			n++
 		}
-		before := int(o.pos) - n - 1
-		if before >= len(f.by) || f.by[before]>>34 != uint64(d+1) {
-			continue
-		}
-		a := f.by[before]
-		aCommon := common[uint32(a)]
-		if !o.common && !aCommon {
-			continue
-		}
-		if len(f.found) == 0 || len(f.found[len(f.found)-1]) == pairBlock {
-			f.found = append(f.found, make([]pairHit, 0, pairBlock))
-		}
-		last := &f.found[len(f.found)-1]
-		*last = append(*last, pairHit{
-			ab: pairKey(uint32(a), aCommon, o.t, o.common),
-			x:  uint64(o.run)<<40 | uint64(d)<<4 | (a>>32&3)<<2 | uint64(o.k),
-		})
 	}
-	f.at = f.at[:0]
+	return n
 }
 
 // pairs writes the pair sections of the terms from the pairs invert
@@ -176,59 +147,78 @@ func (inv *inverted) pairs() *pairs {
 	return ps
 }
 
-// sortPairs sorts pairs found in document order, of nt terms, by pair,
-// stop run, document and occurrences.
-func sortPairs(blocks [][]pairHit, nt int) []pairHit {
-	n := 0
-	for _, bl := range blocks {
-		n += len(bl)
-	}
+// sortPairs sorts h, pairs found in document order, of nt terms, by key
+// and document, in place.
+func sortPairs(h hits, nt int) hits {
 	// Sorting them stably by the other term, then by the section's term
 	// and which of the pair it is, by counting, leaves each pair's hits
 	// in document order: only those with stop runs, or found twice in a
 	// document, need sorting after.
-	byB := make([]pairHit, n)
-	at := make([]int32, 2*nt+1)
-	for _, bl := range blocks {
-		for _, h := range bl {
-			at[uint32(h.ab)+1]++
-		}
+	n := len(h.key)
+	tmp := hits{key: make([]uint64, n), at: make([]uint32, n)}
+	count := make([]int32, 2*nt+1)
+	other := func(k uint64) uint64 { return k >> 15 & (maxPairTerms - 1) }
+	for _, k := range h.key {
+		count[other(k)+1]++
 	}
 	for i := range nt {
-		at[i+1] += at[i]
+		count[i+1] += count[i]
 	}
-	for _, bl := range blocks {
-		for _, h := range bl {
-			k := uint32(h.ab)
-			byB[at[k]] = h
-			at[k]++
-		}
+	for i, k := range h.key {
+		o := other(k)
+		tmp.key[count[o]], tmp.at[count[o]] = k, h.at[i]
+		count[o]++
 	}
-	clear(at)
-	for _, h := range byB {
-		at[h.ab>>32+1]++
+	clear(count)
+	for _, k := range tmp.key {
+		count[k>>39+1]++
 	}
 	for i := range 2 * nt {
-		at[i+1] += at[i]
+		count[i+1] += count[i]
 	}
-	all := make([]pairHit, n)
-	for _, h := range byB {
-		k := h.ab >> 32
-		all[at[k]] = h
-		at[k]++
+	for i, k := range tmp.key {
+		s := k >> 39
+		h.key[count[s]], h.at[count[s]] = k, tmp.at[i]
+		count[s]++
 	}
-	less := func(p, q pairHit) int { return cmp.Compare(p.x, q.x) }
 	for i := 0; i < n; {
 		j := i + 1
-		for j < n && all[j].ab == all[i].ab {
+		for j < n && h.key[j]>>15 == h.key[i]>>15 {
 			j++
 		}
-		if run := all[i:j]; !slices.IsSortedFunc(run, less) {
-			slices.SortFunc(run, less)
-		}
+		sortRun(h.key[i:j], h.at[i:j])
 		i = j
 	}
-	return all
+	return h
+}
+
+// sortRun sorts the hits of one pair by stop run and document, if they
+// are not.
+func sortRun(key []uint64, at []uint32) {
+	sorted := true
+	for i := 1; i < len(key) && sorted; i++ {
+		sorted = key[i-1] < key[i] || key[i-1] == key[i] && at[i-1] <= at[i]
+	}
+	if sorted {
+		return
+	}
+	type hit struct {
+		key uint64
+		at  uint32
+	}
+	hs := make([]hit, len(key))
+	for i := range hs {
+		hs[i] = hit{key[i], at[i]}
+	}
+	slices.SortFunc(hs, func(p, q hit) int {
+		if c := cmp.Compare(p.key, q.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(p.at, q.at)
+	})
+	for i, x := range hs {
+		key[i], at[i] = x.key, x.at
+	}
 }
 
 // encode writes the table and the sections of nt terms from their sorted
@@ -237,12 +227,15 @@ func sortPairs(blocks [][]pairHit, nt int) []pairHit {
 // terms, the gap from the previous entry's other term times two, plus one
 // if a stop run follows; the stop run; and the length of the list. It
 // lists first the pairs the term is first of, then, after a 0, those it
-// is second of, each gap from -1 again. A list has, for each page and each time the pair is in it at
-// kept positions, the gap from the previous page (0 for the same page)
-// times 16, plus the number of the first term's occurrence among its kept
-// positions times 4, plus the second's.
-func (ps *pairs) encode(nt int, hits []pairHit) {
-	data := make([]byte, nt*tableEntry, nt*tableEntry+3*len(hits))
+// is second of, each gap from -1 again. A list has, for each page and
+// each time the pair is in it at kept positions, the gap from the
+// previous page (0 for the same page) times 16, plus the number of the
+// first term's occurrence among its kept positions times 4, plus the
+// second's.
+func (ps *pairs) encode(nt int, h hits) {
+	// Room for the lists at about four digits a hit, and their
+	// directories, so that data seldom grows.
+	data := make([]byte, nt*tableEntry, nt*tableEntry+5*len(h.key))
 	ends := make([]int, 0, nt+1)
 	ends = append(ends, len(data))
 	var lists []byte
@@ -251,25 +244,25 @@ func (ps *pairs) encode(nt int, hits []pairHit) {
 		start := len(data)
 		lists = lists[:0]
 		prevB, second := -1, false
-		for i < len(hits) && int(hits[i].ab>>33) == a {
-			ab, run := hits[i].ab, hits[i].x>>40
-			b := int(uint32(ab))
-			if ab&(1<<32) != 0 && !second {
+		for i < len(h.key) && int(h.key[i]>>40) == a {
+			key := h.key[i]
+			b, run := int(key>>15&(maxPairTerms-1)), int(key&(1<<15-1))
+			if key&(1<<39) != 0 && !second {
 				data = appendVarint(data, 0)
 				prevB, second = -1, true
 			}
 			n := len(lists)
 			prev := -1
-			for ; i < len(hits) && hits[i].ab == ab && hits[i].x>>40 == run; i++ {
-				d := int(hits[i].x >> 4 & (1<<36 - 1))
-				lists = appendVarint(lists, (d-prev)*16+int(hits[i].x&15))
+			for ; i < len(h.key) && h.key[i] == key; i++ {
+				d := int(h.at[i] >> 4)
+				lists = appendVarint(lists, (d-prev)*16+int(h.at[i]&15))
 				prev = d
 			}
 			if run == 0 {
 				data = appendVarint(data, (b-prevB)<<1)
 			} else {
 				data = appendVarint(data, (b-prevB)<<1|1)
-				data = appendVarint(data, int(run))
+				data = appendVarint(data, run)
 			}
 			data = appendVarint(data, len(lists)-n)
 			prevB = b

@@ -99,25 +99,43 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
-// scan calls word with each word of text, lowercased and folded: the runs
-// of letters and digits, apostrophes dropped so that "Head’s" is "heads";
-// and with the word's FNV-1a hash, made on the way, for the index's table
-// of words. The slice is reused after word returns. buf is room for a
-// word, which scan may grow; it returns it for the next call.
-func scan(text string, buf []byte, word func(w []byte, hash uint32)) []byte {
+// scan calls word with each word of text, as nextWord finds them. The
+// slice is reused after word returns.
+func scan(text string, word func(w []byte)) {
+	var buf []byte
+	for i := 0; ; {
+		var w []byte
+		w, _, _, i = nextWord(text, i, buf)
+		if w == nil {
+			return
+		}
+		word(w)
+		buf = w
+	}
+}
+
+// nextWord finds the first word of text at or after byte i, lowercased
+// and folded: the runs of letters and digits, apostrophes dropped so that
+// "Head’s" is "heads". It returns the word, made in buf's room, which it
+// may grow; the word's FNV-1a hash and its bytes packed into a number
+// (see pack), made on the way, for the index's table of words; and where
+// the next word may start. At the end of text the word is nil.
+func nextWord(text string, i int, buf []byte) (w []byte, h uint32, key uint64, next int) {
 	buf = buf[:0]
-	h := uint32(fnvOffset)
-	for i := 0; i < len(text); {
+	h = fnvOffset
+	for i < len(text) {
 		if c := text[i]; c < utf8.RuneSelf {
 			i++
 			switch l := asciiFold[c]; l {
 			case 0:
 				if len(buf) > 0 {
-					word(buf, h)
-					buf, h = buf[:0], fnvOffset
+					return buf, h, key, i
 				}
 			case 1: // an apostrophe, dropped
 			default:
+				if len(buf) < 8 {
+					key |= uint64(l) << (8 * len(buf))
+				}
 				buf = append(buf, l)
 				h = (h ^ uint32(l)) * fnvPrime
 			}
@@ -132,17 +150,19 @@ func scan(text string, buf []byte, word func(w []byte, hash uint32)) []byte {
 		} else if unicode.IsLetter(r) || unicode.IsNumber(r) {
 			buf = utf8.AppendRune(buf, r)
 		} else if len(buf) > 0 {
-			word(buf, h)
-			buf, h = buf[:0], fnvOffset
+			return buf, h, key, i
 		}
 		for ; n < len(buf); n++ {
+			if n < 8 {
+				key |= uint64(buf[n]) << (8 * n)
+			}
 			h = (h ^ uint32(buf[n])) * fnvPrime
 		}
 	}
 	if len(buf) > 0 {
-		word(buf, h)
+		return buf, h, key, i
 	}
-	return buf
+	return nil, 0, 0, i
 }
 
 // FNV-1a's parameters.
@@ -154,7 +174,7 @@ const (
 // Words splits text into folded words: runs of letters and digits.
 func Words(text string) []string {
 	var out []string
-	scan(text, nil, func(w []byte, _ uint32) { out = append(out, string(w)) })
+	scan(text, func(w []byte) { out = append(out, string(w)) })
 	return out
 }
 
@@ -184,7 +204,7 @@ func tokenize(text string, start int, stems map[string]string) ([]Token, int) {
 	}
 	var out []Token
 	n := 0
-	scan(text, nil, func(w []byte, _ uint32) {
+	scan(text, func(w []byte) {
 		n++
 		if stopWords[string(w)] != 0 {
 			return
