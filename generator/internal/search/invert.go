@@ -63,13 +63,20 @@ type tokenizer struct {
 	cur []posting
 }
 
-// link is two words one after the other, by term id, and x: the stop run
-// between them <<4 | the number of the first's occurrence among its kept
-// positions <<2 | the second's.
-type link struct {
-	a, b uint32
-	x    uint32
-}
+// link is two words one after the other, packed into a number: the
+// first's term id <<41 | the second's <<19 | the stop run between them
+// <<4 | the number of the first's occurrence among its kept positions <<2
+// | the second's; 8 bytes, for there are as many links as postings.
+type link uint64
+
+// maxLinkID bounds the term ids a link holds; a tokenizer with more terms
+// finds no pairs.
+const maxLinkID = 1 << 22
+
+// a and b are the link's terms, and x its stop run and occurrences.
+func (l link) a() uint32 { return uint32(l >> 41) }
+func (l link) b() uint32 { return uint32(l>>19) & (maxLinkID - 1) }
+func (l link) x() uint32 { return uint32(l) & (1<<19 - 1) }
 
 // posting is a term's occurrences in the document being read.
 type posting struct {
@@ -265,7 +272,7 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 					p.runs[kept] = uint16(run)
 					p.npos++
 					if prevK >= 0 && run != longRun {
-						tk.links = append(tk.links, link{a: prev, b: id, x: run<<4 | uint32(prevK)<<2 | uint32(kept)})
+						tk.links = append(tk.links, link(prev)<<41|link(id)<<19|link(run<<4|uint32(prevK)<<2|uint32(kept)))
 					}
 				}
 				prev, prevK = id, kept
@@ -402,6 +409,11 @@ func invert(docs []Doc, pairMin int) *inverted {
 		inv.start[t+1], inv.posStart[t+1] = n, pn
 	}
 	inv.chooseCommon(pairMin, len(docs))
+	for _, tk := range tks {
+		if len(tk.terms) > maxLinkID {
+			inv.common, inv.anyCommon = make([]bool, nt), false
+		}
+	}
 	// Each run's pairs go to its part of found, in document order, and so
 	// all of them.
 	hitAt := make([]int, workers+1)
@@ -452,6 +464,11 @@ func invert(docs []Doc, pairMin int) *inverted {
 						p += len(src)
 					}
 				}
+				// The block is in the index now: let the collector have
+				// its arrays while the rest are filled in. The site build
+				// runs near its memory limit, where every megabyte kept
+				// makes the collector run more often.
+				bl.tokens = tokens{}
 			})
 		})
 	}

@@ -103,7 +103,7 @@ func pairKey(a uint32, aCommon bool, b uint32, bCommon bool) uint64 {
 func (inv *inverted) countPairs(links []link, ids []uint32) int {
 	n := 0
 	for i := range links {
-		if inv.common[ids[links[i].a]] || inv.common[ids[links[i].b]] {
+		if inv.common[ids[links[i].a()]] || inv.common[ids[links[i].b()]] {
 			n++
 		}
 	}
@@ -119,14 +119,14 @@ func (inv *inverted) pairsOf(found *hits, n int, links []link, ends []int, first
 	for j, end := range ends {
 		d := uint32(first+j) << 4
 		for ; i < end; i++ {
-			l := &links[i]
-			a, b := ids[l.a], ids[l.b]
+			l := links[i]
+			a, b := ids[l.a()], ids[l.b()]
 			ca, cb := inv.common[a], inv.common[b]
 			if !ca && !cb {
 				continue
 			}
-			found.key[n] = pairKey(a, ca, b, cb) | uint64(l.x>>4)
-			found.at[n] = d | l.x&15
+			found.key[n] = pairKey(a, ca, b, cb) | uint64(l.x()>>4)
+			found.at[n] = d | l.x()&15
 			n++
 		}
 	}
@@ -140,6 +140,7 @@ func (inv *inverted) pairs() *pairs {
 	if inv.anyCommon {
 		ps.encode(len(inv.terms), sortPairs(inv.found, len(inv.terms)))
 	}
+	inv.found = hits{} // for the collector, as in invert
 	if ps.data == nil {
 		// No pair files: no term is common.
 		ps.min = math.MaxInt

@@ -124,20 +124,19 @@ func nextWord(text string, i int, buf []byte) (w []byte, h uint32, key uint64, n
 	buf = buf[:0]
 	h = fnvOffset
 	for i < len(text) {
-		if c := text[i]; c < utf8.RuneSelf {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			// Letters and digits first, the most common; then a
+			// character between words, or an apostrophe, dropped.
 			i++
-			switch l := asciiFold[c]; l {
-			case 0:
-				if len(buf) > 0 {
-					return buf, h, key, i
-				}
-			case 1: // an apostrophe, dropped
-			default:
+			if l := asciiFold[c]; l > 1 {
 				if len(buf) < 8 {
 					key |= uint64(l) << (8 * len(buf))
 				}
 				buf = append(buf, l)
 				h = (h ^ uint32(l)) * fnvPrime
+			} else if l == 0 && len(buf) > 0 {
+				return buf, h, key, i
 			}
 			continue
 		}
