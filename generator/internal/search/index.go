@@ -104,8 +104,8 @@ type Options struct {
 	// TopK is how many best documents of each term the first tier holds.
 	TopK int
 	// PairMin is the length of positions, in bytes, above which a term is
-	// common: phrases of two common words are answered from pair lists,
-	// written to at most Pairs files.
+	// common: the words of a phrase one after the other of which one is
+	// common are answered from pair lists, written to at most Pairs files.
 	PairMin, Pairs int
 }
 

@@ -307,8 +307,8 @@ func appendPosition(b []byte, gap int, run uint16) []byte {
 }
 
 // invert tokenizes docs on all cores and gathers their postings by term,
-// and the pairs of terms with more than pairMin bytes of positions that
-// stand side by side.
+// and the pairs of terms one after the other, with only stop words
+// between, of which one has more than pairMin bytes of positions.
 func invert(docs []Doc, pairMin int) *inverted {
 	nblocks := (len(docs) + docBlock - 1) / docBlock
 	workers := max(1, min(runtime.GOMAXPROCS(0), nblocks))

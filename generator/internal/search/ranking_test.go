@@ -294,8 +294,8 @@ func TestTiers(t *testing.T) {
 
 // TestPhrases checks phrase queries three ways: with no common terms, so
 // that every phrase is checked against its words' positions; with every
-// term common, so that every phrase of two words side by side is answered
-// from pair lists; and with some common. Each way, and through the first
+// term common, so that every phrase is answered from pair lists; and with
+// some common, so that pair lists and positions answer parts of one. Each way, and through the first
 // tier as through the full index, the results must be the same and right.
 func TestPhrases(t *testing.T) {
 	docs, facets := fixture()
