@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -171,6 +172,30 @@ func TestSearch(t *testing.T) {
 	if !checked {
 		t.Error("the shared address did not tick the school type filter")
 	}
+
+	// A quoted phrase finds the pages with its words in order, stop words
+	// included: not those with other stop words between them.
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/search/"),
+		chromedp.WaitVisible("#search-filters fieldset"),
+		chromedp.SendKeys("#search-q", `"east of the county"`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("results for the phrase", `status() === '3 results for “"east of the county"”.'`)
+	got := titles()
+	slices.Sort(got)
+	if want := []string{"Claire Benson", "Could you be a peer supporter?", "Priya Raman"}; !slices.Equal(got, want) {
+		t.Errorf("results for the phrase = %q, want %q", got, want)
+	}
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/search/"),
+		chromedp.WaitVisible("#search-filters fieldset"),
+		chromedp.SendKeys("#search-q", `"east in the county"`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("no results for the phrase", `status().startsWith('No results for “"east in the county"”')`)
 }
 
 // statusJS defines status(), the text of the search page's live region, or

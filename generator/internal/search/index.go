@@ -104,8 +104,8 @@ type Options struct {
 	// TopK is how many best documents of each term the first tier holds.
 	TopK int
 	// PairMin is the length of positions, in bytes, above which a term is
-	// common: phrases of two common words are answered from pair lists,
-	// written to at most Pairs files.
+	// common: the words of a phrase one after the other of which one is
+	// common are answered from pair lists, written to at most Pairs files.
 	PairMin, Pairs int
 }
 
@@ -194,7 +194,7 @@ func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 		files = append(files, File{Path: Dir + "/" + name, Body: body})
 		return name
 	}
-	m := manifest{Version: 3, N: len(docs), K: opts.TopK, Heads: [][2]string{}}
+	m := manifest{Version: 4, N: len(docs), K: opts.TopK, Heads: [][2]string{}}
 
 	// Heads break only between two-letter prefixes, so that every term
 	// starting with the same two letters is in one file: a word being
@@ -209,15 +209,15 @@ func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 			i++
 		}
 		// A head file is [where its first term's full postings start,
-		// where its positions start, how many common terms come before
-		// it, "term entry term entry ..."].
+		// where its positions start, the number of its first term,
+		// "term entry term entry ..."].
 		body := make([]byte, 0, size+32)
 		body = append(body, '[')
 		body = strconv.AppendInt(body, int64(enc.postStart(lo)), 10)
 		body = append(body, ',')
 		body = strconv.AppendInt(body, int64(inv.posStart[lo]), 10)
 		body = append(body, ',')
-		body = strconv.AppendInt(body, int64(ps.before[lo]), 10)
+		body = strconv.AppendInt(body, int64(lo), 10)
 		// One string of terms and entries, which is smaller, gzipped,
 		// than a JSON string each.
 		body = append(body, `,"`...)

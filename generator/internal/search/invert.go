@@ -17,18 +17,18 @@ type inverted struct {
 	doc   []int32
 	w     []uint8
 	// pos holds every posting's positions in the same order, each as
-	// their number then each position as the gap from the one before, in
+	// their number then each position as appendPosition writes it, in
 	// digits; term t's are pos[posStart[t]:posStart[t+1]].
 	pos      []byte
 	posStart []int
 
-	// The common terms, whose positions are longer than pairMin bytes,
-	// each term's index among them or -1, and the pairs of them found
-	// side by side (see pairs.go).
-	common      []int
-	commonIndex []int32
-	pairMin     int
-	found       [][]uint64
+	// Whether each term is common, its positions longer than pairMin
+	// bytes, and whether any is; and the pairs of terms, one of them
+	// common, found one after the other (see pairs.go).
+	common    []bool
+	anyCommon bool
+	pairMin   int
+	found     hits
 }
 
 // docBlock is how many documents a tokenizing worker takes at a time:
@@ -36,14 +36,15 @@ type inverted struct {
 // to the end.
 const docBlock = 64
 
-// stopID marks a word that is a stop word in a tokenizer's ids.
-const stopID = ^uint32(0)
+// stopBase marks a stop word in a tokenizer's ids: a stop word's id is
+// stopBase plus its number (see stopWords).
+const stopBase = ^uint32(0) - 63
 
 // tokenizer is one worker's state: its own term ids, so that workers never
 // wait on each other; the postings of all the documents it has read, in
 // flat arrays; and its scratch for one document.
 type tokenizer struct {
-	// ids maps a folded word to its term's id, or stopID: a word's stem
+	// ids maps a folded word to its term's id, or a stop word's: a word's stem
 	// never changes, so each distinct word is stemmed once per worker.
 	ids   wordTable
 	byID  map[string]uint32 // term -> id
@@ -52,18 +53,30 @@ type tokenizer struct {
 	// postings, or -1.
 	slot []int32
 
-	// Postings: term id, frequency in each field, and the length of its
-	// positions in pos.
-	term []uint32
-	tf   [][numFields]uint8
-	plen []uint8
-	pos  []byte
+	// The postings and links of the block being read, which it copies
+	// when done.
+	tokens
 
-	// buf is scan's room for a word.
+	// buf is nextWord's room for a word.
 	buf []byte
 	// The current document's postings.
 	cur []posting
 }
+
+// link is two words one after the other, packed into a number: the
+// first's term id <<41 | the second's <<19 | the stop run between them
+// <<4 | the number of the first's occurrence among its kept positions <<2
+// | the second's; 8 bytes, for there are as many links as postings.
+type link uint64
+
+// maxLinkID bounds the term ids a link holds; a tokenizer with more terms
+// finds no pairs.
+const maxLinkID = 1 << 22
+
+// a and b are the link's terms, and x its stop run and occurrences.
+func (l link) a() uint32 { return uint32(l >> 41) }
+func (l link) b() uint32 { return uint32(l>>19) & (maxLinkID - 1) }
+func (l link) x() uint32 { return uint32(l) & (1<<19 - 1) }
 
 // posting is a term's occurrences in the document being read.
 type posting struct {
@@ -71,27 +84,51 @@ type posting struct {
 	tf    [numFields]uint8
 	npos  uint8
 	first [maxPositions]uint32
+	// runs are the stop runs just before each of first.
+	runs [maxPositions]uint16
 }
 
-// block is docBlock consecutive documents, as one worker read them: its
-// postings start at the worker's term[at] and pos[posAt], and end, for
-// each document, at term[end[i]].
+// tokens are the postings and links of some documents.
+type tokens struct {
+	// Postings: term id, frequency in each field, and the length of its
+	// positions in pos.
+	term []uint32
+	tf   [][numFields]uint8
+	plen []uint8
+	pos  []byte
+
+	// links are the pairs of words one after the other, with only stop
+	// words between, at kept positions: the pairs of pairs.go, of which
+	// invert keeps those with a common term once it knows them.
+	links []link
+}
+
+// clone copies t into slices of their own, no longer than they need be.
+func (t *tokens) clone() tokens {
+	return tokens{term: slices.Clone(t.term), tf: slices.Clone(t.tf), plen: slices.Clone(t.plen),
+		pos: slices.Clone(t.pos), links: slices.Clone(t.links)}
+}
+
+// block is docBlock consecutive documents, as one worker read them: their
+// postings end, for each document, at term[end[i]], and their links at
+// links[linkEnd[i]]. Each block has its own arrays, the size they need,
+// however the documents fell to the workers.
 type block struct {
-	worker    int
-	at, posAt int
-	end       []int
+	worker int
+	tokens
+	end, linkEnd []int
 }
 
-// lookup returns the id of the folded word w, whose hash is h, stemming
-// it the first time.
-func (tk *tokenizer) lookup(w []byte, h uint32) uint32 {
-	if id, ok := tk.ids.find(w, h); ok {
+// lookup returns the id of the folded word w, whose hash is h and packed
+// bytes key, stemming it the first time.
+func (tk *tokenizer) lookup(w []byte, h uint32, key uint64) uint32 {
+	if id, ok := tk.ids.find(w, h, key); ok {
 		return id
 	}
 	word := string(w)
-	if stopWords[word] {
-		tk.ids.insert(word, h, stopID)
-		return stopID
+	if s := stopWords[word]; s != 0 {
+		tk.ids.insert(word, h, stopBase+s)
+		return stopBase + s
 	}
 	t := Stem(word)
 	id, ok := tk.byID[t]
@@ -125,6 +162,7 @@ type wordSlot struct {
 
 // pack packs the bytes of a word of at most eight bytes into a number,
 // which is then the word's alone: no letter or digit has a zero byte.
+// nextWord makes the same number of a word's first eight bytes.
 func pack[S string | []byte](w S) uint64 {
 	var x uint64
 	for i := range len(w) {
@@ -133,14 +171,13 @@ func pack[S string | []byte](w S) uint64 {
 	return x
 }
 
-// find returns the id of w, whose hash is h.
-func (t *wordTable) find(w []byte, h uint32) (uint32, bool) {
+// find returns the id of w, whose hash is h and packed bytes key.
+func (t *wordTable) find(w []byte, h uint32, key uint64) (uint32, bool) {
 	if len(t.slots) == 0 {
 		return 0, false
 	}
 	mask := uint32(len(t.slots) - 1)
 	if len(w) <= 8 {
-		key := pack(w)
 		for i := h & mask; ; i = (i + 1) & mask {
 			s := &t.slots[i]
 			if s.word == "" {
@@ -186,23 +223,36 @@ func (t *wordTable) insert(word string, h, id uint32) {
 	t.used++
 }
 
-// doc adds the postings of d and sets lens to its fields' lengths.
+// doc adds the postings and links of d and sets lens to its fields'
+// lengths.
 func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 	tk.cur = tk.cur[:0]
 	pos := uint32(0)
 	for f := range numFields {
 		n := uint32(0)
+		// The stop run before the next word, and its length; the word
+		// before it and its occurrence's number among the term's kept
+		// positions, or -1. A field's first word has none.
+		run, runN := uint32(0), 0
+		prev, prevK := uint32(0), -1
 		parts := d.Text[f]
 		if f == Body && d.HTML != "" {
 			parts = append(htmlText(d.HTML), parts...)
 		}
 		for _, part := range parts {
-			tk.buf = scan(part, tk.buf, func(w []byte, h uint32) {
+			for i := 0; ; {
+				w, h, key, next := nextWord(part, i, tk.buf)
+				if w == nil {
+					break
+				}
+				tk.buf, i = w, next
 				at := pos + n
 				n++
-				id := tk.lookup(w, h)
-				if id == stopID {
-					return
+				id := tk.lookup(w, h, key)
+				if id >= stopBase {
+					run = addStop(run, runN, id-stopBase)
+					runN++
+					continue
 				}
 				lens[f]++
 				k := tk.slot[id]
@@ -215,11 +265,19 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 				if p.tf[f] < 255 {
 					p.tf[f]++
 				}
+				kept := -1
 				if p.npos < maxPositions {
-					p.first[p.npos] = at
+					kept = int(p.npos)
+					p.first[kept] = at
+					p.runs[kept] = uint16(run)
 					p.npos++
+					if prevK >= 0 && run != longRun {
+						tk.links = append(tk.links, link(prev)<<41|link(id)<<19|link(run<<4|uint32(prevK)<<2|uint32(kept)))
+					}
 				}
-			})
+				prev, prevK = id, kept
+				run, runN = 0, 0
+			}
 		}
 		pos += n + 2 // a gap, so no phrase spans two fields
 	}
@@ -231,41 +289,36 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 		n := len(tk.pos)
 		tk.pos = appendVarint(tk.pos, int(c.npos))
 		last := uint32(0)
-		for _, p := range c.first[:c.npos] {
-			tk.pos = appendVarint(tk.pos, int(p-last))
+		for j, p := range c.first[:c.npos] {
+			tk.pos = appendPosition(tk.pos, int(p-last), c.runs[j])
 			last = p
 		}
 		tk.plen = append(tk.plen, uint8(len(tk.pos)-n))
 	}
 }
 
+// appendPosition appends a position, as the gap from the one before, and
+// the stop run before it: the gap times two, plus one if the run follows.
+func appendPosition(b []byte, gap int, run uint16) []byte {
+	if run == 0 {
+		return appendVarint(b, gap<<1)
+	}
+	return appendVarint(appendVarint(b, gap<<1|1), int(run))
+}
+
 // invert tokenizes docs on all cores and gathers their postings by term,
-// and the pairs of terms with more than pairMin bytes of positions that
-// stand side by side.
+// and the pairs of terms one after the other, with only stop words
+// between, of which one has more than pairMin bytes of positions.
 func invert(docs []Doc, pairMin int) *inverted {
 	nblocks := (len(docs) + docBlock - 1) / docBlock
 	workers := max(1, min(runtime.GOMAXPROCS(0), nblocks))
 	blocks := make([]block, nblocks)
 	lens := make([][numFields]uint32, len(docs))
 	tks := make([]*tokenizer, workers)
-	// A guess at each worker's postings from the length of the text, so
-	// that its arrays seldom grow: about one posting for 16 bytes.
-	text := 0
-	for i := range docs {
-		text += len(docs[i].HTML)
-		for _, parts := range docs[i].Text {
-			for _, p := range parts {
-				text += len(p)
-			}
-		}
-	}
-	guess := text / 16 / workers
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
-		tk := &tokenizer{byID: map[string]uint32{},
-			term: make([]uint32, 0, guess), tf: make([][numFields]uint8, 0, guess),
-			plen: make([]uint8, 0, guess), pos: make([]byte, 0, guess*6)}
+		tk := &tokenizer{byID: map[string]uint32{}}
 		tks[w] = tk
 		wg.Go(func() {
 			for {
@@ -274,11 +327,14 @@ func invert(docs []Doc, pairMin int) *inverted {
 					return
 				}
 				bl := &blocks[bi]
-				*bl = block{worker: w, at: len(tk.term), posAt: len(tk.pos)}
+				bl.worker = w
+				tk.term, tk.tf, tk.plen, tk.pos, tk.links = tk.term[:0], tk.tf[:0], tk.plen[:0], tk.pos[:0], tk.links[:0]
 				for d := bi * docBlock; d < min(len(docs), (bi+1)*docBlock); d++ {
 					tk.doc(&docs[d], &lens[d])
 					bl.end = append(bl.end, len(tk.term))
+					bl.linkEnd = append(bl.linkEnd, len(tk.links))
 				}
+				bl.tokens = tk.tokens.clone()
 			}
 		})
 	}
@@ -321,22 +377,20 @@ func invert(docs []Doc, pairMin int) *inverted {
 	for r := range workers {
 		runs[r] = [2]int{nblocks * r / workers, nblocks * (r + 1) / workers}
 	}
-	each := func(r int, f func(bi int, tk *tokenizer, ids []uint32)) {
+	each := func(r int, f func(bi int, bl *block, ids []uint32)) {
 		for bi := runs[r][0]; bi < runs[r][1]; bi++ {
-			w := blocks[bi].worker
-			f(bi, tks[w], remap[w])
+			f(bi, &blocks[bi], remap[blocks[bi].worker])
 		}
 	}
 	wg = sync.WaitGroup{}
 	for r := range workers {
 		wg.Go(func() {
 			n, pn := make([]int, nt), make([]int, nt)
-			each(r, func(bi int, tk *tokenizer, ids []uint32) {
-				bl := &blocks[bi]
-				for k := bl.at; k < bl.end[len(bl.end)-1]; k++ {
-					t := ids[tk.term[k]]
+			each(r, func(bi int, bl *block, ids []uint32) {
+				for k, id := range bl.term {
+					t := ids[id]
 					n[t]++
-					pn[t] += int(tk.plen[k])
+					pn[t] += int(bl.plen[k])
 				}
 			})
 			counts[r], pcounts[r] = n, pn
@@ -354,8 +408,30 @@ func invert(docs []Doc, pairMin int) *inverted {
 		}
 		inv.start[t+1], inv.posStart[t+1] = n, pn
 	}
-	inv.chooseCommon(pairMin)
-	finders := make([]pairFinder, workers)
+	inv.chooseCommon(pairMin, len(docs))
+	for _, tk := range tks {
+		if len(tk.terms) > maxLinkID {
+			inv.common, inv.anyCommon = make([]bool, nt), false
+		}
+	}
+	// Each run's pairs go to its part of found, in document order, and so
+	// all of them.
+	hitAt := make([]int, workers+1)
+	if inv.anyCommon {
+		wg = sync.WaitGroup{}
+		for r := range workers {
+			wg.Go(func() {
+				each(r, func(bi int, bl *block, ids []uint32) {
+					hitAt[r+1] += inv.countPairs(bl.links, ids)
+				})
+			})
+		}
+		wg.Wait()
+		for r := range workers {
+			hitAt[r+1] += hitAt[r]
+		}
+	}
+	inv.found = hits{key: make([]uint64, hitAt[workers]), at: make([]uint32, hitAt[workers])}
 	total := inv.start[nt]
 	inv.doc = make([]int32, total)
 	inv.w = make([]uint8, total)
@@ -364,42 +440,39 @@ func invert(docs []Doc, pairMin int) *inverted {
 	for r := range workers {
 		wg.Go(func() {
 			cur, pcur := counts[r], pcounts[r]
-			f, common := &finders[r], len(inv.common) > 0
-			each(r, func(bi int, tk *tokenizer, ids []uint32) {
-				bl := &blocks[bi]
-				k, p := bl.at, bl.posAt
+			found := hitAt[r]
+			each(r, func(bi int, bl *block, ids []uint32) {
+				k, p := 0, 0
+				if inv.anyCommon {
+					found = inv.pairsOf(&inv.found, found, bl.links, bl.linkEnd, bi*docBlock, ids)
+				}
 				for j, end := range bl.end {
 					d := bi*docBlock + j
 					scale := fieldScale(&lens[d], &avg)
 					for ; k < end; k++ {
-						t := ids[tk.term[k]]
+						t := ids[bl.term[k]]
 						i := cur[t]
 						cur[t]++
 						inv.doc[i] = int32(d)
-						inv.w[i] = weight(tk.tf[k], &scale)
+						inv.w[i] = weight(bl.tf[k], &scale)
 						// Positions are a few bytes: a loop beats copy.
-						dst, src := inv.pos[pcur[t]:], tk.pos[p:p+int(tk.plen[k])]
+						dst, src := inv.pos[pcur[t]:], bl.pos[p:p+int(bl.plen[k])]
 						for x, c := range src {
 							dst[x] = c
 						}
 						pcur[t] += len(src)
 						p += len(src)
-						if c := inv.commonIndex[t]; c >= 0 {
-							f.add(c, d, src)
-						}
-					}
-					if common {
-						f.end(d)
 					}
 				}
+				// The block is in the index now: let the collector have
+				// its arrays while the rest are filled in. The site build
+				// runs near its memory limit, where every megabyte kept
+				// makes the collector run more often.
+				bl.tokens = tokens{}
 			})
 		})
 	}
 	wg.Wait()
-	// The runs are in document order, and so their pairs.
-	for _, f := range finders {
-		inv.found = append(inv.found, f.found...)
-	}
 	return inv
 }
 

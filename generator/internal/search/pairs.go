@@ -1,46 +1,47 @@
 package search
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
 
-// Phrases of two common words ("peer review") are answered from pair
-// lists, not from the words' positions. A common word's positions are the
-// biggest part of the index a phrase needs, tens of kilobytes each at ten
-// thousand pages, and checking them in rank order does not help: the
-// pages where two common words stand side by side are a few in a hundred
-// of the pages that have both, scattered, so the first page of results
-// needs positions from all over both words' lists. A pair list holds the
-// answer itself: the pages where one common word is followed by another,
-// at the places the positions keep (the first maxPositions of each word),
-// so that it matches exactly as checking the positions would.
+// Phrases with common words ("peer review", "review of reading") are
+// answered from pair lists, not from the common words' positions. A common
+// word's positions are the biggest part of the index a phrase needs, tens
+// of kilobytes each at ten thousand pages, and checking them in rank order
+// does not help: the pages where two common words stand side by side are
+// a few in a hundred of the pages that have both, scattered, so the first
+// page of results needs positions from all over both words' lists. A pair
+// list holds the answer itself: the pages where one common word is
+// followed by another, with a given stop run between them (nothing, or
+// stop words such as "of"), at the places the positions keep (the first
+// maxPositions of each word), so that it matches exactly as checking the
+// positions would. Each entry also says which of the kept occurrences of
+// either word it is, so that a phrase of three or more common words is
+// the chain of its pairs that share an occurrence: "school of reading
+// review" is "school of reading" and "reading review" through the same
+// "reading".
 //
-// A term is common when its positions take more than pairs.min bytes. The
-// pair files hold a table, for each common term in term order (its common
-// index), of where its section starts and the length of its directory,
-// each in a fixed number of digits, most significant first, so that the
-// client reads one term's entry by byte range; then the sections. A
-// section is a directory, for each common term that follows the term
-// somewhere, the gap from the previous one's common index and the length
-// of its list; then the lists, each the pages as gaps. All in digits.
+// A term is common when its positions take more than pairs.min bytes, and
+// every pair of terms of which one is common has a list: so a phrase needs
+// the positions of rare words only, which are short. The pair files hold
+// a table, for each term in term order, of where its section starts and
+// the length of its directory, each in a fixed number of digits, most
+// significant first, so that the client reads one term's entry by byte
+// range; then the sections. A section is a directory of the terms that
+// follow the term somewhere, and the lists of pages (see encode). All in
+// digits.
 
-// maxCommon bounds the common terms, so that a pair of them and a page
-// pack into one number.
-const maxCommon = 1 << 16
-
-// pairs is the pair sections of the common terms.
+// pairs is the pair sections of the terms.
 type pairs struct {
 	// min is the least length of positions, in bytes, above which a term
-	// is common: the Options' PairMin, raised if there would be more than
-	// maxCommon common terms.
+	// is common: the Options' PairMin.
 	min int
 	// data is the table and the sections; ends where the table and each
 	// section end.
 	data []byte
 	ends []int
-	// before is, for each term, how many common terms come before it.
-	before []int
 }
 
 // Digits of a table entry: where a section starts and the length of its
@@ -51,172 +52,221 @@ const (
 	tableEntry    = sectionDigits + dirDigits
 )
 
-// chooseCommon finds the common terms, those whose positions are longer
-// than least bytes, raising least if there would be maxCommon or more.
-func (inv *inverted) chooseCommon(least int) {
+// chooseCommon marks the common terms, those whose positions are longer
+// than least bytes, of an index of docs documents; none if the index is
+// too large for pair lists.
+func (inv *inverted) chooseCommon(least, docs int) {
 	nt := len(inv.terms)
-	least = max(0, least)
-	var common []int
-	for {
-		common = common[:0]
-		for t := range nt {
-			if inv.posStart[t+1]-inv.posStart[t] > least {
-				common = append(common, t)
+	inv.pairMin = max(0, least)
+	inv.common = make([]bool, nt)
+	if nt > maxPairTerms || docs > maxPairDocs {
+		return
+	}
+	for t := range nt {
+		inv.common[t] = inv.posStart[t+1]-inv.posStart[t] > inv.pairMin
+		inv.anyCommon = inv.anyCommon || inv.common[t]
+	}
+}
+
+// hits are the pairs found, in two arrays side by side: key is the term
+// whose section lists the pair <<40 | 1<<39 if it is the second of the
+// pair | the other term <<15 | the stop run between them; at is the
+// document <<4 | the number of the first's occurrence among its kept
+// positions <<2 | the second's. Sorted by key then at, the hits of a pair
+// are by stop run, then document.
+type hits struct {
+	key []uint64
+	at  []uint32
+}
+
+// Limits of hits' numbers: beyond them an index has no pair lists, and
+// phrases are checked against positions.
+const (
+	maxPairTerms = 1 << 24
+	maxPairDocs  = 1 << 28
+)
+
+// pairKey is the key, less the stop run, of a pair of the terms a and b,
+// of which a is common or not: a pair is listed in the section of its
+// first term, unless only the first is common, when it is listed in the
+// second's, so that a common term's section lists only common terms and
+// stays short.
+func pairKey(a uint32, aCommon bool, b uint32, bCommon bool) uint64 {
+	if aCommon && !bCommon {
+		return uint64(b)<<40 | 1<<39 | uint64(a)<<15
+	}
+	return uint64(a)<<40 | uint64(b)<<15
+}
+
+// countPairs counts the pairs of links, one of whose terms is common;
+// ids maps the links' term ids to terms.
+func (inv *inverted) countPairs(links []link, ids []uint32) int {
+	n := 0
+	for i := range links {
+		if inv.common[ids[links[i].a()]] || inv.common[ids[links[i].b()]] {
+			n++
+		}
+	}
+	return n
+}
+
+// pairsOf puts into found, from its n-th on, the pairs of links, those of
+// the documents from first on, which end at ends, one of whose terms is
+// common, and returns how many it has then; ids maps the links' term ids
+// to terms.
+func (inv *inverted) pairsOf(found *hits, n int, links []link, ends []int, first int, ids []uint32) int {
+	i := 0
+	for j, end := range ends {
+		d := uint32(first+j) << 4
+		for ; i < end; i++ {
+			l := links[i]
+			a, b := ids[l.a()], ids[l.b()]
+			ca, cb := inv.common[a], inv.common[b]
+			if !ca && !cb {
+				continue
 			}
+			found.key[n] = pairKey(a, ca, b, cb) | uint64(l.x()>>4)
+			found.at[n] = d | l.x()&15
+			n++
 		}
-		if len(common) < maxCommon {
-			break
-		}
-		least = 2*least + 1
 	}
-	inv.common, inv.pairMin = common, least
-	inv.commonIndex = make([]int32, nt)
-	for t := range inv.commonIndex {
-		inv.commonIndex[t] = -1
-	}
-	for c, t := range common {
-		inv.commonIndex[t] = int32(c)
-	}
+	return n
 }
 
-// pairFinder finds, one document at a time, the common terms side by side
-// at their kept positions, as invert fills in the positions.
-type pairFinder struct {
-	// at is the document's kept positions of common terms, each as
-	// position<<16 | common index; by is, for each position that is one
-	// of them, the document plus one <<16 | the common index.
-	at, by []uint64
-	// found is the pairs found, as a<<48 | b<<32 | doc, in document order,
-	// in slices of pairBlock: growing one slice would allocate several
-	// times what it holds.
-	found [][]uint64
-}
-
-// pairBlock is how many pairs a pairFinder lists in one slice.
-const pairBlock = 1 << 14
-
-// add notes the positions pos, as invert writes them, of the term with
-// common index c in document d.
-func (f *pairFinder) add(c int32, d int, pos []byte) {
-	n, p := readVarint(pos, 0)
-	last := 0
-	for range n {
-		var gap int
-		gap, p = readVarint(pos, p)
-		last += gap
-		f.at = append(f.at, uint64(last)<<16|uint64(c))
-		if last >= len(f.by) {
-			f.by = append(f.by, make([]uint64, last+1-len(f.by))...)
-		}
-		f.by[last] = uint64(d+1)<<16 | uint64(c)
-	}
-}
-
-// end lists the pairs of document d, whose positions are all added.
-func (f *pairFinder) end(d int) {
-	for _, x := range f.at {
-		next := x>>16 + 1
-		if next >= uint64(len(f.by)) || f.by[next]>>16 != uint64(d+1) {
-			continue
-		}
-		if len(f.found) == 0 || len(f.found[len(f.found)-1]) == pairBlock {
-			f.found = append(f.found, make([]uint64, 0, pairBlock))
-		}
-		last := &f.found[len(f.found)-1]
-		*last = append(*last, (x&0xffff)<<48|(f.by[next]&0xffff)<<32|uint64(d))
-	}
-	f.at = f.at[:0]
-}
-
-// pairs writes the pair sections of the common terms from the pairs
-// invert found.
+// pairs writes the pair sections of the terms from the pairs invert
+// found.
 func (inv *inverted) pairs() *pairs {
-	nt := len(inv.terms)
-	ps := &pairs{min: inv.pairMin, before: make([]int, nt+1)}
-	common := inv.common
-	if len(common) > 0 {
-		ps.encode(common, sortPairs(inv.found, len(common)))
+	ps := &pairs{min: inv.pairMin}
+	if inv.anyCommon {
+		ps.encode(len(inv.terms), sortPairs(inv.found, len(inv.terms)))
 	}
+	inv.found = hits{} // for the collector, as in invert
 	if ps.data == nil {
 		// No pair files: no term is common.
 		ps.min = math.MaxInt
-		common = nil
-	}
-	for _, t := range common {
-		ps.before[t+1]++
-	}
-	for t := range nt {
-		ps.before[t+1] += ps.before[t]
 	}
 	return ps
 }
 
-// sortPairs sorts pairs found in document order, of nc common terms, and
-// drops repeats.
-func sortPairs(blocks [][]uint64, nc int) []uint64 {
-	n := 0
-	for _, bl := range blocks {
-		n += len(bl)
+// sortPairs sorts h, pairs found in document order, of nt terms, by key
+// and document, in place.
+func sortPairs(h hits, nt int) hits {
+	// Sorting them stably by the other term, then by the section's term
+	// and which of the pair it is, by counting, leaves each pair's hits
+	// in document order: only those with stop runs, or found twice in a
+	// document, need sorting after.
+	n := len(h.key)
+	tmp := hits{key: make([]uint64, n), at: make([]uint32, n)}
+	count := make([]int32, 2*nt+1)
+	other := func(k uint64) uint64 { return k >> 15 & (maxPairTerms - 1) }
+	for _, k := range h.key {
+		count[other(k)+1]++
 	}
-	all := make([]uint64, 0, n)
-	if nc > maxDense {
-		for _, bl := range blocks {
-			all = append(all, bl...)
+	for i := range nt {
+		count[i+1] += count[i]
+	}
+	for i, k := range h.key {
+		o := other(k)
+		tmp.key[count[o]], tmp.at[count[o]] = k, h.at[i]
+		count[o]++
+	}
+	clear(count)
+	for _, k := range tmp.key {
+		count[k>>39+1]++
+	}
+	for i := range 2 * nt {
+		count[i+1] += count[i]
+	}
+	for i, k := range tmp.key {
+		s := k >> 39
+		h.key[count[s]], h.at[count[s]] = k, tmp.at[i]
+		count[s]++
+	}
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && h.key[j]>>15 == h.key[i]>>15 {
+			j++
 		}
-		slices.Sort(all)
-		return slices.Compact(all)
+		sortRun(h.key[i:j], h.at[i:j])
+		i = j
 	}
-	// Sorting them stably by pair, by counting, sorts them, with any pair
-	// found twice in a document next to itself.
-	all = all[:n]
-	at := make([]int32, nc*nc+1)
-	for _, bl := range blocks {
-		for _, x := range bl {
-			at[int(x>>48)*nc+int(x>>32&0xffff)+1]++
-		}
-	}
-	for i := range nc * nc {
-		at[i+1] += at[i]
-	}
-	for _, bl := range blocks {
-		for _, x := range bl {
-			k := int(x>>48)*nc + int(x>>32&0xffff)
-			all[at[k]] = x
-			at[k]++
-		}
-	}
-	return slices.Compact(all)
+	return h
 }
 
-// maxDense is the most common terms for which sortPairs counts every pair
-// of them, in 4 MB.
-const maxDense = 1 << 10
+// sortRun sorts the hits of one pair by stop run and document, if they
+// are not.
+func sortRun(key []uint64, at []uint32) {
+	sorted := true
+	for i := 1; i < len(key) && sorted; i++ {
+		sorted = key[i-1] < key[i] || key[i-1] == key[i] && at[i-1] <= at[i]
+	}
+	if sorted {
+		return
+	}
+	type hit struct {
+		key uint64
+		at  uint32
+	}
+	hs := make([]hit, len(key))
+	for i := range hs {
+		hs[i] = hit{key[i], at[i]}
+	}
+	slices.SortFunc(hs, func(p, q hit) int {
+		if c := cmp.Compare(p.key, q.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(p.at, q.at)
+	})
+	for i, x := range hs {
+		key[i], at[i] = x.key, x.at
+	}
+}
 
-// encode writes the table and the sections of the common terms from
-// their sorted pairs, or nothing if the table cannot say where they are.
-func (ps *pairs) encode(common []int, adj []uint64) {
-	nc := len(common)
-	data := make([]byte, nc*tableEntry, nc*tableEntry+2*len(adj))
-	ends := make([]int, 0, nc+1)
+// encode writes the table and the sections of nt terms from their sorted
+// pairs, or nothing if the table cannot say where they are. A section's
+// directory has, for each pair it lists and each stop run between its
+// terms, the gap from the previous entry's other term times two, plus one
+// if a stop run follows; the stop run; and the length of the list. It
+// lists first the pairs the term is first of, then, after a 0, those it
+// is second of, each gap from -1 again. A list has, for each page and
+// each time the pair is in it at kept positions, the gap from the
+// previous page (0 for the same page) times 16, plus the number of the
+// first term's occurrence among its kept positions times 4, plus the
+// second's.
+func (ps *pairs) encode(nt int, h hits) {
+	// Room for the lists at about four digits a hit, and their
+	// directories, so that data seldom grows.
+	data := make([]byte, nt*tableEntry, nt*tableEntry+5*len(h.key))
+	ends := make([]int, 0, nt+1)
 	ends = append(ends, len(data))
 	var lists []byte
 	i := 0
-	for a := range nc {
+	for a := range nt {
 		start := len(data)
 		lists = lists[:0]
-		prevB := -1
-		for i < len(adj) && int(adj[i]>>48) == a {
-			b := adj[i] >> 32 & 0xffff
+		prevB, second := -1, false
+		for i < len(h.key) && int(h.key[i]>>40) == a {
+			key := h.key[i]
+			b, run := int(key>>15&(maxPairTerms-1)), int(key&(1<<15-1))
+			if key&(1<<39) != 0 && !second {
+				data = appendVarint(data, 0)
+				prevB, second = -1, true
+			}
 			n := len(lists)
 			prev := -1
-			for ; i < len(adj) && adj[i]>>32 == uint64(a)<<16|b; i++ {
-				d := int(uint32(adj[i]))
-				lists = appendVarint(lists, d-prev-1)
+			for ; i < len(h.key) && h.key[i] == key; i++ {
+				d := int(h.at[i] >> 4)
+				lists = appendVarint(lists, (d-prev)*16+int(h.at[i]&15))
 				prev = d
 			}
-			data = appendVarint(data, int(b)-prevB-1)
+			if run == 0 {
+				data = appendVarint(data, (b-prevB)<<1)
+			} else {
+				data = appendVarint(data, (b-prevB)<<1|1)
+				data = appendVarint(data, run)
+			}
 			data = appendVarint(data, len(lists)-n)
-			prevB = int(b)
+			prevB = b
 		}
 		dirLen := len(data) - start
 		if start >= 1<<(6*sectionDigits) || dirLen >= 1<<(6*dirDigits) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -293,8 +294,8 @@ func TestTiers(t *testing.T) {
 
 // TestPhrases checks phrase queries three ways: with no common terms, so
 // that every phrase is checked against its words' positions; with every
-// term common, so that every phrase of two words side by side is answered
-// from pair lists; and with some common. Each way, and through the first
+// term common, so that every phrase is answered from pair lists; and with
+// some common, so that pair lists and positions answer parts of one. Each way, and through the first
 // tier as through the full index, the results must be the same and right.
 func TestPhrases(t *testing.T) {
 	docs, facets := fixture()
@@ -310,6 +311,22 @@ func TestPhrases(t *testing.T) {
 		{`"school finance"`, []string{"/networks/school-finance/"}},
 		{`"finance for new heads"`, []string{"/training/finance-for-heads/"}},
 		{`"review of reading"`, []string{"/supporters/helen-marsh/"}},
+		// The stop words inside a phrase must be the page's: not other
+		// stop words, nor none, nor other words.
+		{`"review in reading"`, nil},
+		{`"review reading"`, nil},
+		{`"review of of reading"`, nil},
+		{`"peer of triads"`, nil},
+		{`"visits and a review of reading"`, []string{"/supporters/helen-marsh/"}},
+		{`"visits a review"`, nil},
+		// Longer phrases, with and without stop words; stop words before
+		// the first word and after the last are left out.
+		{`"peer review triads"`, []string{"/networks/peer-review-triads/"}},
+		{`"the peer review is written up"`, []string{"/networks/peer-review-triads/"}},
+		{`"the peer review was written"`, nil},
+		{`"review of reading each year"`, []string{"/supporters/helen-marsh/"}},
+		{`"review of reading each month"`, nil},
+		{`"of reading each year."`, []string{"/supporters/helen-marsh/"}},
 		// Rare words.
 		{`"brackenridge federation"`, []string{"/supporters/tom-ellery/"}},
 		{`"reading each year"`, []string{"/supporters/helen-marsh/"}},
@@ -345,16 +362,53 @@ func TestPhrases(t *testing.T) {
 	}
 }
 
-// TestPairs checks the pair lists against the positions they stand for.
+// TestPairs checks the pair lists against the positions they stand for:
+// with every term common, each pair of words one after the other; with
+// some, those of them with a common word.
 func TestPairs(t *testing.T) {
 	docs, _ := fixture()
-	inv := invert(docs, 0)
-	ps := inv.pairs()
-	var common []string
-	for tt, term := range inv.terms {
-		if ps.before[tt+1] > ps.before[tt] {
-			common = append(common, term)
+	all, allCommon := pairLists(t, docs, 0)
+	of := strconv.Itoa(int(stopWords["of"]))
+	// A page is listed once for each time the pair is in it.
+	for pair, want := range map[string][]int{
+		"peer review": {5, 5}, "new head": {1, 6}, "school financ": {4}, "review peer": nil, "triad three": nil,
+		"review <" + of + "> read": {3}, "review <" + of + "> each": {7}, "review read": nil,
+	} {
+		if got := all[pair]; !slices.Equal(got, want) {
+			t.Errorf("pair %q: pages %v, want %v", pair, got, want)
 		}
+	}
+	some, common := pairLists(t, docs, 6)
+	kept := 0
+	for pair, want := range all {
+		ws := strings.Fields(pair)
+		a, b := ws[0], ws[len(ws)-1]
+		if !allCommon[a] || !allCommon[b] {
+			t.Fatalf("pair %q: not common with every term common", pair)
+		}
+		if !common[a] && !common[b] {
+			want = nil
+		} else {
+			kept++
+		}
+		if got := some[pair]; !slices.Equal(got, want) {
+			t.Errorf("common above 6 bytes: pair %q: pages %v, want %v", pair, got, want)
+		}
+	}
+	if kept == 0 || kept == len(all) {
+		t.Errorf("common above 6 bytes: %d of %d pairs kept, want some", kept, len(all))
+	}
+}
+
+// pairLists reads the pair lists of the index of docs with terms common
+// above pairMin, each as "a b" or "a <stop run> b" and its pages, and
+// which terms are common.
+func pairLists(t *testing.T, docs []Doc, pairMin int) (map[string][]int, map[string]bool) {
+	inv := invert(docs, pairMin)
+	ps := inv.pairs()
+	common := map[string]bool{}
+	for tt, term := range inv.terms {
+		common[term] = inv.common[tt]
 	}
 	fixed := func(b []byte) int {
 		x := 0
@@ -364,19 +418,42 @@ func TestPairs(t *testing.T) {
 		return x
 	}
 	lists := map[string][]int{}
-	for a, term := range common {
+	for a, term := range inv.terms {
 		entry := ps.data[a*tableEntry : (a+1)*tableEntry]
 		start, dirLen := fixed(entry[:sectionDigits]), fixed(entry[sectionDigits:])
 		at := start + dirLen
+		second := false
 		for p, b := start, -1; p < start+dirLen; {
-			var gap, n int
-			gap, p = readVarint(ps.data, p)
+			var g, run, n int
+			g, p = readVarint(ps.data, p)
+			if g == 0 {
+				if second {
+					t.Fatalf("%s: two 0s in its directory", term)
+				}
+				second, b = true, -1
+				continue
+			}
+			if g&1 != 0 {
+				run, p = readVarint(ps.data, p)
+			}
 			n, p = readVarint(ps.data, p)
-			b += gap + 1
+			b += g >> 1
+			first, then := term, inv.terms[b]
+			if second {
+				first, then = then, first
+				if !common[first] || common[then] {
+					t.Errorf("pair %s %s in the section of %s", first, then, term)
+				}
+			}
+			key := first + " " + then
+			if run != 0 {
+				key = first + " <" + strconv.Itoa(run) + "> " + then
+			}
 			for q, d := at, -1; q < at+n; {
-				gap, q = readVarint(ps.data, q)
-				d += gap + 1
-				lists[term+" "+common[b]] = append(lists[term+" "+common[b]], d)
+				var x int
+				x, q = readVarint(ps.data, q)
+				d += x / 16
+				lists[key] = append(lists[key], d)
 			}
 			at += n
 		}
@@ -384,11 +461,5 @@ func TestPairs(t *testing.T) {
 			t.Errorf("%s: the lists end at %d, the section at %d", term, at, ps.ends[a+1])
 		}
 	}
-	for pair, want := range map[string][]int{
-		"peer review": {5}, "new head": {1, 6}, "school financ": {4}, "review peer": nil, "triad three": nil,
-	} {
-		if got := lists[pair]; !slices.Equal(got, want) {
-			t.Errorf("pair %q: pages %v, want %v", pair, got, want)
-		}
-	}
+	return lists, common
 }

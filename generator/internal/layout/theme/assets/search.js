@@ -13,9 +13,14 @@
     ['śŝşšș', 's'], ['ţťŧț', 't'], ['ùúûüũūŭůűų', 'u'], ['ŵ', 'w'],
     ['ýÿŷ', 'y'], ['źżž', 'z'], ['ß', 'ss'], ['æ', 'ae'], ['œ', 'oe'],
     ['þ', 'th'], ['ð', 'd'], ["'", ''], ['’', ''], ['ʼ', '']];
+  /* STOP numbers each stop word, from 1, as stopWords does. */
   var STOP = {};
   'a an and are as at be but by for from has have in into is it its of on or that the their this to was were will with'
-    .split(' ').forEach(function (w) { STOP[w] = true; });
+    .split(' ').forEach(function (w, i) { STOP[w] = i + 1; });
+  /* A stop run is the stop words between two words of a phrase as a number,
+     each stop word's in five bits, as addStop makes it: up to MAXRUN of
+     them, or -1, which matches nothing, for more. */
+  var MAXRUN = 3;
   var foldMap = {};
   FOLD.forEach(function (p) { Array.from(p[0]).forEach(function (c) { foldMap[c] = p[1]; }); });
 
@@ -139,15 +144,21 @@
   }
 
   /* parse splits a query into words (the last one a prefix unless followed
-     by a space) and phrases in double quotes. */
+     by a space) and phrases in double quotes. A phrase's words have their
+     term, offset and the stop run before them; stop words before its first
+     word or after its last are left out. */
   function parse(q) {
     var out = { words: [], phrases: [] };
     var parts = q.replace(/[“”]/g, '"').split('"');
     parts.forEach(function (part, i) {
       var ws = words(part);
       if (i % 2 === 1 && ws.length > 1) {
-        var ph = [];
-        ws.forEach(function (w, j) { if (!STOP[w]) ph.push({ term: stem(w), off: j }); });
+        var ph = [], run = 0, runN = 0;
+        ws.forEach(function (w, j) {
+          if (STOP[w]) { run = runN >= MAXRUN ? -1 : run + STOP[w] * Math.pow(32, runN); runN++; return; }
+          ph.push({ term: stem(w), off: j, run: ph.length ? run : 0 });
+          run = runN = 0;
+        });
         if (ph.length) out.phrases.push(ph);
         return;
       }
@@ -245,19 +256,21 @@
   };
 
   /* head reads a head file: the offsets of its first term's postings and
-     positions, how many common terms come before it, then a string of each
-     term and its entry, separated by spaces: document frequency, length of
-     full postings (if more than k), length of positions, best k. A term
-     whose positions are longer than the manifest's pm is common: it has
-     pair lists, found by its common index, ci. */
+     positions, its first term's number, then a string of each term and its
+     entry, separated by spaces: document frequency, length of full
+     postings (if more than k), length of positions, best k. A term whose
+     positions are longer than the manifest's pm is common: each pair of
+     words of which one is common has a pair list, found by the first
+     term's number, ti. */
   Engine.prototype.head = function (h) {
-    var post = h[0], pos = h[1], ci = h[2], te = h[3].split(' ');
+    var post = h[0], pos = h[1], ti = h[2], te = h[3].split(' ');
     for (var i = 0; i < te.length; i += 2) {
       var r = new Reader(te[i + 1]), df = r.next(), e = { df: df, post: post, pos: pos, postLen: 0 };
       if (df > this.k) { e.postLen = r.next(); post += e.postLen; }
       e.posLen = r.next();
       pos += e.posLen;
-      if (this.m.pairs && e.posLen > this.m.pm) e.ci = ci++;
+      e.ti = ti++;
+      e.common = !!this.m.pairs && e.posLen > this.m.pm;
       e.top = r.i;
       e.src = te[i + 1];
       this.terms.set(te[i], e);
@@ -340,52 +353,125 @@
     var b = this.ranges('pos', wantPos.map(function (t) { var e = self.terms.get(t); return [e.pos, e.posLen]; }));
     return Promise.all([a, b]).then(function (r) {
       r[1].forEach(function (bytes, i) {
+        // A document's positions: their number, then each as the gap
+        // from the one before times two, plus one if the stop run before
+        // it follows (see appendPosition).
         var t = wantPos[i], docs = self.posts(t).docs, rd = new Reader(bytes), m = new Map();
         docs.forEach(function (doc) {
-          var n = rd.next(), at = 0, ps = [];
-          for (var k = 0; k < n; k++) { at += rd.next(); ps.push(at); }
-          m.set(doc, ps);
+          var n = rd.next(), at = 0, ps = [], runs = [];
+          for (var k = 0; k < n; k++) {
+            var x = rd.next();
+            at += Math.floor(x / 2);
+            ps.push(at);
+            runs.push(x % 2 ? rd.next() : 0);
+          }
+          m.set(doc, { ps: ps, runs: runs });
         });
         self.where.set(t, m);
       });
     });
   };
 
-  /* pairable reports whether phrase ph is two common words side by side,
-     which the pair lists answer without positions: the pages where the
-     first word is followed by the second (see search/pairs.go). */
-  Engine.prototype.pairable = function (ph) {
-    var a = this.terms.get(ph[0].term), b = ph.length === 2 && this.terms.get(ph[1].term);
-    return !!(b && a && a.ci != null && b.ci != null && ph[1].off - ph[0].off === 1);
+  /* paired reports whether the words k-1 and k of phrase ph, the first
+     followed by the second with only its stop run between, have a pair
+     list, which answers them without positions: when one is common (see
+     search/pairs.go). */
+  Engine.prototype.paired = function (ph, k) {
+    var a = this.terms.get(ph[k - 1].term), b = this.terms.get(ph[k].term);
+    return !!(a && b && (a.common || b.common));
   };
 
-  /* fetchPair loads the pages of the pair list of phrase ph: its first
-     word's entry in the pairs' table (where its section starts and the
-     length of its directory, in fixed digits), its directory (each
-     following word's common index, as the gap from the one before, and
-     the length of its list), then the list of its second word. */
-  Engine.prototype.fetchPair = function (ph) {
-    var self = this, a = ph[0].term, key = a + ' ' + ph[1].term, b = this.terms.get(ph[1].term).ci;
-    if (this.pairs.has(key)) return Promise.resolve();
-    if (!this.dirs.has(a)) {
-      this.dirs.set(a, this.ranges('pairs', [[TABLE * this.terms.get(a).ci, TABLE]]).then(function (bs) {
+  /* pairKey names the pair list of the words k-1 and k of phrase ph. */
+  function pairKey(ph, k) { return ph[k - 1].term + ' ' + ph[k].run + ' ' + ph[k].term; }
+
+  /* fetchPairs loads the pair lists of phrase ph. A pair is listed in its
+     first word's section, unless only that word is common, when it is in
+     its second's. For each section, its entry in the pairs' table (where
+     it starts and the length of its directory, in fixed digits) and its
+     directory: for each pair, the other word's number and the stop run,
+     and the length of its list; first the pairs the section's word is
+     first of, then, after a 0, those it is second of. Then the list. A
+     list is kept as a map from each page to the pair's occurrences in it,
+     each the first word's number among its kept positions times 4 plus
+     the second's. */
+  Engine.prototype.fetchPairs = function (ph) {
+    var self = this;
+    return Promise.all(ph.slice(1).map(function (x, i) {
+      var k = i + 1, key = pairKey(ph, k);
+      if (self.pairs.has(key) || !self.paired(ph, k)) return null;
+      var a = self.terms.get(ph[i].term), b = self.terms.get(x.term);
+      var owner = a.common && !b.common ? x.term : ph[i].term;
+      var entry = owner === x.term ? '1 ' + a.ti + ' ' + x.run : '0 ' + b.ti + ' ' + x.run;
+      return self.dir(owner).then(function (dir) {
+        var at = dir.get(entry);
+        return at ? self.ranges('pairs', [at]).then(function (bs) { return varints(bs[0]); }) : [];
+      }).then(function (xs) {
+        var docs = new Map(), d = -1;
+        xs.forEach(function (v) {
+          d += Math.floor(v / 16);
+          if (!docs.has(d)) docs.set(d, []);
+          docs.get(d).push(v % 16);
+        });
+        self.pairs.set(key, docs);
+      });
+    }));
+  };
+
+  /* dir resolves to the directory of term t's section, as a map from
+     "0 or 1, the other word's number, the stop run" to the list's bytes. */
+  Engine.prototype.dir = function (t) {
+    var self = this;
+    if (!this.dirs.has(t)) {
+      this.dirs.set(t, this.ranges('pairs', [[TABLE * this.terms.get(t).ti, TABLE]]).then(function (bs) {
         var x = [0, 0];
         for (var i = 0; i < TABLE; i++) x[i < 5 ? 0 : 1] = x[i < 5 ? 0 : 1] * 64 + DV[bs[0][i]];
         return self.ranges('pairs', [x]).then(function (bs) {
-          var r = new Reader(bs[0]), dir = new Map(), at = x[0] + x[1], c = -1;
-          while (r.more()) { c += r.next() + 1; var n = r.next(); dir.set(c, [at, n]); at += n; }
+          var r = new Reader(bs[0]), dir = new Map(), at = x[0] + x[1], c = -1, second = 0;
+          while (r.more()) {
+            var g = r.next();
+            if (g === 0) { second = 1; c = -1; continue; }
+            var run = g % 2 ? r.next() : 0, n = r.next();
+            c += Math.floor(g / 2);
+            dir.set(second + ' ' + c + ' ' + run, [at, n]);
+            at += n;
+          }
           return dir;
         });
       }));
     }
-    return this.dirs.get(a).then(function (dir) {
-      var at = dir.get(b);
-      return at ? self.ranges('pairs', [at]).then(function (bs) { return varints(bs[0]); }) : [];
-    }).then(function (gaps) {
-      var docs = new Set(), d = -1;
-      gaps.forEach(function (g) { d += g + 1; docs.add(d); });
-      self.pairs.set(key, docs);
+    return this.dirs.get(t);
+  };
+
+  /* has reports whether page doc has phrase ph: whether a chain of
+     occurrences of its words, each kept among its word's first positions,
+     follow one another with the phrase's stop runs between. Each pair of
+     words is found in its pair list or, where it has none, by the words'
+     positions; pairs share the occurrence of the word they share. */
+  Engine.prototype.has = function (ph, doc) {
+    var at = null;
+    for (var k = 1; k < ph.length; k++) {
+      var occ = this.paired(ph, k) ? this.pairs.get(pairKey(ph, k)).get(doc) : this.placed(ph, k, doc);
+      if (!occ) return false;
+      var next = [];
+      occ.forEach(function (o) { if (at === null || at.indexOf(o >> 2) >= 0) next.push(o & 3); });
+      if (!next.length) return false;
+      at = next;
+    }
+    return true;
+  };
+
+  /* placed finds the words k-1 and k of phrase ph in page doc by their
+     kept positions and the stop runs before them: each time, as a pair
+     list has it, the first's number among its positions times 4 plus the
+     second's. */
+  Engine.prototype.placed = function (ph, k, doc) {
+    var a = this.where.get(ph[k - 1].term).get(doc), b = this.where.get(ph[k].term).get(doc);
+    var gap = ph[k].off - ph[k - 1].off, out = [];
+    a.ps.forEach(function (p, i) {
+      var j = b.ps.indexOf(p + gap);
+      if (j >= 0 && b.runs[j] === ph[k].run) out.push(i * 4 + j);
     });
+    return out;
   };
 
   /* posts is a term's postings: all of them when loaded or when the head
@@ -469,16 +555,18 @@
         wanted = wanted.filter(function (x) { return x[1] <= budget && (budget -= x[1]) >= 0; });
       } else if (!all) wanted = [];
       need = wanted.map(function (x) { return x[2]; });
-      // A phrase needs its words' full postings, and either its pair list
-      // or its words' positions.
+      // A phrase needs its words' full postings, and for each pair of
+      // words its pair list or, where it has none, their positions.
       var phr = new Set(), pos = new Set();
       p.phrases.forEach(function (ph) {
-        ph.pair = self.pairable(ph);
-        ph.forEach(function (x) { (ph.pair ? phr : pos).add(x.term); });
+        ph.forEach(function (x, k) {
+          phr.add(x.term);
+          if (k && !self.paired(ph, k)) { pos.add(ph[k - 1].term); pos.add(x.term); }
+        });
       });
       pos.forEach(function (t) { phr.delete(t); });
       return Promise.all([self.fetchPostings(need, false), self.fetchPostings(Array.from(phr), false), self.fetchPostings(Array.from(pos), true)].concat(
-        p.phrases.filter(function (ph) { return ph.pair; }).map(function (ph) { return self.fetchPair(ph); }))).then(function () {
+        p.phrases.map(function (ph) { return self.fetchPairs(ph); }))).then(function () {
         var res = self.score(p, exps, sel, from, to);
         res.exact = res.exact && (all || !fuzzyLeft(self, p));
         res.complete = res.exact && !!self.facetsReady;
@@ -516,22 +604,18 @@
     p.phrases.forEach(function (ph) {
       var scores = new Float64Array(n);
       ph.forEach(function (x) { matched.add(x.term); });
+      // Each word's weight by document, 0 where it is absent.
       var lists = ph.map(function (x) {
-        var ps = self.posts(x.term), m = new Map();
-        for (var i = 0; i < ps.docs.length; i++) m.set(ps.docs[i], ps.w[i]);
-        return m;
+        var ps = self.posts(x.term), w = new Uint8Array(n);
+        for (var i = 0; i < ps.docs.length; i++) w[ps.docs[i]] = ps.w[i];
+        return w;
       });
-      var where = ph.map(function (x) { return self.where.get(x.term) || new Map(); });
-      var pair = ph.pair && self.pairs.get(ph[0].term + ' ' + ph[1].term);
-      lists[0].forEach(function (w, doc) {
-        for (var k = 1; k < lists.length; k++) if (!lists[k].has(doc)) return;
-        var ok = pair ? pair.has(doc) : where[0].get(doc).some(function (start) {
-          var base = start - ph[0].off;
-          return ph.every(function (x, k) { return where[k].get(doc).indexOf(base + x.off) >= 0; });
-        });
-        if (!ok) return;
+      var idfs = ph.map(function (x) { return self.idf(x.term) * 1.5; });
+      self.posts(ph[0].term).docs.forEach(function (doc) {
+        for (var k = 1; k < lists.length; k++) if (!lists[k][doc]) return;
+        if (!self.has(ph, doc)) return;
         var s = 0;
-        ph.forEach(function (x, k) { s += self.idf(x.term) * lists[k].get(doc) * 1.5; });
+        for (k = 0; k < lists.length; k++) s += idfs[k] * lists[k][doc];
         scores[doc] = s;
       });
       perWord.push(scores);

@@ -1,0 +1,18 @@
+//go:build unix
+
+package search_test
+
+import (
+	"syscall"
+	"time"
+)
+
+// cpuTime is the CPU time, user and system, the process has used on all
+// its threads, or 0 where it cannot be read.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
