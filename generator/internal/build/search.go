@@ -8,7 +8,11 @@ import (
 // searchFiles builds the site's search index: search/index.json and the
 // fingerprinted files it names, which the theme's search page queries.
 func searchFiles(s *site.Site) ([]file, error) {
-	docs, facets := search.FromSite(s)
+	return indexFiles(search.FromSite(s))
+}
+
+// indexFiles builds the search index of docs, the site's documents.
+func indexFiles(docs []search.Doc, facets []search.Facet) ([]file, error) {
 	idx, err := search.Build(docs, facets, search.DefaultOptions())
 	if err != nil {
 		return nil, err
