@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -129,4 +132,48 @@ func forCorpora(b *testing.B, bench func(b *testing.B, src string)) {
 			bench(b, src)
 		})
 	}
+}
+
+// BenchmarkSearchShare measures what building the search index adds to a
+// build: it builds the corpus with the index and without it, in turns
+// (five of each, -benchtime aside), under the memory limit the command
+// sets, and reports the median wall and CPU time of each and how much
+// the index adds to each, in percent. The index is built alongside the
+// pages, so it adds less wall time than CPU time when a core is free, and
+// more when the memory it holds makes the collector work harder.
+//
+//	go test ./generator/internal/build -run '^$' -bench SearchShare -benchtime 1x [-args -large]
+func BenchmarkSearchShare(b *testing.B) {
+	forCorpora(b, func(b *testing.B, src string) {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(MemoryLimit(src)))
+		dest := filepath.Join(b.TempDir(), "public")
+		const rounds = 5
+		var wall, cpu [2][]time.Duration // [with, without]
+		for b.Loop() {
+			for range rounds {
+				for i, noSearch := range []bool{false, true} {
+					opts := Options{Source: src, Destination: dest, Now: buildDate, NowIsDate: true, noSearch: noSearch}
+					runtime.GC()
+					start, startCPU := time.Now(), cpuTime()
+					if _, err := Build(context.Background(), opts); err != nil {
+						b.Fatal(err)
+					}
+					wall[i] = append(wall[i], time.Since(start))
+					cpu[i] = append(cpu[i], cpuTime()-startCPU)
+				}
+			}
+		}
+		median := func(d []time.Duration) time.Duration {
+			slices.Sort(d)
+			return d[len(d)/2]
+		}
+		w, wo := median(wall[0]), median(wall[1])
+		c, co := median(cpu[0]), median(cpu[1])
+		b.ReportMetric(w.Seconds(), "s-wall")
+		b.ReportMetric(wo.Seconds(), "s-wall-without-index")
+		b.ReportMetric(c.Seconds(), "s-cpu")
+		b.ReportMetric(co.Seconds(), "s-cpu-without-index")
+		b.ReportMetric(100*(w-wo).Seconds()/wo.Seconds(), "%-wall-added")
+		b.ReportMetric(100*(c-co).Seconds()/co.Seconds(), "%-cpu-added")
+	})
 }

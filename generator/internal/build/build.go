@@ -46,6 +46,10 @@ type Options struct {
 	// NowIsDate says Now was given as a date alone: it then means midnight
 	// at the start of that date in the site's time zone.
 	NowIsDate bool
+
+	// noSearch leaves the search index out, for BenchmarkSearchShare,
+	// which measures what building it adds to a build.
+	noSearch bool
 }
 
 // ContentError is returned when the site's content, settings or layouts have
@@ -291,7 +295,7 @@ func produce(ctx context.Context, p *Project, opts Options, out *output) error {
 	}
 	opts.Stats.phase("photos", &clock)
 	m := newMinifier()
-	if err := render(ctx, s, p.Layouts, m, opts.Stats, out); err != nil {
+	if err := render(ctx, s, p.Layouts, m, opts, out); err != nil {
 		return err
 	}
 	clock = time.Now() // render records its own phases
@@ -323,8 +327,8 @@ func siteWideFiles(s *site.Site, m *minify.M) ([]file, error) {
 // render executes every output's layout in parallel, writing each page as
 // it is made, while the search index is built alongside; then it adds the
 // site-wide files.
-func render(ctx context.Context, s *site.Site, layouts *layout.Set, m *minify.M, stats *Stats, out *output) error {
-	clock := time.Now()
+func render(ctx context.Context, s *site.Site, layouts *layout.Set, m *minify.M, opts Options, out *output) error {
+	clock, stats := time.Now(), opts.Stats
 	// The search index, feeds, calendars, sitemap and forms manifest need
 	// only the assembled site, so they are made while the pages render:
 	// the two together keep every core busy.
@@ -334,8 +338,10 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set, m *minify.M,
 	go func() {
 		defer close(indexed)
 		start := time.Now()
-		index, indexErr = searchFiles(s)
-		stats.background("search index", time.Since(start))
+		if !opts.noSearch {
+			index, indexErr = searchFiles(s)
+			stats.background("search index", time.Since(start))
+		}
 		start = time.Now()
 		extra, extraErr = siteWideFiles(s, m)
 		stats.background("feeds, calendars, forms", time.Since(start))

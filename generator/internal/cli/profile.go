@@ -2,12 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+
+	"peerpress/generator/internal/build"
 )
 
 // startProfiles starts a CPU profile into cpu and arranges a heap profile
@@ -47,23 +47,10 @@ func startProfiles(cpu, mem string) (stop func(), err error) {
 }
 
 // limitMemory sets Go's soft memory limit for a build of the site at
-// source, unless GOMEMLIMIT already says what it is: 4.5 times the size of
-// content/ plus 64 MiB, which measured builds stay within with the
-// collector only working harder near their peak. The limit never fails a
-// build: past it, the collector runs more often (and at most half the
-// CPU), so a site that needs more memory still builds.
+// source (build.MemoryLimit), unless GOMEMLIMIT already says what it is.
 func limitMemory(source string) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	var size int64
-	_ = filepath.WalkDir(filepath.Join(source, "content"), func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if info, err := d.Info(); err == nil {
-				size += info.Size()
-			}
-		}
-		return nil
-	})
-	debug.SetMemoryLimit(size*9/2 + 64<<20)
+	debug.SetMemoryLimit(build.MemoryLimit(source))
 }
