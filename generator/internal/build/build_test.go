@@ -429,3 +429,44 @@ func TestRebuildOverPrevious(t *testing.T) {
 		t.Errorf("the file a symbolic link led to was written: %q, %v", b, err)
 	}
 }
+
+// TestRebuildKeepsHardLinkedCopies checks that a build writing over the
+// kept previous site leaves alone a copy of it made with hard links, as
+// cp -al and rsync --link-dest make deployment snapshots: each changed
+// file is replaced, not written over.
+func TestRebuildKeepsHardLinkedCopies(t *testing.T) {
+	src, out, opts := basicSite(t)
+	ctx := context.Background()
+	for range 2 { // the second build keeps the first for the third
+		if _, err := Build(ctx, opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prev := filepath.Join(out, ".public-previous")
+	snapshot := filepath.Join(t.TempDir(), "deployed")
+	before := tree(t, prev)
+	for name := range before {
+		p := filepath.Join(snapshot, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Link(filepath.Join(prev, name), p); err != nil {
+			t.Skipf("no hard links here: %v", err)
+		}
+	}
+	// Every page changes: the site's title is on each.
+	edit(t, src, "site.yaml", func(s string) string {
+		return strings.Replace(s, "title: Testshire Peer Support", "title: Testshire Peer Support Scheme", 1)
+	})
+	if _, err := Build(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := tree(t, opts.Destination); !bytes.Contains(got["index.html"], []byte("Testshire Peer Support Scheme")) {
+		t.Fatal("the rebuild did not change the home page; the test changes nothing")
+	}
+	for name, b := range tree(t, snapshot) {
+		if !bytes.Equal(b, before[name]) {
+			t.Errorf("%s in the hard-linked copy changed", name)
+		}
+	}
+}

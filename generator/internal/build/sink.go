@@ -113,13 +113,32 @@ func (d *dirSink) copyFile(p, src string) error {
 // leaves a file that already does alone, and writes over any other in place
 // before cutting it to length, rather than truncating it first: ext4 writes
 // a file truncated to nothing and rewritten out to disk as soon as it is
-// closed (its auto_da_alloc), which made every page of a rebuild wait.
+// closed (its auto_da_alloc), which made every page of a rebuild wait. A
+// file with other hard links (a deployment snapshot made with cp -al or
+// rsync --link-dest) is replaced by a new file instead, so that the copies
+// linked to it keep what they had.
 func overwrite(target string, body []byte) error {
 	f, err := os.OpenFile(target, os.O_RDWR, 0)
 	if err != nil {
 		return err
 	}
-	same, err := holds(f, body)
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return err
+	}
+	if linked(info) {
+		same, err := holds(f, info, body)
+		f.Close()
+		if err != nil || same {
+			return err
+		}
+		if err := os.Remove(target); err != nil {
+			return err
+		}
+		return os.WriteFile(target, body, 0o644)
+	}
+	same, err := holds(f, info, body)
 	if err == nil && !same {
 		if _, err = f.WriteAt(body, 0); err == nil {
 			err = f.Truncate(int64(len(body)))
@@ -131,11 +150,10 @@ func overwrite(target string, body []byte) error {
 	return err
 }
 
-// holds reports whether f's contents are body.
-func holds(f *os.File, body []byte) (bool, error) {
-	info, err := f.Stat()
-	if err != nil || info.Size() != int64(len(body)) {
-		return false, err
+// holds reports whether f, described by info, holds body.
+func holds(f *os.File, info os.FileInfo, body []byte) (bool, error) {
+	if info.Size() != int64(len(body)) {
+		return false, nil
 	}
 	buf := readPool.Get().(*[]byte)
 	defer readPool.Put(buf)
