@@ -475,54 +475,37 @@ func TestSessionReportsTreeProblems(t *testing.T) {
 	sameAsFullBuild(t, dir, sn)
 }
 
-// TestSessionKeepsReportingABrokenSiteYAML breaks site.yaml, then edits a
-// page: the edit must not build over the broken settings.
-func TestSessionKeepsReportingABrokenSiteYAML(t *testing.T) {
-	ctx := context.Background()
-	dir := copyExample(t)
-	s := NewSession(sessionOptions(dir))
-	if _, err := s.Update(ctx, nil); err != nil {
-		t.Fatal(err)
+// TestSessionKeepsReportingABrokenSetting breaks site.yaml, or a layout,
+// then edits a page: the edit must not build over the broken settings, or
+// with the old layout, as if all were well; fixing the file builds again.
+func TestSessionKeepsReportingABrokenSetting(t *testing.T) {
+	for _, tt := range []struct{ file, what, breakage string }{
+		{"site.yaml", "site.yaml", "\ntitle: [unclosed\n"},
+		{"layouts/partials/footer.html", "layout", "{{if}}"},
+	} {
+		t.Run(tt.what, func(t *testing.T) {
+			ctx := context.Background()
+			dir := copyExample(t)
+			s := NewSession(sessionOptions(dir))
+			if _, err := s.Update(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			edit(t, dir, tt.file, func(s string) string { return s + tt.breakage })
+			if _, err := s.Update(ctx, []string{tt.file}); err == nil {
+				t.Fatalf("a broken %s built", tt.what)
+			}
+			edit(t, dir, "content/pages/about.md", func(s string) string { return s + "\nMore.\n" })
+			if _, err := s.Update(ctx, []string{"content/pages/about.md"}); err == nil {
+				t.Fatalf("an edit built over a broken %s", tt.what)
+			}
+			edit(t, dir, tt.file, func(s string) string { return strings.TrimSuffix(s, tt.breakage) })
+			sn, err := s.Update(ctx, []string{tt.file})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameAsFullBuild(t, dir, sn)
+		})
 	}
-	edit(t, dir, "site.yaml", func(s string) string { return s + "\ntitle: [unclosed\n" })
-	if _, err := s.Update(ctx, []string{"site.yaml"}); err == nil {
-		t.Fatal("a broken site.yaml built")
-	}
-	edit(t, dir, "content/pages/about.md", func(s string) string { return s + "\nMore.\n" })
-	if _, err := s.Update(ctx, []string{"content/pages/about.md"}); err == nil {
-		t.Fatal("an edit built over a broken site.yaml")
-	}
-	edit(t, dir, "site.yaml", func(s string) string { return strings.Replace(s, "\ntitle: [unclosed\n", "", 1) })
-	sn, err := s.Update(ctx, []string{"site.yaml"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameAsFullBuild(t, dir, sn)
-}
-
-// TestSessionKeepsReportingABrokenLayout breaks a layout, then edits a
-// page: the edit must not build with the old layout as if all were well.
-func TestSessionKeepsReportingABrokenLayout(t *testing.T) {
-	ctx := context.Background()
-	dir := copyExample(t)
-	s := NewSession(sessionOptions(dir))
-	if _, err := s.Update(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	edit(t, dir, "layouts/partials/footer.html", func(s string) string { return s + "{{if}}" })
-	if _, err := s.Update(ctx, []string{"layouts/partials/footer.html"}); err == nil {
-		t.Fatal("a broken layout built")
-	}
-	edit(t, dir, "content/pages/about.md", func(s string) string { return s + "\nMore.\n" })
-	if _, err := s.Update(ctx, []string{"content/pages/about.md"}); err == nil {
-		t.Fatal("an edit built over a broken layout")
-	}
-	edit(t, dir, "layouts/partials/footer.html", func(s string) string { return strings.TrimSuffix(s, "{{if}}") })
-	sn, err := s.Update(ctx, []string{"layouts/partials/footer.html"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameAsFullBuild(t, dir, sn)
 }
 
 // TestSessionPatchesEdits makes edits that are patched into the assembled
