@@ -123,26 +123,23 @@ func overwrite(target string, body []byte) error {
 		return err
 	}
 	info, err := f.Stat()
-	if err != nil {
+	same := false
+	if err == nil {
+		same, err = holds(f, info, body)
+	}
+	if err != nil || same {
 		f.Close()
 		return err
 	}
 	if linked(info) {
-		same, err := holds(f, info, body)
 		f.Close()
-		if err != nil || same {
-			return err
-		}
 		if err := os.Remove(target); err != nil {
 			return err
 		}
 		return os.WriteFile(target, body, 0o644)
 	}
-	same, err := holds(f, info, body)
-	if err == nil && !same {
-		if _, err = f.WriteAt(body, 0); err == nil {
-			err = f.Truncate(int64(len(body)))
-		}
+	if _, err = f.WriteAt(body, 0); err == nil {
+		err = f.Truncate(int64(len(body)))
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
