@@ -369,17 +369,24 @@ func (s *Server) inject(page []byte) []byte {
 	return append(out, page[i:]...)
 }
 
-// Watch watches the site's files until ctx ends, rebuilding after each burst
-// of changes. Directories created later are watched too.
-func (s *Server) Watch(ctx context.Context) error {
+// newWatcher watches the site's files. Run makes it before the first
+// build, so that a file saved while that build runs is rebuilt after it.
+func (s *Server) newWatcher() (*fsnotify.Watcher, error) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer w.Close()
 	if err := s.watchTree(w, s.opts.Build.Source); err != nil {
-		return err
+		w.Close()
+		return nil, err
 	}
+	return w, nil
+}
+
+// watch rebuilds after each burst of changes w reports, until ctx ends,
+// and then closes w. Directories created later are watched too.
+func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher) error {
+	defer w.Close()
 	var timer *time.Timer
 	fire := make(chan struct{}, 1)
 	var changed []string // since the last rebuild, relative to the root
@@ -479,6 +486,11 @@ func Run(ctx context.Context, opts Options, ready func(addr string)) error {
 		return err
 	}
 	defer s.Close()
+	w, err := s.newWatcher()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	s.Rebuild(ctx)
 	srv := &http.Server{
 		Handler:           s.Handler(),
@@ -489,7 +501,7 @@ func Run(ctx context.Context, opts Options, ready func(addr string)) error {
 	go func() { errc <- srv.Serve(ln) }()
 	wctx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	go func() { errc <- s.Watch(wctx) }()
+	go func() { errc <- s.watch(wctx, w) }()
 	go s.completer(wctx)
 	if ready != nil {
 		ready(addr)
