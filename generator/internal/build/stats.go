@@ -22,8 +22,8 @@ type Phase struct {
 	Name string
 	Time time.Duration
 	// Alongside marks a phase that ran at the same time as others, such as
-	// the search index built while pages render: it is not part of the
-	// total.
+	// the feeds made while the search index is built and pages render: it
+	// is not part of the total.
 	Alongside bool
 }
 
@@ -100,7 +100,7 @@ func (s *Stats) Print(w io.Writer) {
 	fmt.Fprintf(w, "%-22s %10s %6s\n", "phase", "time", "share")
 	for _, p := range s.Phases {
 		if p.Alongside {
-			fmt.Fprintf(w, "%-22s %10s %6s  (alongside rendering)\n", p.Name, p.Time.Round(time.Microsecond), "")
+			fmt.Fprintf(w, "%-22s %10s %6s  (in the background)\n", p.Name, p.Time.Round(time.Microsecond), "")
 			continue
 		}
 		fmt.Fprintf(w, "%-22s %10s %5.1f%%\n", p.Name, p.Time.Round(time.Microsecond), 100*p.Time.Seconds()/max(total.Seconds(), 1e-9))

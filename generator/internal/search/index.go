@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Fields of a document, from most to least weighty.
@@ -183,9 +184,28 @@ type facetFile struct {
 // Build makes the index files for docs. Document ids are positions in docs.
 func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 	opts.TopK = max(1, opts.TopK)
+	// The documents' records and the facets, and then the pairs, take one
+	// core each: they are made while other steps keep the rest busy.
+	var (
+		records, lens []byte
+		ends          []int
+		recordsErr    error
+		defs          []facetDef
+		ff            facetFile
+		ps            *pairs
+		wg            sync.WaitGroup
+	)
+	wg.Go(func() {
+		records, ends, lens, recordsErr = docRecords(docs)
+		defs, ff = facetData(docs, facets)
+	})
 	inv := invert(docs, opts.PairMin)
-	ps := inv.pairs()
+	wg.Go(func() { ps = inv.pairs() })
 	enc := inv.encode(opts.TopK)
+	wg.Wait()
+	if recordsErr != nil {
+		return nil, recordsErr
+	}
 
 	var files []File
 	add := func(prefix, ext string, body []byte) string {
@@ -236,15 +256,10 @@ func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 		m.PairMin = &ps.min
 	}
 
-	records, ends, lens, err := docRecords(docs)
-	if err != nil {
-		return nil, err
-	}
 	m.Docs = chunks(records, ends, opts.Docs, func(b []byte) string { return add("d", "txt", b) })
 	// A JSON string, so that the client reads all whole files alike.
 	m.Lens = add("o", "json", append(append([]byte{'"'}, lens...), '"'))
 
-	defs, ff := facetData(docs, facets)
 	m.Defs = defs
 	body, err := marshal(ff)
 	if err != nil {

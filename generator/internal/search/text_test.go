@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestWords(t *testing.T) {
@@ -112,4 +114,68 @@ process.stdout.write(JSON.stringify(texts.map(x => s.tokens(x).map(t => [t.term,
 			t.Errorf("search.js tokens(%q) = %v, want %v", text, got[i], want)
 		}
 	}
+}
+
+// referenceWords is Words written the plain way, a rune at a time, for
+// FuzzWords to check nextWord's fast paths against.
+func referenceWords(text string) []string {
+	var out []string
+	var w []byte
+	end := func() {
+		if len(w) > 0 {
+			out = append(out, string(w))
+			w = w[:0]
+		}
+	}
+	for _, r := range text {
+		switch {
+		case r < utf8.RuneSelf && asciiFold[r] > 1:
+			w = append(w, asciiFold[r])
+		case r < utf8.RuneSelf && asciiFold[r] == 1:
+		case r < utf8.RuneSelf:
+			end()
+		default:
+			r = unicode.ToLower(r)
+			if f, ok := foldRunes[r]; ok {
+				w = append(w, f...)
+			} else if unicode.IsLetter(r) || unicode.IsNumber(r) {
+				w = utf8.AppendRune(w, r)
+			} else {
+				end()
+			}
+		}
+	}
+	end()
+	return out
+}
+
+// FuzzWords checks that nextWord splits and folds text as referenceWords
+// does, and that the hash and packed bytes it makes on the way are the
+// word's: the index's table of words relies on both.
+func FuzzWords(f *testing.F) {
+	for _, s := range []string{"Finance, rural", "Head’s office", "José Núñez-Ærø", "'tis o'clock", "a—b ’’ x’", "straße\u00a0STRASSE", "longwordsarelonger than8 12345678 123456789", "\xff\xfeab"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		var got []string
+		var buf []byte
+		for i := 0; ; {
+			w, h, key, next := nextWord(text, i, buf)
+			if w == nil {
+				break
+			}
+			wh := uint32(fnvOffset)
+			for _, c := range w {
+				wh = (wh ^ uint32(c)) * fnvPrime
+			}
+			if wk := pack(w[:min(len(w), 8)]); wh != h || wk != key {
+				t.Fatalf("nextWord(%q) gave %q hash %x key %x, want %x %x", text, w, h, key, wh, wk)
+			}
+			got = append(got, string(w))
+			buf, i = w, next
+		}
+		if want := referenceWords(text); !slices.Equal(got, want) {
+			t.Fatalf("words of %q = %q, want %q", text, got, want)
+		}
+	})
 }
