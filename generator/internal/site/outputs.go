@@ -118,19 +118,6 @@ type PageLink struct {
 	Gap bool
 }
 
-// CacheKey names what a page link shows, by which layouts render it once
-// a build (layout.Keyed): its address, and whether it is the current page,
-// or that it is a gap.
-func (l PageLink) CacheKey() string {
-	switch {
-	case l.Gap:
-		return "gap"
-	case l.Current:
-		return l.URL + "|current"
-	}
-	return l.URL
-}
-
 // sectionTitles are the names of the sections' listings.
 var sectionTitles = map[content.Section]string{
 	content.Networks:     "Networks",

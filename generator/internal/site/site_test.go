@@ -1200,16 +1200,3 @@ func TestFacetLinks(t *testing.T) {
 		t.Error("facetLink of no facet: no error")
 	}
 }
-
-// TestPageLinkCacheKey checks that page links showing differently have
-// different keys.
-func TestPageLinkCacheKey(t *testing.T) {
-	keys := map[string]PageLink{}
-	for _, l := range []PageLink{{Number: 1, URL: "/s/"}, {Number: 1, URL: "/s/", Current: true}, {Number: 2, URL: "/s/page/2/"}, {Gap: true}, {Number: 1, URL: "/t/"}} {
-		k := l.CacheKey()
-		if prev, ok := keys[k]; ok {
-			t.Errorf("%+v and %+v share key %q", prev, l, k)
-		}
-		keys[k] = l
-	}
-}
