@@ -108,13 +108,17 @@ func (s *Set) fragment(name, key string) *fragment {
 func (s *Set) executeCached(name, key string, data any) (template.HTML, error) {
 	f := s.fragment(name, key)
 	f.once.Do(func() {
-		var b strings.Builder
-		if err := s.partials.ExecuteTemplate(&b, name, data); err != nil {
+		// Executed into a pooled buffer and copied once: a strings.Builder
+		// grew through a dozen sizes for a card.
+		b := bufPool.Get().(*bytes.Buffer)
+		defer bufPool.Put(b)
+		b.Reset()
+		if err := s.partials.ExecuteTemplate(b, name, data); err != nil {
 			f.err = err
 			return
 		}
 		f.html = template.HTML(b.String())
-		if blockBounded(b.String()) {
+		if blockBounded(string(f.html)) {
 			s.frags.register(f)
 		}
 	})
