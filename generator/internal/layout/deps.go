@@ -111,7 +111,7 @@ func (s *Set) reach(file string, definedIn map[string][]string) []string {
 // differ.
 func (s *Set) ForgetCached() {
 	s.cache.Lock()
-	s.cache.m = nil
+	s.cache.m, s.cache.n = nil, 0
 	s.cache.Unlock()
 	s.frags.mu.Lock()
 	s.frags.list = nil
@@ -127,15 +127,18 @@ func (s *Set) ForgetCached() {
 func (s *Set) ForgetCachedWhere(drop func(name, key string) bool) {
 	s.cache.Lock()
 	defer s.cache.Unlock()
-	for k := range s.cache.m {
-		if drop(k.name, k.key) {
-			delete(s.cache.m, k)
+	for name, byKey := range s.cache.m {
+		for key := range byKey {
+			if drop(name, key) {
+				delete(byKey, key)
+				s.cache.n--
+			}
 		}
 	}
 	s.frags.mu.Lock()
 	defer s.frags.mu.Unlock()
-	if len(s.frags.list) > len(s.cache.m)+len(s.cache.m)/8+256 {
-		s.cache.m = nil
+	if len(s.frags.list) > s.cache.n+s.cache.n/8+256 {
+		s.cache.m, s.cache.n = nil, 0
 		s.frags.list = nil
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // A page is mostly made of parts that are the same on many pages: cards,
@@ -67,7 +68,8 @@ type fragments struct {
 	mu    sync.RWMutex
 	list  []*fragment
 	// inline, once set, puts every fragment in pages as it is (see above).
-	inline bool
+	// It is read for every fragment a page uses, without a lock.
+	inline atomic.Bool
 	// verbatim says some layout has a verbatim element, so a placeholder
 	// may be inside one. Only a layout can put it there: the HTML of values
 	// (Markdown, forms) is balanced, so none is open where an action is.
@@ -97,17 +99,9 @@ func (fs *fragments) get(id int) *fragment {
 	return fs.list[id]
 }
 
-func (fs *fragments) isInline() bool {
-	fs.mu.RLock()
-	defer fs.mu.RUnlock()
-	return fs.inline
-}
+func (fs *fragments) isInline() bool { return fs.inline.Load() }
 
-func (fs *fragments) setInline() {
-	fs.mu.Lock()
-	fs.inline = true
-	fs.mu.Unlock()
-}
+func (fs *fragments) setInline() { fs.inline.Store(true) }
 
 // use returns what `cached` puts in the page for f.
 func (fs *fragments) use(f *fragment) template.HTML {
@@ -292,17 +286,28 @@ func (s *Set) cachedEach(name string, list any) (template.HTML, error) {
 	if v.Kind() != reflect.Slice {
 		return "", fmt.Errorf("cachedEach: cannot list %T", list)
 	}
-	var b strings.Builder
+	// The parts are joined once their length is known.
+	var stack [32]template.HTML
+	parts, size := stack[:0], 0
 	for i := range v.Len() {
 		item, ok := v.Index(i).Interface().(Keyed)
 		if !ok {
 			return "", fmt.Errorf("cachedEach: cannot key %s", v.Index(i).Type())
 		}
 		h, err := s.executeCached(name, item.CacheKey(), item)
-		b.WriteString(string(h))
 		if err != nil {
 			return "", err
 		}
+		parts = append(parts, h)
+		size += len(h)
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, h := range parts {
+		b.WriteString(string(h))
 	}
 	return template.HTML(b.String()), nil
 }

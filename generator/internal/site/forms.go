@@ -1,8 +1,11 @@
 package site
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"html/template"
+	"math/rand/v2"
 	"net/url"
 	"slices"
 	"strings"
@@ -84,9 +87,97 @@ func (s *Site) BookingFormHTML(ss *Session) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
+	prefix := ss.Anchor() + "-"
+	if attrSafe(prefix) && attrSafe(ss.ID) {
+		bt, err := s.bookingTemplate(m)
+		if err != nil {
+			return "", err
+		}
+		return bt.fill(prefix, ss.ID), nil
+	}
 	f := m.Form(BookingForm)
 	bf := f.BookingField()
-	return formspec.Render(formspec.View{Form: f, Prefix: ss.Anchor() + "-", Fixed: map[string]string{bf.Name: ss.ID}})
+	return formspec.Render(formspec.View{Form: f, Prefix: prefix, Fixed: map[string]string{bf.Name: ss.ID}})
+}
+
+// bookingForm is the booking form rendered once with stand-ins for the
+// session's id prefix and value, which BookingFormHTML replaces: every
+// session's form is otherwise the same, and rendering it through
+// formspec.Render for each one was a tenth of executing the course pages.
+type bookingForm struct {
+	manifest *formspec.Manifest // it was rendered from
+	// parts are the rendering split at the stand-ins; kinds says which
+	// stand-in followed each part but the last (true: the value).
+	parts []string
+	kinds []bool
+}
+
+// bookingTemplate returns the booking form of manifest m with stand-ins,
+// made once per manifest (Patch makes a new one when the forms change).
+func (s *Site) bookingTemplate(m *formspec.Manifest) (*bookingForm, error) {
+	if bt := s.booking.Load(); bt != nil && bt.manifest == m {
+		return bt, nil
+	}
+	// Stand-ins are letters and digits, which no escaper changes, and
+	// random, so that no label or hint of the form can contain one.
+	nonce := hex.EncodeToString(binary.LittleEndian.AppendUint64(nil, rand.Uint64()))
+	prefixToken, valueToken := "ppbookingprefix"+nonce, "ppbookingvalue"+nonce
+	f := m.Form(BookingForm)
+	bf := f.BookingField()
+	h, err := formspec.Render(formspec.View{Form: f, Prefix: prefixToken, Fixed: map[string]string{bf.Name: valueToken}})
+	if err != nil {
+		return nil, err
+	}
+	bt := &bookingForm{manifest: m}
+	rest := string(h)
+	for {
+		p, v := strings.Index(rest, prefixToken), strings.Index(rest, valueToken)
+		switch {
+		case p < 0 && v < 0:
+			bt.parts = append(bt.parts, rest)
+			s.booking.Store(bt)
+			return bt, nil
+		case v < 0 || (p >= 0 && p < v):
+			bt.parts, bt.kinds = append(bt.parts, rest[:p]), append(bt.kinds, false)
+			rest = rest[p+len(prefixToken):]
+		default:
+			bt.parts, bt.kinds = append(bt.parts, rest[:v]), append(bt.kinds, true)
+			rest = rest[v+len(valueToken):]
+		}
+	}
+}
+
+// fill is the booking form with the stand-ins replaced.
+func (bt *bookingForm) fill(prefix, value string) template.HTML {
+	n := 0
+	for _, p := range bt.parts {
+		n += len(p)
+	}
+	var b strings.Builder
+	b.Grow(n + len(bt.kinds)*max(len(prefix), len(value)))
+	for i, p := range bt.parts {
+		b.WriteString(p)
+		if i < len(bt.kinds) {
+			if bt.kinds[i] {
+				b.WriteString(value)
+			} else {
+				b.WriteString(prefix)
+			}
+		}
+	}
+	return template.HTML(b.String())
+}
+
+// attrSafe reports whether html/template writes s in an attribute value or
+// text as it is: its escapers leave letters, digits and "-_./:" alone.
+func attrSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-_./:", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // FormHTML is the form of a form page, ready for the page's script to

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"html/template"
 	"strings"
 
@@ -30,6 +31,7 @@ var formatLabels = map[string]string{
 // Funcs are the template functions that speak the site's vocabulary.
 func Funcs(cfg *config.Config) template.FuncMap {
 	base := cfg.BasePath()
+	links := newFacetLinks(cfg)
 	return template.FuncMap{
 		// absURL turns a site path into an absolute URL.
 		"absURL": func(p string) string { return AbsURL(cfg.Base, base, p) },
@@ -58,7 +60,87 @@ func Funcs(cfg *config.Config) template.FuncMap {
 		"sectionTitle": func(s content.Section) string { return sectionTitles[s] },
 		// structuredData is the page's schema.org JSON-LD, nil if none.
 		"structuredData": StructuredData,
+		// facetLink is the link to a facet value's listing, to render
+		// with cached by its URL; facetLinks are those of several ids, for
+		// cachedEach. A page's facts and tags so cost a call or two rather
+		// than facetURL and label for each.
+		"facetLink":  links.link,
+		"facetLinks": links.links,
 	}
+}
+
+// FacetLink is a link to the listing of a facet's value: facetURL and
+// label of the value in one. It depends on site.yaml alone.
+type FacetLink struct {
+	ID    string
+	Label string
+	// URL is the site path of the value's listing, without the base path.
+	URL string
+}
+
+// CacheKey is the link's address, by which layouts render it once a build
+// (layout.Keyed).
+func (l *FacetLink) CacheKey() string { return l.URL }
+
+// facetLinks are the links of every facet value of the vocabularies, made
+// once per site.yaml, by section, facet key and value id.
+type facetLinks struct {
+	cfg   *config.Config
+	vocab map[[2]string]string // section, key -> vocabulary
+	m     map[[3]string]*FacetLink
+}
+
+func newFacetLinks(cfg *config.Config) *facetLinks {
+	fl := &facetLinks{cfg: cfg, vocab: map[[2]string]string{}, m: map[[3]string]*FacetLink{}}
+	for section, defs := range facetDefs {
+		for _, def := range defs {
+			fl.vocab[[2]string{string(section), def.key}] = def.vocab
+			for _, t := range fl.vocabulary(def.vocab) {
+				k := [3]string{string(section), def.key, t.ID}
+				if fl.m[k] == nil {
+					fl.m[k] = &FacetLink{ID: t.ID, Label: t.Label, URL: facetPath(string(section), def.key, t.ID)}
+				}
+			}
+		}
+	}
+	return fl
+}
+
+func facetPath(section, key, id string) string {
+	return "/" + section + "/" + key + "/" + id + "/"
+}
+
+func (fl *facetLinks) vocabulary(name string) config.Vocabulary {
+	if name == "availability" {
+		return availability
+	}
+	return fl.cfg.Vocabularies.Vocabulary(name)
+}
+
+// link is the link of value id of the section's facet key. An id not in
+// the vocabulary is its own label, as label has it.
+func (fl *facetLinks) link(section, key, id string) (*FacetLink, error) {
+	if l := fl.m[[3]string{section, key, id}]; l != nil {
+		return l, nil
+	}
+	vocab, ok := fl.vocab[[2]string{section, key}]
+	if !ok {
+		return nil, fmt.Errorf("facetLink: %s have no facet %q", section, key)
+	}
+	return &FacetLink{ID: id, Label: fl.vocabulary(vocab).Label(id), URL: facetPath(section, key, id)}, nil
+}
+
+// links are the links of values ids of the section's facet key.
+func (fl *facetLinks) links(section, key string, ids []string) ([]*FacetLink, error) {
+	out := make([]*FacetLink, len(ids))
+	for i, id := range ids {
+		l, err := fl.link(section, key, id)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = l
+	}
+	return out, nil
 }
 
 // Anchor is the session's id as an HTML id: session-<course>-<date>.

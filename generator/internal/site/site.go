@@ -49,6 +49,8 @@ type Site struct {
 	manifestOnce sync.Once
 	manifest     *formspec.Manifest
 	manifestErr  error
+	// booking is the booking form of the manifest, for BookingFormHTML.
+	booking atomic.Pointer[bookingForm]
 
 	Config *config.Config
 	// Now is the build date in the site's time zone.

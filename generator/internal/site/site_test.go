@@ -1159,3 +1159,44 @@ func TestPageLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestFacetLinks checks that facetLink gives what facetURL and label give
+// for every value of every facet, and for an id not in the vocabulary.
+func TestFacetLinks(t *testing.T) {
+	fm := Funcs(testCfg(t))
+	label := fm["label"].(func(string, string) string)
+	link := fm["facetLink"].(func(string, string, string) (*FacetLink, error))
+	links := fm["facetLinks"].(func(string, string, []string) ([]*FacetLink, error))
+	n := 0
+	for section, defs := range facetDefs {
+		for _, def := range defs {
+			ids := []string{"not-a-term"}
+			if def.vocab == "availability" {
+				ids = append(ids, availability.IDs()...)
+			} else {
+				ids = append(ids, testCfg(t).Vocabularies.Vocabulary(def.vocab).IDs()...)
+			}
+			all, err := links(string(section), def.key, ids)
+			if err != nil || len(all) != len(ids) {
+				t.Fatalf("facetLinks %q %q = %d links, %v; want %d", section, def.key, len(all), err, len(ids))
+			}
+			for i, id := range ids {
+				l, err := link(string(section), def.key, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := FacetLink{ID: id, Label: label(def.vocab, id), URL: "/" + string(section) + "/" + def.key + "/" + id + "/"}
+				if *l != want || *all[i] != want || l.CacheKey() != want.URL {
+					t.Errorf("facetLink %q %q %q = %+v, want %+v", section, def.key, id, *l, want)
+				}
+				n++
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("checked %d links, want every value of the test vocabularies", n)
+	}
+	if _, err := link("supporters", "shoe-size", "x"); err == nil {
+		t.Error("facetLink of no facet: no error")
+	}
+}
