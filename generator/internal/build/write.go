@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -188,35 +187,6 @@ func staging(dest string) (*stage, error) {
 		return nil, err
 	}
 	return st, nil
-}
-
-// inventory lists the files and directories below dir, removing anything
-// else (a symbolic link must not lead a write outside the site).
-func inventory(dir string) (map[string]bool, error) {
-	old := map[string]bool{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p == dir {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		switch {
-		case d.IsDir():
-			old[rel] = true
-		case d.Type().IsRegular():
-			old[rel] = false
-		default:
-			return os.Remove(p)
-		}
-		return nil
-	})
-	return old, err
 }
 
 // prune removes what an earlier build left in the stage that this build
