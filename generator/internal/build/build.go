@@ -90,7 +90,7 @@ type Project struct {
 // the site has errors; other errors are I/O failures.
 func Load(ctx context.Context, opts Options) (*Project, error) {
 	clock := time.Now()
-	fsys := os.DirFS(opts.Source)
+	fsys := content.DirFS(opts.Source)
 	cfg, diags := config.Load(fsys)
 	if diags.Err() != nil {
 		return nil, &ContentError{Diags: diags}
