@@ -244,10 +244,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		if !ok {
 			// The half-written directory is kept like an old site: the
 			// next build writes over it.
-			_ = keep(st.dir, dest)
+			_ = st.keep(dest)
 		}
 	}()
-	out := newOutput(&dirSink{dir: st.dir, old: st.old})
+	out := newOutput(st.sink())
 	err = produce(ctx, p, opts, out)
 	var ce *ContentError
 	if errors.As(err, &ce) {

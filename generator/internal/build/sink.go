@@ -75,10 +75,11 @@ func (o *output) taken() map[string]bool {
 type dirSink struct {
 	dir  string
 	made sync.Map // directories known to exist, relative to dir
-	// old are the files (false) and directories (true) an earlier build
-	// left in dir, which this one writes over; it is only read.
-	old map[string]bool
-	mu  sync.Mutex // held while replaceFile replaces a file
+	// st is the stage dir is, whose old files (false) and directories
+	// (true), which an earlier build left and this one writes over, are
+	// only read, once prepare has waited for them.
+	st *stage
+	mu sync.Mutex // held while replaceFile replaces a file
 }
 
 func (d *dirSink) put(p string, body []byte) error {
@@ -86,7 +87,7 @@ func (d *dirSink) put(p string, body []byte) error {
 	if err != nil {
 		return err
 	}
-	if isDir, ok := d.old[p]; ok && !isDir {
+	if isDir, ok := d.st.old[p]; ok && !isDir {
 		return overwrite(target, body)
 	}
 	return writeNew(target, body)
@@ -97,7 +98,7 @@ func (d *dirSink) copyFile(p, src string) error {
 	if err != nil {
 		return err
 	}
-	if isDir, ok := d.old[p]; ok && !isDir {
+	if isDir, ok := d.st.old[p]; ok && !isDir {
 		body, err := os.ReadFile(src)
 		if err != nil {
 			return err
@@ -121,8 +122,11 @@ func growTo(buf *[]byte, n int) []byte {
 // p now goes. Two goroutines may make the same directory at once: the
 // loser's "exists" is success too.
 func (d *dirSink) prepare(p string) (string, error) {
+	if err := d.st.wait(); err != nil {
+		return "", err
+	}
 	target := filepath.Join(d.dir, filepath.FromSlash(p))
-	if d.old[p] {
+	if d.st.old[p] {
 		if err := os.RemoveAll(target); err != nil {
 			return "", err
 		}
@@ -137,7 +141,7 @@ func (d *dirSink) prepare(p string) (string, error) {
 					continue
 				}
 				full := filepath.Join(d.dir, filepath.FromSlash(sub))
-				if isDir, ok := d.old[sub]; ok && isDir {
+				if isDir, ok := d.st.old[sub]; ok && isDir {
 					d.made.Store(sub, true)
 					continue
 				} else if ok {
