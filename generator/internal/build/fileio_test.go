@@ -164,3 +164,75 @@ func TestOverwrite(t *testing.T) {
 		}
 	}
 }
+
+// TestStageWritesAfterInventory checks that a stage's sink, used at once,
+// waits for the kept site to be listed: a symbolic link the listing
+// removes is not followed by a write that comes before the listing is
+// done, a kept file is written over, and prune then removes the rest.
+func TestStageWritesAfterInventory(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	prev := previous(dest)
+	outside := filepath.Join(root, "outside")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(outside, 0o755))
+	// Enough directories that listing them takes a while.
+	for i := range 2000 {
+		d := filepath.Join(prev, "pages", fmt.Sprintf("p%04d", i))
+		must(os.MkdirAll(d, 0o755))
+		must(os.WriteFile(filepath.Join(d, "index.html"), []byte("old"), 0o644))
+	}
+	must(os.Symlink(outside, filepath.Join(prev, "zz")))
+
+	st, err := staging(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := newOutput(st.sink())
+	must(out.add(file{Path: "zz/index.html", Body: []byte("new")}))
+	must(out.add(file{Path: "pages/p0001/index.html", Body: []byte("new")}))
+	if entries, err := os.ReadDir(outside); err != nil || len(entries) != 0 {
+		t.Errorf("the directory a symbolic link led to has %d entries, %v", len(entries), err)
+	}
+	if info, err := os.Lstat(filepath.Join(st.dir, "zz")); err != nil || !info.IsDir() {
+		t.Errorf("zz is not a directory of the stage: %v, %v", info, err)
+	}
+	must(st.prune(out.paths))
+	got := walkInventory(t, st.dir)
+	want := map[string]bool{"zz": true, "zz/index.html": false, "pages": true, "pages/p0001": true, "pages/p0001/index.html": false}
+	if !maps.Equal(got, want) {
+		t.Errorf("stage after prune holds %v, want %v", got, want)
+	}
+	must(swap(st.dir, dest))
+}
+
+// TestStageKeepWaits checks that a build that fails before writing
+// anything keeps its stage for the next only once it is listed.
+func TestStageKeepWaits(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	for i := range 2000 {
+		d := filepath.Join(previous(dest), fmt.Sprintf("p%04d", i))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := staging(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.keep(dest); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.old) != 2000 {
+		t.Errorf("stage listed %d entries before it was kept, want 2000", len(st.old))
+	}
+	if entries, err := os.ReadDir(previous(dest)); err != nil || len(entries) != 2001 {
+		t.Errorf("kept site has %d entries (%v), want 2000 and .gitignore", len(entries), err)
+	}
+}
