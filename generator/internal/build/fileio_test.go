@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -125,7 +126,8 @@ func TestOverwrite(t *testing.T) {
 		if b, _ := os.ReadFile(p); string(b) != string(body) {
 			t.Errorf("over %q: file holds %q", old, b)
 		}
-		if !os.SameFile(before, after) {
+		// Where hard links cannot be counted, every kept file is replaced.
+		if inPlace := runtime.GOOS != "windows" && runtime.GOOS != "plan9"; inPlace && !os.SameFile(before, after) {
 			t.Errorf("over %q: file replaced, want written over", old)
 		}
 	}
