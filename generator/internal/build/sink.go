@@ -75,9 +75,9 @@ func (o *output) taken() map[string]bool {
 type dirSink struct {
 	dir  string
 	made sync.Map // directories known to exist, relative to dir
-	// st is the stage dir is, whose old files (false) and directories
-	// (true), which an earlier build left and this one writes over, are
-	// only read, once prepare has waited for them.
+	// st is the stage being written: the files (false) and directories
+	// (true) an earlier build left in it, which this one writes over, are
+	// its old, read only once prepare has waited for them.
 	st *stage
 	mu sync.Mutex // held while replaceFile replaces a file
 }
