@@ -90,7 +90,7 @@ type Project struct {
 // the site has errors; other errors are I/O failures.
 func Load(ctx context.Context, opts Options) (*Project, error) {
 	clock := time.Now()
-	fsys := os.DirFS(opts.Source)
+	fsys := content.DirFS(opts.Source)
 	cfg, diags := config.Load(fsys)
 	if diags.Err() != nil {
 		return nil, &ContentError{Diags: diags}
@@ -244,10 +244,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		if !ok {
 			// The half-written directory is kept like an old site: the
 			// next build writes over it.
-			_ = keep(st.dir, dest)
+			_ = st.keep(dest)
 		}
 	}()
-	out := newOutput(&dirSink{dir: st.dir, old: st.old})
+	out := newOutput(st.sink())
 	err = produce(ctx, p, opts, out)
 	var ce *ContentError
 	if errors.As(err, &ce) {

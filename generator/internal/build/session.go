@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path"
 	"runtime"
 	"slices"
@@ -129,7 +128,7 @@ type Snapshot struct {
 
 // NewSession prepares a session; the first Update builds the whole site.
 func NewSession(opts Options) *Session {
-	return &Session{opts: opts, fsys: os.DirFS(opts.Source), min: newMinifier()}
+	return &Session{opts: opts, fsys: content.DirFS(opts.Source), min: newMinifier()}
 }
 
 // Current returns the last good build, nil if there has been none.

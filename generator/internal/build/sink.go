@@ -1,9 +1,7 @@
 package build
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -77,10 +75,11 @@ func (o *output) taken() map[string]bool {
 type dirSink struct {
 	dir  string
 	made sync.Map // directories known to exist, relative to dir
-	// old are the files (false) and directories (true) an earlier build
-	// left in dir, which this one writes over; it is only read.
-	old map[string]bool
-	mu  sync.Mutex // held while replaceFile replaces a file
+	// st is the stage being written: the files (false) and directories
+	// (true) an earlier build left in it, which this one writes over, are
+	// its old, read only once prepare has waited for them.
+	st *stage
+	mu sync.Mutex // held while replaceFile replaces a file
 }
 
 func (d *dirSink) put(p string, body []byte) error {
@@ -88,10 +87,10 @@ func (d *dirSink) put(p string, body []byte) error {
 	if err != nil {
 		return err
 	}
-	if isDir, ok := d.old[p]; ok && !isDir {
+	if isDir, ok := d.st.old[p]; ok && !isDir {
 		return overwrite(target, body)
 	}
-	return os.WriteFile(target, body, 0o644)
+	return writeNew(target, body)
 }
 
 func (d *dirSink) copyFile(p, src string) error {
@@ -99,7 +98,7 @@ func (d *dirSink) copyFile(p, src string) error {
 	if err != nil {
 		return err
 	}
-	if isDir, ok := d.old[p]; ok && !isDir {
+	if isDir, ok := d.st.old[p]; ok && !isDir {
 		body, err := os.ReadFile(src)
 		if err != nil {
 			return err
@@ -109,67 +108,25 @@ func (d *dirSink) copyFile(p, src string) error {
 	return copyFile(src, target)
 }
 
-// overwrite makes the file an earlier build left at target hold body. It
-// leaves a file that already does alone, and writes over any other in place
-// before cutting it to length, rather than truncating it first: ext4 writes
-// a file truncated to nothing and rewritten out to disk as soon as it is
-// closed (its auto_da_alloc), which made every page of a rebuild wait. A
-// file with other hard links (a deployment snapshot made with cp -al or
-// rsync --link-dest) is replaced by a new file instead, so that the copies
-// linked to it keep what they had.
-func overwrite(target string, body []byte) error {
-	f, err := os.OpenFile(target, os.O_RDWR, 0)
-	if err != nil {
-		return err
-	}
-	info, err := f.Stat()
-	same := false
-	if err == nil {
-		same, err = holds(f, info, body)
-	}
-	if err != nil || same {
-		f.Close()
-		return err
-	}
-	if linked(info) {
-		f.Close()
-		if err := os.Remove(target); err != nil {
-			return err
-		}
-		return os.WriteFile(target, body, 0o644)
-	}
-	if _, err = f.WriteAt(body, 0); err == nil {
-		err = f.Truncate(int64(len(body)))
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// holds reports whether f, described by info, holds body.
-func holds(f *os.File, info os.FileInfo, body []byte) (bool, error) {
-	if info.Size() != int64(len(body)) {
-		return false, nil
-	}
-	buf := readPool.Get().(*[]byte)
-	defer readPool.Put(buf)
-	*buf = slices.Grow((*buf)[:0], len(body))[:len(body)]
-	if _, err := f.ReadAt(*buf, 0); err != nil && !errors.Is(err, io.EOF) {
-		return false, err
-	}
-	return bytes.Equal(*buf, body), nil
-}
-
+// readPool holds the buffers overwrite reads a kept file into.
 var readPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// growTo returns *buf, grown if need be, cut to n bytes.
+func growTo(buf *[]byte, n int) []byte {
+	*buf = slices.Grow((*buf)[:0], n)[:n]
+	return *buf
+}
 
 // prepare makes the directories above p, parents first, and returns p's
 // place on disk, clearing what an earlier build left where a directory or
 // p now goes. Two goroutines may make the same directory at once: the
 // loser's "exists" is success too.
 func (d *dirSink) prepare(p string) (string, error) {
+	if err := d.st.wait(); err != nil {
+		return "", err
+	}
 	target := filepath.Join(d.dir, filepath.FromSlash(p))
-	if d.old[p] {
+	if d.st.old[p] {
 		if err := os.RemoveAll(target); err != nil {
 			return "", err
 		}
@@ -184,7 +141,7 @@ func (d *dirSink) prepare(p string) (string, error) {
 					continue
 				}
 				full := filepath.Join(d.dir, filepath.FromSlash(sub))
-				if isDir, ok := d.old[sub]; ok && isDir {
+				if isDir, ok := d.st.old[sub]; ok && isDir {
 					d.made.Store(sub, true)
 					continue
 				} else if ok {

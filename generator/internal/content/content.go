@@ -225,6 +225,13 @@ func LoadFile(fsys fs.FS, file string, cfg *config.Config) (*Page, diag.List, er
 // a page keeps, holds no spare capacity (io.ReadAll's doubling left up to
 // half of it unused) and is not copied as it grows.
 func readFile(fsys fs.FS, name string) ([]byte, error) {
+	if d, ok := fsys.(dirFS); ok {
+		if full, ok := d.path(name); ok {
+			if data, done, err := readOSFile(full, name); done {
+				return data, err
+			}
+		}
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
