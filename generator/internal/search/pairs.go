@@ -3,7 +3,9 @@ package search
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // Phrases with common words ("peer review", "review of reading") are
@@ -138,7 +140,7 @@ func (inv *inverted) pairsOf(found *hits, n int, links []link, ends []int, first
 func (inv *inverted) pairs() *pairs {
 	ps := &pairs{min: inv.pairMin}
 	if inv.anyCommon {
-		ps.encode(len(inv.terms), sortPairs(inv.found, len(inv.terms)))
+		ps.data, ps.ends = encodePairs(len(inv.terms), inv.found)
 	}
 	inv.found = hits{} // for the collector, as in invert
 	if ps.data == nil {
@@ -148,15 +150,85 @@ func (inv *inverted) pairs() *pairs {
 	return ps
 }
 
+// encodePairs sorts h, the pairs found in document order, of nt terms, and
+// writes the table and the sections: data and ends as in pairs, or none
+// if the table cannot say where the sections are. The hits are split by
+// their section's term into a run of terms for each core, with about as
+// many hits each; each run is sorted and written on its own core, and
+// its sections follow the previous run's.
+func encodePairs(nt int, h hits) (data []byte, ends []int) {
+	n := len(h.key)
+	per := make([]int, nt)
+	for _, k := range h.key {
+		per[k>>40]++
+	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), nt))
+	bounds := make([]int, workers+1) // the runs' first terms
+	from := make([]int, workers+1)   // and first hits
+	run := make([]int32, nt)         // each term's run
+	for w, t := 0, 0; w < workers; w++ {
+		from[w+1] = from[w]
+		for t < nt && (w == workers-1 || from[w+1] < n*(w+1)/workers) {
+			from[w+1] += per[t]
+			run[t] = int32(w)
+			t++
+		}
+		bounds[w+1] = t
+	}
+	// Partition the hits by run, keeping their order, into sorted; h is
+	// then the runs' room to sort in.
+	sorted := hits{key: make([]uint64, n), at: make([]uint32, n)}
+	next := slices.Clone(from[:workers])
+	for i, k := range h.key {
+		r := run[k>>40]
+		sorted.key[next[r]], sorted.at[next[r]] = k, h.at[i]
+		next[r]++
+	}
+	parts := make([]runSections, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			lo, hi := from[w], from[w+1]
+			part := hits{key: sorted.key[lo:hi], at: sorted.at[lo:hi]}
+			sortPairs(part, hits{key: h.key[lo:hi], at: h.at[lo:hi]}, nt)
+			parts[w] = writeSections(bounds[w], bounds[w+1], part)
+		})
+	}
+	wg.Wait()
+
+	size := nt * tableEntry
+	for _, p := range parts {
+		size += len(p.data)
+	}
+	data = make([]byte, nt*tableEntry, size)
+	ends = make([]int, 0, nt+1)
+	ends = append(ends, len(data))
+	a := 0
+	for _, p := range parts {
+		base := len(data)
+		data = append(data, p.data...)
+		for j, end := range p.ends {
+			start, dirLen := base+p.start(j), p.dirLen[j]
+			if start >= 1<<(6*sectionDigits) || dirLen >= 1<<(6*dirDigits) {
+				return nil, nil
+			}
+			putFixed(data[a*tableEntry:a*tableEntry+sectionDigits], start)
+			putFixed(data[a*tableEntry+sectionDigits:(a+1)*tableEntry], dirLen)
+			ends = append(ends, base+end)
+			a++
+		}
+	}
+	return data, ends
+}
+
 // sortPairs sorts h, pairs found in document order, of nt terms, by key
-// and document, in place.
-func sortPairs(h hits, nt int) hits {
+// and document, in place, using tmp, as long as h, as room.
+func sortPairs(h, tmp hits, nt int) {
 	// Sorting them stably by the other term, then by the section's term
 	// and which of the pair it is, by counting, leaves each pair's hits
 	// in document order: only those with stop runs, or found twice in a
 	// document, need sorting after.
 	n := len(h.key)
-	tmp := hits{key: make([]uint64, n), at: make([]uint32, n)}
 	count := make([]int32, 2*nt+1)
 	other := func(k uint64) uint64 { return k >> 15 & (maxPairTerms - 1) }
 	for _, k := range h.key {
@@ -190,7 +262,6 @@ func sortPairs(h hits, nt int) hits {
 		sortRun(h.key[i:j], h.at[i:j])
 		i = j
 	}
-	return h
 }
 
 // sortRun sorts the hits of one pair by stop run and document, if they
@@ -222,34 +293,47 @@ func sortRun(key []uint64, at []uint32) {
 	}
 }
 
-// encode writes the table and the sections of nt terms from their sorted
-// pairs, or nothing if the table cannot say where they are. A section's
-// directory has, for each pair it lists and each stop run between its
-// terms, the gap from the previous entry's other term times two, plus one
-// if a stop run follows; the stop run; and the length of the list. It
-// lists first the pairs the term is first of, then, after a 0, those it
-// is second of, each gap from -1 again. A list has, for each page and
-// each time the pair is in it at kept positions, the gap from the
-// previous page (0 for the same page) times 16, plus the number of the
-// first term's occurrence among its kept positions times 4, plus the
-// second's.
-func (ps *pairs) encode(nt int, h hits) {
+// runSections are the sections of a run of terms, written on their own:
+// where each ends in data, and the length of its directory.
+type runSections struct {
+	data   []byte
+	ends   []int
+	dirLen []int
+}
+
+// start is where the j-th section starts in data.
+func (s *runSections) start(j int) int {
+	if j == 0 {
+		return 0
+	}
+	return s.ends[j-1]
+}
+
+// writeSections writes the sections of the terms [lo, hi) from their
+// sorted pairs h. A section's directory has, for each pair it lists and
+// each stop run between its terms, the gap from the previous entry's
+// other term times two, plus one if a stop run follows; the stop run; and
+// the length of the list. It lists first the pairs the term is first of,
+// then, after a 0, those it is second of, each gap from -1 again. A list
+// has, for each page and each time the pair is in it at kept positions,
+// the gap from the previous page (0 for the same page) times 16, plus the
+// number of the first term's occurrence among its kept positions times 4,
+// plus the second's.
+func writeSections(lo, hi int, h hits) runSections {
 	// Room for the lists at about four digits a hit, and their
 	// directories, so that data seldom grows.
-	data := make([]byte, nt*tableEntry, nt*tableEntry+5*len(h.key))
-	ends := make([]int, 0, nt+1)
-	ends = append(ends, len(data))
+	s := runSections{data: make([]byte, 0, 5*len(h.key)), ends: make([]int, 0, hi-lo), dirLen: make([]int, 0, hi-lo)}
 	var lists []byte
 	i := 0
-	for a := range nt {
-		start := len(data)
+	for a := lo; a < hi; a++ {
+		start := len(s.data)
 		lists = lists[:0]
 		prevB, second := -1, false
 		for i < len(h.key) && int(h.key[i]>>40) == a {
 			key := h.key[i]
 			b, run := int(key>>15&(maxPairTerms-1)), int(key&(1<<15-1))
 			if key&(1<<39) != 0 && !second {
-				data = appendVarint(data, 0)
+				s.data = appendVarint(s.data, 0)
 				prevB, second = -1, true
 			}
 			n := len(lists)
@@ -260,24 +344,19 @@ func (ps *pairs) encode(nt int, h hits) {
 				prev = d
 			}
 			if run == 0 {
-				data = appendVarint(data, (b-prevB)<<1)
+				s.data = appendVarint(s.data, (b-prevB)<<1)
 			} else {
-				data = appendVarint(data, (b-prevB)<<1|1)
-				data = appendVarint(data, run)
+				s.data = appendVarint(s.data, (b-prevB)<<1|1)
+				s.data = appendVarint(s.data, run)
 			}
-			data = appendVarint(data, len(lists)-n)
+			s.data = appendVarint(s.data, len(lists)-n)
 			prevB = b
 		}
-		dirLen := len(data) - start
-		if start >= 1<<(6*sectionDigits) || dirLen >= 1<<(6*dirDigits) {
-			return
-		}
-		putFixed(data[a*tableEntry:a*tableEntry+sectionDigits], start)
-		putFixed(data[a*tableEntry+sectionDigits:(a+1)*tableEntry], dirLen)
-		data = append(data, lists...)
-		ends = append(ends, len(data))
+		s.dirLen = append(s.dirLen, len(s.data)-start)
+		s.data = append(s.data, lists...)
+		s.ends = append(s.ends, len(s.data))
 	}
-	ps.data, ps.ends = data, ends
+	return s
 }
 
 // putFixed writes x into b in len(b) digits, most significant first.
