@@ -78,13 +78,10 @@ func (s *Site) facets() map[content.Section][]*Facet {
 		}
 		for _, def := range facetDefs[section] {
 			f := &Facet{Section: section, Key: def.key, Name: def.name, Vocab: def.vocab, URL: "/" + string(section) + "/" + def.key + "/"}
-			vocab := s.Config.Vocabularies.Vocabulary(def.vocab)
-			if def.vocab == "availability" {
-				vocab = availability
-			}
+			vocab := facetVocabulary(s.Config, def.vocab)
 			byID := map[string]*FacetValue{}
 			for _, t := range vocab {
-				v := &FacetValue{Facet: f, ID: t.ID, Label: t.Label, URL: f.URL + t.ID + "/"}
+				v := &FacetValue{Facet: f, ID: t.ID, Label: t.Label, URL: facetPath(string(section), def.key, t.ID)}
 				byID[t.ID] = v
 			}
 			for _, p := range pages {

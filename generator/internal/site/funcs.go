@@ -95,7 +95,7 @@ func newFacetLinks(cfg *config.Config) *facetLinks {
 	for section, defs := range facetDefs {
 		for _, def := range defs {
 			fl.vocab[[2]string{string(section), def.key}] = def.vocab
-			for _, t := range fl.vocabulary(def.vocab) {
+			for _, t := range facetVocabulary(fl.cfg, def.vocab) {
 				k := [3]string{string(section), def.key, t.ID}
 				if fl.m[k] == nil {
 					fl.m[k] = &FacetLink{ID: t.ID, Label: t.Label, URL: facetPath(string(section), def.key, t.ID)}
@@ -106,15 +106,19 @@ func newFacetLinks(cfg *config.Config) *facetLinks {
 	return fl
 }
 
+// facetPath is the site path of the listing of value id of the section's
+// facet key: the theme's facetURL without the base path.
 func facetPath(section, key, id string) string {
 	return "/" + section + "/" + key + "/" + id + "/"
 }
 
-func (fl *facetLinks) vocabulary(name string) config.Vocabulary {
+// facetVocabulary is the vocabulary named name, a facet's values:
+// site.yaml's, or the built-in availability.
+func facetVocabulary(cfg *config.Config, name string) config.Vocabulary {
 	if name == "availability" {
 		return availability
 	}
-	return fl.cfg.Vocabularies.Vocabulary(name)
+	return cfg.Vocabularies.Vocabulary(name)
 }
 
 // link is the link of value id of the section's facet key. An id not in
@@ -127,7 +131,7 @@ func (fl *facetLinks) link(section, key, id string) (*FacetLink, error) {
 	if !ok {
 		return nil, fmt.Errorf("facetLink: %s have no facet %q", section, key)
 	}
-	return &FacetLink{ID: id, Label: fl.vocabulary(vocab).Label(id), URL: facetPath(section, key, id)}, nil
+	return &FacetLink{ID: id, Label: facetVocabulary(fl.cfg, vocab).Label(id), URL: facetPath(section, key, id)}, nil
 }
 
 // links are the links of values ids of the section's facet key.
