@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"peerpress/generator/internal/corpus"
+	"peerpress/generator/internal/cputime"
 )
 
 var large = flag.Bool("large", false, "also benchmark a 10,000-document corpus")
@@ -154,12 +155,12 @@ func BenchmarkSearchShare(b *testing.B) {
 				for i, noSearch := range []bool{false, true} {
 					opts := Options{Source: src, Destination: dest, Now: buildDate, NowIsDate: true, noSearch: noSearch}
 					runtime.GC()
-					start, startCPU := time.Now(), cpuTime()
+					start, startCPU := time.Now(), cputime.Process()
 					if _, err := Build(context.Background(), opts); err != nil {
 						b.Fatal(err)
 					}
 					wall[i] = append(wall[i], time.Since(start))
-					cpu[i] = append(cpu[i], cpuTime()-startCPU)
+					cpu[i] = append(cpu[i], cputime.Process()-startCPU)
 				}
 			}
 		}

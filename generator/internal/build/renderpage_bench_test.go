@@ -17,6 +17,7 @@ import (
 
 	"peerpress/generator/internal/content"
 	"peerpress/generator/internal/corpus"
+	"peerpress/generator/internal/cputime"
 	"peerpress/generator/internal/layout"
 	"peerpress/generator/internal/markdown"
 	"peerpress/generator/internal/site"
@@ -84,7 +85,7 @@ func BenchmarkRenderPages(b *testing.B) {
 		if diags.Err() != nil {
 			b.Fatal(diags)
 		}
-		before := cpuTime()
+		before := cputime.Process()
 		b.StartTimer()
 		size = 0
 		for _, o := range outputs {
@@ -101,7 +102,7 @@ func BenchmarkRenderPages(b *testing.B) {
 			}
 			size += int64(len(out))
 		}
-		cpu += cpuTime() - before
+		cpu += cputime.Process() - before
 	}
 	b.ReportMetric(float64(size)/1e6, "MB-out")
 	b.ReportMetric(float64(len(outputs)), "pages")
@@ -112,12 +113,5 @@ func BenchmarkRenderPages(b *testing.B) {
 func threadTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// cpuTime is the process's user and system time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

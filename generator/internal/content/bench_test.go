@@ -9,6 +9,7 @@ import (
 
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/corpus"
+	"peerpress/generator/internal/cputime"
 )
 
 // kept holds the last loaded pages, so that a -memprofile shows what they
@@ -45,7 +46,7 @@ func BenchmarkLoad(b *testing.B) {
 	if diags.Err() != nil {
 		b.Fatal(diags)
 	}
-	start := cpuTime()
+	start := cputime.Process()
 	var retained uint64
 	for b.Loop() {
 		var before, after runtime.MemStats
@@ -65,5 +66,5 @@ func BenchmarkLoad(b *testing.B) {
 		kept = pages
 	}
 	b.ReportMetric(float64(retained)/1e6, "MB-retained")
-	reportCPU(b, start)
+	cputime.Report(b, start)
 }

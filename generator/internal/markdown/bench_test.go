@@ -9,6 +9,7 @@ import (
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/content"
 	"peerpress/generator/internal/corpus"
+	"peerpress/generator/internal/cputime"
 )
 
 var corpusDir = flag.String("corpus", "", "benchmark rendering the bodies of this site (such as /tmp/pp/c10k) instead of a generated 1,000-document corpus")
@@ -51,7 +52,7 @@ func benchBodies(b testing.TB) [][]byte {
 func BenchmarkRender(b *testing.B) {
 	bodies := benchBodies(b)
 	r := New(Options{BasePath: "/peer-support/"})
-	start := cpuTime()
+	start := cputime.Process()
 	var size int
 	for b.Loop() {
 		size = 0
@@ -64,5 +65,5 @@ func BenchmarkRender(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(size)/1e6, "MB-html")
-	reportCPU(b, start)
+	cputime.Report(b, start)
 }

@@ -9,6 +9,7 @@ import (
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/content"
 	"peerpress/generator/internal/corpus"
+	"peerpress/generator/internal/cputime"
 	"peerpress/generator/internal/decode"
 )
 
@@ -48,11 +49,11 @@ func loadBench(b *testing.B) ([]*content.Page, *config.Config) {
 func BenchmarkCheck(b *testing.B) {
 	pages, cfg := loadBench(b)
 	opts := Options{Exists: func(string) bool { return true }, Layouts: []string{}, Today: decode.Date{Year: 2026, Month: 11, Day: 22}}
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		if d := Check(pages, cfg, opts); d.Err() != nil {
 			b.Fatal(d)
 		}
 	}
-	reportCPU(b, start)
+	cputime.Report(b, start)
 }

@@ -15,6 +15,7 @@ import (
 
 	"peerpress/generator/internal/build"
 	"peerpress/generator/internal/corpus"
+	"peerpress/generator/internal/cputime"
 	"peerpress/generator/internal/markdown"
 	"peerpress/generator/internal/search"
 	"peerpress/generator/internal/site"
@@ -75,11 +76,11 @@ func BenchmarkIndex(b *testing.B) {
 			// only ever adds to them.
 			var siteTime, siteCPU time.Duration
 			for i := range cpuRuns {
-				start, startCPU := time.Now(), cpuTime()
+				start, startCPU := time.Now(), cputime.Process()
 				if _, err := build.Build(context.Background(), opts); err != nil {
 					b.Fatal(err)
 				}
-				t, c := time.Since(start), cpuTime()-startCPU
+				t, c := time.Since(start), cputime.Process()-startCPU
 				if i == 0 || t < siteTime {
 					siteTime = t
 				}
@@ -118,12 +119,12 @@ func BenchmarkIndex(b *testing.B) {
 			runtime.ReadMemStats(&after)
 			var indexCPU time.Duration
 			for i := range cpuRuns {
-				start := cpuTime()
+				start := cputime.Process()
 				docs, facets := search.FromSite(s)
 				if _, err := search.Build(docs, facets, search.DefaultOptions()); err != nil {
 					b.Fatal(err)
 				}
-				if c := cpuTime() - start; i == 0 || c < indexCPU {
+				if c := cputime.Process() - start; i == 0 || c < indexCPU {
 					indexCPU = c
 				}
 			}
@@ -235,14 +236,14 @@ func BenchmarkBuild(b *testing.B) {
 		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
 			s := generatedSite(b, n)
 			b.ReportAllocs()
-			start := cpuTime()
+			start := cputime.Process()
 			for b.Loop() {
 				docs, facets := search.FromSite(s)
 				if _, err := search.Build(docs, facets, search.DefaultOptions()); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64((cpuTime()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64((cputime.Process()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

@@ -1,15 +1,15 @@
 //go:build unix
 
-package search_test
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time, user and system, the process has used on all
-// its threads, or 0 where it cannot be read.
-func cpuTime() time.Duration {
+// Process is the CPU time, user and system, the process has used on all
+// its threads so far, or 0 where it cannot be read.
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
