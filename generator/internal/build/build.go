@@ -90,6 +90,7 @@ type Project struct {
 // the site has errors; other errors are I/O failures.
 func Load(ctx context.Context, opts Options) (*Project, error) {
 	clock := time.Now()
+	opts.Stats.begin()
 	fsys := content.DirFS(opts.Source)
 	cfg, diags := config.Load(fsys)
 	if diags.Err() != nil {

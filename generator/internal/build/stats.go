@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"peerpress/generator/internal/cputime"
 )
 
 // Stats say where a build's time went, for `build --stats`: each phase in
@@ -15,12 +17,19 @@ type Stats struct {
 	mu      sync.Mutex
 	Phases  []Phase
 	Layouts []LayoutStat
+	// cpu is the process's CPU time when the last phase ended.
+	cpu time.Duration
 }
 
 // Phase is one named step of a build and its wall time.
 type Phase struct {
 	Name string
 	Time time.Duration
+	// CPU is the CPU time the whole process used during the phase, on all
+	// cores, work in the background included: near Time times the number
+	// of cores, the phase kept every core busy. Zero for a phase in the
+	// background, and where the process's CPU time cannot be read.
+	CPU time.Duration
 	// Alongside marks a phase that ran at the same time as others, such as
 	// the feeds made while the search index is built and pages render: it
 	// is not part of the total.
@@ -39,15 +48,27 @@ type LayoutStat struct {
 	SlowestPath string
 }
 
+// begin starts the CPU clock of the first phase. A nil Stats records
+// nothing.
+func (s *Stats) begin() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	s.cpu = cputime.Process()
+	s.mu.Unlock()
+}
+
 // phase records the time since *start under name and restarts the clock.
 // A nil Stats records nothing.
 func (s *Stats) phase(name string, start *time.Time) {
 	if s == nil {
 		return
 	}
-	now := time.Now()
+	now, cpu := time.Now(), cputime.Process()
 	s.mu.Lock()
-	s.Phases = append(s.Phases, Phase{Name: name, Time: now.Sub(*start)})
+	s.Phases = append(s.Phases, Phase{Name: name, Time: now.Sub(*start), CPU: cpu - s.cpu})
+	s.cpu = cpu
 	s.mu.Unlock()
 	*start = now
 }
@@ -97,15 +118,17 @@ func (s *Stats) Print(w io.Writer) {
 			total += p.Time
 		}
 	}
-	fmt.Fprintf(w, "%-22s %10s %6s\n", "phase", "time", "share")
+	var totalCPU time.Duration
+	fmt.Fprintf(w, "%-22s %10s %6s %10s\n", "phase", "time", "share", "cpu")
 	for _, p := range s.Phases {
 		if p.Alongside {
-			fmt.Fprintf(w, "%-22s %10s %6s  (in the background)\n", p.Name, p.Time.Round(time.Microsecond), "")
+			fmt.Fprintf(w, "%-22s %10s %6s %10s  (in the background)\n", p.Name, p.Time.Round(time.Microsecond), "", "")
 			continue
 		}
-		fmt.Fprintf(w, "%-22s %10s %5.1f%%\n", p.Name, p.Time.Round(time.Microsecond), 100*p.Time.Seconds()/max(total.Seconds(), 1e-9))
+		totalCPU += p.CPU
+		fmt.Fprintf(w, "%-22s %10s %5.1f%% %10s\n", p.Name, p.Time.Round(time.Microsecond), 100*p.Time.Seconds()/max(total.Seconds(), 1e-9), p.CPU.Round(time.Millisecond))
 	}
-	fmt.Fprintf(w, "%-22s %10s\n\n", "total", total.Round(time.Microsecond))
+	fmt.Fprintf(w, "%-22s %10s %6s %10s\n\n", "total", total.Round(time.Microsecond), "", totalCPU.Round(time.Millisecond))
 	fmt.Fprintf(w, "%-14s %6s %10s %10s %10s  %s\n", "layout", "pages", "total", "mean", "slowest", "slowest page")
 	for _, l := range s.Layouts {
 		fmt.Fprintf(w, "%-14s %6d %10s %10s %10s  %s\n", l.Name, l.Pages, l.Total.Round(time.Microsecond),

@@ -398,3 +398,31 @@ func TestRunBuildExample(t *testing.T) {
 		}
 	}
 }
+
+// TestRunBuildStats checks that `build --stats` prints every phase with
+// its wall and CPU time, the background phase marked as such, and the
+// layouts that rendered pages.
+func TestRunBuildStats(t *testing.T) {
+	src := writeTree(t, testSite)
+	args := []string{"build", "--source", src, "--destination", filepath.Join(t.TempDir(), "out"), "--now", "2026-11-22", "--stats"}
+	code, stdout, stderr := runCLI(t, args...)
+	if code != ExitOK {
+		t.Fatalf("Run(%q) = %d, want %d (stderr %q)", args, code, ExitOK, stderr)
+	}
+	// A phase's line: its name, its wall time and share, and its CPU time.
+	phase := regexp.MustCompile(`(?m)^(\S+(?: \S+)*?)\s+([0-9.]+[µm]?s)\s+([0-9.]+)%\s+([0-9.]+[µm]?s)$`)
+	var names []string
+	for _, m := range phase.FindAllStringSubmatch(stdout, -1) {
+		names = append(names, m[1])
+	}
+	for _, want := range []string{"load", "validate", "assemble", "search index", "render pages", "swap into place"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("Run(%q) printed phases %q, want %q among them with wall time, share and CPU time\nstdout:\n%s", args, names, want, stdout)
+		}
+	}
+	for _, want := range []string{"phase", "time", "share", "cpu", "(in the background)", "\ntotal ", "\nsupporter "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("Run(%q) stdout lacks %q\nstdout:\n%s", args, want, stdout)
+		}
+	}
+}

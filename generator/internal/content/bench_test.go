@@ -66,5 +66,5 @@ func BenchmarkLoad(b *testing.B) {
 		kept = pages
 	}
 	b.ReportMetric(float64(retained)/1e6, "MB-retained")
-	cputime.Report(b, start)
+	cputime.Report(b, b.N, start)
 }

@@ -65,5 +65,5 @@ func BenchmarkRender(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(size)/1e6, "MB-html")
-	cputime.Report(b, start)
+	cputime.Report(b, b.N, start)
 }

@@ -55,5 +55,5 @@ func BenchmarkCheck(b *testing.B) {
 			b.Fatal(d)
 		}
 	}
-	cputime.Report(b, start)
+	cputime.Report(b, b.N, start)
 }
