@@ -21,6 +21,8 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"peerpress/generator/internal/htmlmin"
 )
 
 // Options configure a Renderer.
@@ -163,7 +165,13 @@ func (r *Renderer) Render(src []byte) (Result, error) {
 	if err := buf.w.Flush(); err != nil {
 		return Result{}, err
 	}
-	return Result{HTML: buf.out.String(), Lead: lead(doc, src), Links: links(doc, src)}, nil
+	// The HTML is minified once, here, rather than in every page showing
+	// it: layouts are minified when they are loaded, and pages are not.
+	html, err := htmlmin.HTML(buf.out.Bytes())
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{HTML: string(html), Lead: lead(doc, src), Links: links(doc, src)}, nil
 }
 
 // lead returns the text of the first paragraph.

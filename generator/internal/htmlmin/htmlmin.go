@@ -1,0 +1,192 @@
+// Package htmlmin is the one configuration of tdewolff/minify the build
+// uses for HTML: for Markdown's HTML when it is converted and for the
+// source of html/template layouts when they are loaded, so that executing a
+// layout gives minified HTML without minifying the page.
+package htmlmin
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	mhtml "github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	"github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+	"github.com/tdewolff/minify/v2/xml"
+)
+
+// options are the HTML minifier's: documents keep their html, head and
+// body tags, elements their end tags and attributes their quotes, which
+// keeps the output readable and easy to check.
+var options = mhtml.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true}
+
+// New returns a minifier of HTML, CSS, JavaScript, SVG, JSON and XML.
+func New() *minify.M { return with(&options) }
+
+// with returns a minifier whose HTML minifier is h.
+func with(h *mhtml.Minifier) *minify.M {
+	m := minify.New()
+	m.Add("text/html", h)
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("image/svg+xml", svg.Minify)
+	m.AddFuncRegexp(regexp.MustCompile("^(application|text)/(x-)?(java|ecma)script$"), js.Minify)
+	m.AddFuncRegexp(regexp.MustCompile("[/+]json$"), json.Minify)
+	m.AddFuncRegexp(regexp.MustCompile("[/+]xml$"), xml.Minify)
+	return m
+}
+
+// templates minifies the source of Go templates: an action is an opaque
+// token, and text, an attribute or a script holding one is left as it is.
+var templates = func() *minify.M {
+	o := options
+	o.TemplateDelims = mhtml.GoTemplateDelims
+	return with(&o)
+}()
+
+// html minifies HTML.
+var html = New()
+
+// HTML minifies a fragment or document of HTML.
+func HTML(src []byte) ([]byte, error) { return minifyBytes(html, src) }
+
+// Template minifies the source text of an html/template template. Each
+// action is first put out of the minifier's reach as a numbered stand-in,
+// {{0}}, {{1}}, …: the minifier reads an action up to the first "}}" not in
+// quotes, but a Go template comment may hold an apostrophe, and a raw string
+// "}}". Text, an attribute value or a script's content holding an action is
+// left as it is. It fails when the source has an unterminated action or
+// when the stand-ins do not all come out once each and in order, in which
+// case the caller uses the source as it is.
+func Template(src string) (string, error) {
+	masked, actions, err := maskActions(src)
+	if err != nil {
+		return "", err
+	}
+	b, err := minifyBytes(templates, []byte(masked))
+	if err != nil {
+		return "", err
+	}
+	return unmaskActions(string(b), actions)
+}
+
+// maskActions replaces each action of src with its stand-in and returns the
+// actions in order.
+func maskActions(src string) (string, []string, error) {
+	var b strings.Builder
+	b.Grow(len(src))
+	var actions []string
+	for {
+		i := strings.Index(src, "{{")
+		if i < 0 {
+			b.WriteString(src)
+			return b.String(), actions, nil
+		}
+		n := actionLen(src[i:])
+		if n < 0 {
+			return "", nil, errors.New("unterminated action")
+		}
+		b.WriteString(src[:i])
+		b.WriteString("{{")
+		b.WriteString(strconv.Itoa(len(actions)))
+		b.WriteString("}}")
+		actions = append(actions, src[i:i+n])
+		src = src[i+n:]
+	}
+}
+
+// actionLen is the length of the action s starts with, delimiters
+// included, by text/template's rules: a comment runs to "*/}}" (or
+// "*/ -}}"); elsewhere "}}" ends it except in a quoted string, a raw string
+// or a character constant. It is -1 when the action does not end.
+func actionLen(s string) int {
+	i := 2
+	if strings.HasPrefix(s[i:], "- ") {
+		i += 2
+	}
+	if strings.HasPrefix(s[i:], "/*") {
+		j := strings.Index(s[i+2:], "*/")
+		if j < 0 {
+			return -1
+		}
+		i += 2 + j + 2
+		rest := s[i:]
+		switch {
+		case strings.HasPrefix(rest, "}}"):
+			return i + 2
+		case strings.HasPrefix(rest, " -}}"):
+			return i + 4
+		}
+		return -1
+	}
+	for i < len(s) {
+		switch c := s[i]; c {
+		case '"', '\'', '`':
+			j := i + 1
+			for j < len(s) && s[j] != c {
+				if s[j] == '\\' && c != '`' {
+					j++
+				}
+				j++
+			}
+			if j >= len(s) {
+				return -1
+			}
+			i = j + 1
+		case '}':
+			if strings.HasPrefix(s[i:], "}}") {
+				return i + 2
+			}
+			i++
+		default:
+			i++
+		}
+	}
+	return -1
+}
+
+// unmaskActions puts the actions back in place of their stand-ins, which
+// must each be in min once, in order, and be the only "{{" in it.
+func unmaskActions(min string, actions []string) (string, error) {
+	var b strings.Builder
+	b.Grow(len(min) + len(actions)*16)
+	for k := range actions {
+		stand := "{{" + strconv.Itoa(k) + "}}"
+		i := strings.Index(min, "{{")
+		if i < 0 || !strings.HasPrefix(min[i:], stand) {
+			return "", fmt.Errorf("minified template lost or moved action %d", k)
+		}
+		b.WriteString(min[:i])
+		b.WriteString(actions[k])
+		min = min[i+len(stand):]
+	}
+	if strings.Contains(min, "{{") {
+		return "", errors.New("minified template has an action it did not have")
+	}
+	b.WriteString(min)
+	return b.String(), nil
+}
+
+func minifyBytes(m *minify.M, src []byte) ([]byte, error) {
+	var out bytes.Buffer
+	out.Grow(len(src))
+	// The minifier reads a reader with a Bytes method without copying.
+	if err := m.Minify("text/html", &out, bytes.NewReader(src)); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// TemplateOrSource is Template, or src itself when it cannot be minified,
+// for templates parsed once when a program starts.
+func TemplateOrSource(src string) string {
+	if min, err := Template(src); err == nil {
+		return min
+	}
+	return src
+}
