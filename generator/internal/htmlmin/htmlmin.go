@@ -68,6 +68,7 @@ func Template(src string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	masked, actions = maskRawText(masked, actions)
 	b, err := minifyBytes(templates, []byte(masked))
 	if err != nil {
 		return "", err
@@ -97,6 +98,119 @@ func maskActions(src string) (string, []string, error) {
 		b.WriteString("}}")
 		actions = append(actions, src[i:i+n])
 		src = src[i+n:]
+	}
+}
+
+// rawText are the elements whose content tdewolff's lexer reads as raw
+// text; holding an action, it is minified as if it were HTML text, which
+// would join a script's lines (and end it in a // comment) or change a
+// textarea's value.
+var rawText = []string{"script", "style", "textarea", "xmp", "iframe", "plaintext"}
+
+// maskRawText makes the whole content of each raw text element holding a
+// stand-in one stand-in itself, so it is kept as it is, and numbers the
+// stand-ins afresh, in order. It returns the text and what each stand-in
+// stands for.
+func maskRawText(masked string, actions []string) (string, []string) {
+	var b strings.Builder
+	var out []string
+	standIn := func(chunk string) {
+		b.WriteString("{{")
+		b.WriteString(strconv.Itoa(len(out)))
+		b.WriteString("}}")
+		out = append(out, chunk)
+	}
+	// renumber copies text, its stand-ins numbered afresh.
+	renumber := func(text string) {
+		for {
+			k := strings.Index(text, "{{")
+			if k < 0 {
+				b.WriteString(text)
+				return
+			}
+			b.WriteString(text[:k])
+			e := k + strings.Index(text[k:], "}}") + 2
+			n, _ := strconv.Atoi(text[k+2 : e-2])
+			standIn(actions[n])
+			text = text[e:]
+		}
+	}
+	lower := asciiLower(masked)
+	i := 0
+	for i < len(masked) {
+		// A "<" in an action is in its stand-in's chunk, not here.
+		j, name := i, ""
+		for {
+			k := strings.IndexByte(lower[j:], '<')
+			if k < 0 {
+				j = len(masked)
+				break
+			}
+			j += k
+			if name = rawTextAt(lower[j:]); name != "" {
+				break
+			}
+			j++
+		}
+		end := strings.IndexByte(masked[j:], '>')
+		if name == "" || end < 0 {
+			renumber(masked[i:])
+			break
+		}
+		start := j + end + 1
+		renumber(masked[i:start]) // up to the start tag's end
+		stop := strings.Index(lower[start:], "</"+name)
+		if stop < 0 {
+			stop = len(masked) - start
+		}
+		if content := masked[start : start+stop]; strings.Contains(content, "{{") {
+			standIn(unmaskAll(content, actions))
+		} else {
+			b.WriteString(content)
+		}
+		i = start + stop
+	}
+	return b.String(), out
+}
+
+// asciiLower is s with its ASCII letters in lower case, byte for byte at
+// the same offsets (strings.ToLower may change the length of other
+// letters).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// rawTextAt is the name of the raw text element whose start tag s (in lower
+// case) starts with, or "".
+func rawTextAt(s string) string {
+	for _, name := range rawText {
+		if strings.HasPrefix(s[1:], name) && len(s) > len(name)+1 && strings.IndexByte(" \t\n\r\f/>", s[len(name)+1]) >= 0 {
+			return name
+		}
+	}
+	return ""
+}
+
+// unmaskAll puts the actions back in place of every stand-in of text.
+func unmaskAll(text string, actions []string) string {
+	var b strings.Builder
+	for {
+		k := strings.Index(text, "{{")
+		if k < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		b.WriteString(text[:k])
+		e := k + strings.Index(text[k:], "}}") + 2
+		n, _ := strconv.Atoi(text[k+2 : e-2])
+		b.WriteString(actions[n])
+		text = text[e:]
 	}
 }
 
