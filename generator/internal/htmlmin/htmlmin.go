@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -42,7 +43,7 @@ func with(h *mhtml.Minifier) *minify.M {
 }
 
 // templates minifies the source of Go templates: an action is an opaque
-// token, and text, an attribute or a script holding one is left as it is.
+// token (see Template).
 var templates = func() *minify.M {
 	o := options
 	o.TemplateDelims = mhtml.GoTemplateDelims
@@ -55,12 +56,20 @@ var html = New()
 // HTML minifies a fragment or document of HTML.
 func HTML(src []byte) ([]byte, error) { return minifyBytes(html, src) }
 
+// WriteHTML writes src minified as HTML to w.
+func WriteHTML(w io.Writer, src []byte) error {
+	// The minifier reads a reader with a Bytes method without copying.
+	return html.Minify("text/html", w, bytes.NewReader(src))
+}
+
 // Template minifies the source text of an html/template template. Each
 // action is first put out of the minifier's reach as a numbered stand-in,
 // {{0}}, {{1}}, …: the minifier reads an action up to the first "}}" not in
 // quotes, but a Go template comment may hold an apostrophe, and a raw string
-// "}}". Text, an attribute value or a script's content holding an action is
-// left as it is. It fails when the source has an unterminated action or
+// "}}". White space next to an action is kept (one character of it), since
+// what the action prints decides whether it matters; an attribute holding
+// an action is kept as it is, and so is the content of a <pre>, and of a
+// script, style or textarea holding an action. It fails when the source has an unterminated action or
 // when the stand-ins do not all come out once each and in order, in which
 // case the caller uses the source as it is.
 func Template(src string) (string, error) {
@@ -289,7 +298,6 @@ func unmaskActions(min string, actions []string) (string, error) {
 func minifyBytes(m *minify.M, src []byte) ([]byte, error) {
 	var out bytes.Buffer
 	out.Grow(len(src))
-	// The minifier reads a reader with a Bytes method without copying.
 	if err := m.Minify("text/html", &out, bytes.NewReader(src)); err != nil {
 		return nil, err
 	}

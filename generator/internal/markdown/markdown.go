@@ -134,6 +134,7 @@ func (p *linkifyParser) Parse(parent ast.Node, block text.Reader, pc parser.Cont
 type renderBuf struct {
 	out bytes.Buffer
 	w   *bufio.Writer
+	min bytes.Buffer // out minified
 }
 
 var renderBufs = sync.Pool{New: func() any {
@@ -167,11 +168,11 @@ func (r *Renderer) Render(src []byte) (Result, error) {
 	}
 	// The HTML is minified once, here, rather than in every page showing
 	// it: layouts are minified when they are loaded, and pages are not.
-	html, err := htmlmin.HTML(buf.out.Bytes())
-	if err != nil {
+	buf.min.Reset()
+	if err := htmlmin.WriteHTML(&buf.min, buf.out.Bytes()); err != nil {
 		return Result{}, err
 	}
-	return Result{HTML: string(html), Lead: lead(doc, src), Links: links(doc, src)}, nil
+	return Result{HTML: buf.min.String(), Lead: lead(doc, src), Links: links(doc, src)}, nil
 }
 
 // lead returns the text of the first paragraph.
