@@ -361,7 +361,7 @@ func render(ctx context.Context, s *site.Site, layouts *layout.Set, m *minify.M,
 	}
 	outputs := s.Outputs()
 	times := make([]time.Duration, len(outputs))
-	err := renderOutputs(ctx, layouts, m, outputs, out, times)
+	err := renderOutputs(ctx, layouts, outputs, out, times)
 	<-made
 	if err != nil {
 		return err

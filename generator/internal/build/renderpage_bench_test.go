@@ -60,7 +60,6 @@ func BenchmarkRenderPages(b *testing.B) {
 	if *renderLayout != "" {
 		outputs = slices.DeleteFunc(outputs, func(o site.Output) bool { return o.Layout != *renderLayout })
 	}
-	m := newMinifier()
 	var size int64
 	var cpu time.Duration
 	perLayout := map[string]time.Duration{}
@@ -94,7 +93,7 @@ func BenchmarkRenderPages(b *testing.B) {
 			var err error
 			// Labelled, so a CPU profile can be read by layout (-tagfocus).
 			pprof.Do(context.Background(), pprof.Labels("layout", o.Layout), func(context.Context) {
-				out, err = renderPage(layouts, m, o)
+				out, err = renderPage(layouts, o)
 			})
 			perLayout[o.Layout] += threadTime() - t0
 			if err != nil {

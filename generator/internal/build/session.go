@@ -461,7 +461,7 @@ func (s *Session) assembled(ctx context.Context, st *site.Site, outputs []site.O
 	}
 	slices.Sort(snap.Rendered)
 	p.Layouts.ForgetCached()
-	if err := renderOutputs(ctx, p.Layouts, s.min, dirty, out, nil); err != nil {
+	if err := renderOutputs(ctx, p.Layouts, dirty, out, nil); err != nil {
 		return nil, err
 	}
 	snap.Pages = len(outputs)
@@ -646,7 +646,7 @@ func (s *Session) patched(ctx context.Context, st *site.Site, e *site.Edit, edit
 	mem := newMemSink()
 	out := newOutput(mem)
 	forgetTouched(s.proj.Layouts, e.Touched, counted)
-	if err := renderOutputs(ctx, s.proj.Layouts, s.min, dirty, out, nil); err != nil {
+	if err := renderOutputs(ctx, s.proj.Layouts, dirty, out, nil); err != nil {
 		return nil, err
 	}
 	if err := out.addAll(photoFiles); err != nil {
@@ -702,7 +702,7 @@ func (s *Session) checkLinks(st *site.Site, paths map[string]bool) diag.List {
 // renderOutputs renders outputs in parallel into out, each page written as
 // soon as it is made. times, if not nil, receives each output's time to
 // render, for --stats. A layout failing is a *ContentError naming it.
-func renderOutputs(ctx context.Context, layouts *layout.Set, m *minify.M, outputs []site.Output, out *output, times []time.Duration) error {
+func renderOutputs(ctx context.Context, layouts *layout.Set, outputs []site.Output, out *output, times []time.Duration) error {
 	errs := make([]error, len(outputs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0) + 1) // one more, for the one waiting on the disk
@@ -712,7 +712,7 @@ func renderOutputs(ctx context.Context, layouts *layout.Set, m *minify.M, output
 				return err
 			}
 			start := time.Now()
-			body, err := renderPage(layouts, m, o)
+			body, err := renderPage(layouts, o)
 			if times != nil {
 				times[i] = time.Since(start)
 			}

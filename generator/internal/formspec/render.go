@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"peerpress/generator/internal/config"
+	"peerpress/generator/internal/htmlmin"
 )
 
 // View is what Render shows: a form, with the values and problems of a
@@ -37,7 +38,9 @@ type fieldView struct {
 	Fixed   bool
 }
 
-var formTemplate = template.Must(template.New("form").Parse(`<form class="form" method="post" action="{{.Form.Action}}" novalidate data-pp-form{{if .Prefill}} data-prefill{{end}}>
+// formTemplate is minified as HTML when it is parsed, as layouts are: the
+// pages a form is put in are not minified as a whole.
+var formTemplate = template.Must(template.New("form").Parse(htmlmin.TemplateOrSource(`<form class="form" method="post" action="{{.Form.Action}}" novalidate data-pp-form{{if .Prefill}} data-prefill{{end}}>
 {{- if .Errors}}
 <div class="error-summary" role="alert" tabindex="-1" aria-labelledby="{{.Prefix}}error-title" data-pp-errors>
 <h2 class="error-summary__title" id="{{.Prefix}}error-title">There is a problem</h2>
@@ -106,7 +109,7 @@ var formTemplate = template.Must(template.New("form").Parse(`<form class="form" 
 <input type="hidden" name="_visit" value=""><input type="hidden" name="_elapsed" value="">
 {{- end}}
 <button class="button" type="submit">{{.Form.Submit}}</button>
-</form>`))
+</form>`)))
 
 // Render returns the HTML of a form.
 func Render(v View) (template.HTML, error) {
@@ -185,13 +188,14 @@ type ResultView struct {
 	Unmet  []Unmet
 }
 
-var resultTemplate = template.Must(template.New("result").Parse(`<section class="receipt" id="pp-result" aria-labelledby="pp-result-title">
+// resultTemplate is minified when it is parsed, as formTemplate is.
+var resultTemplate = template.Must(template.New("result").Parse(htmlmin.TemplateOrSource(`<section class="receipt" id="pp-result" aria-labelledby="pp-result-title">
 <h2 id="pp-result-title">{{if eq .Status "waitlisted"}}You are on the waiting list{{else if eq .Status "confirmed"}}Your place is booked{{else}}We have your answers{{end}}</h2>
 {{- if eq .Status "waitlisted"}}<p>The session is full, so your booking is on the waiting list. The coordinator will tell you if a place comes free.</p>{{end}}
 {{- with .Receipt}}<p>Your reference is <strong class="receipt__id">{{.}}</strong>. Quote it if you contact the coordinator.</p>{{end}}
 {{- with .Unmet}}<p>Your application does not meet these points yet; the coordinator will talk them through with you:</p>
 <ul>{{range .}}<li>{{.Message}}</li>{{end}}</ul>{{end}}
-</section>`))
+</section>`)))
 
 // RenderResult returns the HTML of a submission's result, which replaces
 // the generic one of a thank-you page.

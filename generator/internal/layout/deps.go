@@ -50,7 +50,7 @@ func (s *Set) Deps() Deps {
 		}
 	}
 	d := Deps{Digest: map[string]uint64{}, Site: map[string][]string{}}
-	for name := range s.pages {
+	for name := range s.min.pages {
 		files := s.reach(name+".html", definedIn)
 		h := fnv.New64a()
 		var site []string
@@ -111,19 +111,14 @@ func (s *Set) reach(file string, definedIn map[string][]string) []string {
 // differ.
 func (s *Set) ForgetCached() {
 	s.cache.Lock()
-	s.cache.m, s.cache.n = nil, 0
+	s.cache.m = nil
 	s.cache.Unlock()
-	s.frags.mu.Lock()
-	s.frags.list = nil
-	s.frags.mu.Unlock()
 }
 
 // ForgetCachedWhere drops what `cached`, `cachedEach` and `shared` have
 // kept of the partials drop names (by partial and key) and keeps the rest
 // for the next build, for `generator serve`, where an edit changes a few
-// pages' cards and leaves thousands as they were. Dropped fragments stay
-// numbered until they are an eighth of those kept (and more than 256); the
-// table is then cleared whole, so that it does not grow edit after edit.
+// pages' cards and leaves thousands as they were.
 func (s *Set) ForgetCachedWhere(drop func(name, key string) bool) {
 	s.cache.Lock()
 	defer s.cache.Unlock()
@@ -131,14 +126,7 @@ func (s *Set) ForgetCachedWhere(drop func(name, key string) bool) {
 		for key := range byKey {
 			if drop(name, key) {
 				delete(byKey, key)
-				s.cache.n--
 			}
 		}
-	}
-	s.frags.mu.Lock()
-	defer s.frags.mu.Unlock()
-	if len(s.frags.list) > s.cache.n+s.cache.n/8+256 {
-		s.cache.m, s.cache.n = nil, 0
-		s.frags.list = nil
 	}
 }

@@ -12,8 +12,8 @@ import (
 	"peerpress/generator/internal/decode"
 )
 
-// funcs are the template functions every layout may use.
-func (s *Set) funcs(cfg *config.Config) template.FuncMap {
+// funcs are the template functions every layout of ts may use.
+func (s *Set) funcs(cfg *config.Config, ts *tset) template.FuncMap {
 	base := cfg.BasePath()
 	return template.FuncMap{
 		// url turns a site path into a link that honours the base path.
@@ -90,17 +90,21 @@ func (s *Set) funcs(cfg *config.Config) template.FuncMap {
 		// cached renders a partial once per key for the whole build, for
 		// parts that are the same on many pages, such as a listing's filter
 		// sidebar. The key must name everything the output depends on.
-		"cached": s.executeCached,
+		"cached": func(name, key string, data any) (template.HTML, error) {
+			return s.executeCached(ts, name, key, data)
+		},
 		// cachedEach is {{range}}{{cached name .URL .}}{{end}} over a list
 		// of pages or breadcrumbs in one call: a listing page shows a dozen
 		// cards, and each action costs html/template several reflective
 		// calls.
-		"cachedEach": s.cachedEach,
+		"cachedEach": func(name string, list any) (template.HTML, error) {
+			return s.cachedEach(ts, name, list)
+		},
 		// shared is cached for the theme's own partials, such as the header
 		// and footer: a partial the site replaces is executed on every page,
 		// since only the theme knows what its own partials depend on.
 		"shared": func(name, key string, data any) (template.HTML, error) {
-			return s.executeShared(s.partials, name, key, data)
+			return s.executeShared(ts, ts.partials, name, key, data)
 		},
 		"ogLocale": func() string { return strings.ReplaceAll(cfg.Language, "-", "_") },
 	}

@@ -49,14 +49,29 @@ const (
 
 // Set is the parsed layouts of a site. It is safe for concurrent use once
 // loaded.
+//
+// Each layout file is minified as HTML once, when it is loaded (see
+// minifyLayouts), so that executing a page gives minified HTML without
+// minifying the page: the HTML that values bring in, Markdown and forms, is
+// minified where it is made. The minified text has other lines and columns
+// than the file, so an error executing a page is reported from executing it
+// again in a set parsed from the files as they are (see explain).
 type Set struct {
-	pages  map[string]*template.Template
+	// min is the set pages are rendered with, parsed from the minified
+	// layouts.
+	min *tset
+	// orig is parsed from the layouts as they are, when an error is to be
+	// reported; nil when no layout was minified.
+	orig struct {
+		once sync.Once
+		set  *tset
+	}
+	// parseOrig parses orig.set.
+	parseOrig func() *tset
+
 	source map[string]string // template file name -> path reported in errors
 	text   map[string][]byte // template file name -> its text, for Deps
 	assets map[string]*Asset
-	// partials holds the base and the partials, to execute a partial on its
-	// own for the `cached` function.
-	partials *template.Template
 	// cache holds partials rendered by `cached`, by name and key. An entry
 	// is reused for as long as the Set lives, which is one build: the
 	// template's caller promises that the key names everything the output
@@ -67,14 +82,32 @@ type Set struct {
 		// by one string is looked up faster than by a pair, which showed
 		// in profiles of listings, which look up a dozen cards a page.
 		m map[string]map[string]*fragment
-		n int // fragments in m
 	}
-	// frags numbers the cached partials that pages splice in minified
-	// (fragments.go).
-	frags fragments
 	// overridden holds the names of the partials (their define'd
 	// templates) that the site's own layouts/partials replace.
 	overridden map[string]bool
+	// unminified lists the layout files used as they are, because
+	// minifying one failed or gave text that does not parse.
+	unminified []string
+}
+
+// tset is one parse of the layouts.
+type tset struct {
+	pages map[string]*template.Template
+	// partials holds the base and the partials, to execute a partial on its
+	// own for the `cached` function.
+	partials *template.Template
+	// uncached says `cached` executes the partial every time: the set is
+	// the layouts as they are, executed only to report an error where it
+	// is in the file.
+	uncached bool
+}
+
+// fragment is one rendering of a partial by `cached`.
+type fragment struct {
+	once sync.Once
+	html template.HTML
+	err  error
 }
 
 // fragment returns the entry of the partial name for key, made if need be.
@@ -99,47 +132,41 @@ func (s *Set) fragment(name, key string) *fragment {
 		}
 		f = &fragment{}
 		byKey[key] = f
-		s.cache.n++
 	}
 	return f
 }
 
-// executeCached renders the partial name with data once per key.
-func (s *Set) executeCached(name, key string, data any) (template.HTML, error) {
-	f := s.fragment(name, key)
-	f.once.Do(func() {
-		// Executed into a pooled buffer and copied once: a strings.Builder
-		// grew through a dozen sizes for a card.
-		b := bufPool.Get().(*bytes.Buffer)
-		defer bufPool.Put(b)
-		b.Reset()
-		if err := s.partials.ExecuteTemplate(b, name, data); err != nil {
-			f.err = err
-			return
-		}
-		f.html = template.HTML(b.String())
-		if blockBounded(string(f.html)) {
-			s.frags.register(f)
-		}
-	})
-	if f.err != nil {
-		return "", f.err
+// executeCached renders the partial name of ts with data once per key.
+func (s *Set) executeCached(ts *tset, name, key string, data any) (template.HTML, error) {
+	if ts.uncached {
+		return executeTemplate(ts.partials, name, data)
 	}
-	return s.frags.use(f), nil
+	f := s.fragment(name, key)
+	f.once.Do(func() { f.html, f.err = executeTemplate(ts.partials, name, data) })
+	return f.html, f.err
+}
+
+// executeTemplate renders the template name of t. It is executed into a
+// pooled buffer and copied once: a strings.Builder grew through a dozen
+// sizes for a card.
+func executeTemplate(t *template.Template, name string, data any) (template.HTML, error) {
+	b := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(b)
+	b.Reset()
+	if err := t.ExecuteTemplate(b, name, data); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil
 }
 
 // executeShared is `cached` for the theme's own partials, whose keys the
 // theme knows: a partial the site replaces may show anything of the page,
 // so it is executed in t every time.
-func (s *Set) executeShared(t *template.Template, name, key string, data any) (template.HTML, error) {
+func (s *Set) executeShared(ts *tset, t *template.Template, name, key string, data any) (template.HTML, error) {
 	if !s.overridden[name] {
-		return s.executeCached(name, key, data)
+		return s.executeCached(ts, name, key, data)
 	}
-	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, name, data); err != nil {
-		return "", err
-	}
-	return template.HTML(b.String()), nil
+	return executeTemplate(t, name, data)
 }
 
 // Asset is a fingerprinted theme file.
@@ -190,43 +217,68 @@ func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.Li
 			return nil, diags
 		}
 	}
-	s := &Set{pages: map[string]*template.Template{}, source: source, text: files, frags: fragments{nonce: newNonce()}, overridden: map[string]bool{}}
-	fm := s.funcs(cfg)
-	for k, v := range funcs {
-		fm[k] = v
-	}
-	root := template.New(baseFile).Funcs(fm)
-	names := slices.Sorted(func(yield func(string) bool) {
-		for n := range files {
-			if !yield(n) {
-				return
+	s := &Set{source: source, text: files, overridden: map[string]bool{}}
+	for name, text := range files {
+		if !strings.HasPrefix(source[name], builtinPrefix) {
+			for _, d := range defines(name, string(text)) {
+				s.overridden[d] = true
 			}
 		}
-	})
+	}
+	if _, ok := files[baseFile]; !ok {
+		diags.Add(diag.Pos{File: Dir + "/" + baseFile}, "", "no base layout")
+		return nil, diags
+	}
+	orig := map[string]string{}
+	for name, text := range files {
+		orig[name] = string(text)
+	}
+	min, unminified := minifyLayouts(orig)
+	parseOrig := func() (*tset, diag.List) { return s.parse(orig, cfg, funcs, true) }
+	ts, d := s.parse(min, cfg, funcs, false)
+	if d != nil {
+		// Errors are reported where they are in the files; should the
+		// files parse after all, they are used as they are.
+		if ts, d = parseOrig(); d != nil {
+			return nil, d
+		}
+		unminified = slices.Sorted(maps.Keys(files))
+	}
+	s.min, s.unminified = ts, unminified
+	s.parseOrig = func() *tset {
+		ts, _ := parseOrig()
+		return ts
+	}
+	assets, err := loadAssets()
+	if err != nil {
+		diags.Add(diag.Pos{File: "(built-in theme) assets"}, "", "%v", err)
+		return nil, diags
+	}
+	s.assets = assets
+	return s, nil
+}
+
+// parse parses the layouts texts (by name relative to layouts/) into a
+// set; uncached makes its `cached` execute partials every time.
+func (s *Set) parse(texts map[string]string, cfg *config.Config, funcs template.FuncMap, uncached bool) (*tset, diag.List) {
+	ts := &tset{pages: map[string]*template.Template{}, uncached: uncached}
+	fm := s.funcs(cfg, ts)
+	maps.Copy(fm, funcs)
+	root := template.New(baseFile).Funcs(fm)
+	var diags diag.List
 	parse := func(t *template.Template, name string) bool {
 		if name != t.Name() {
 			// New with the root's own name would detach it from the
 			// shared functions, so the base is parsed into the root.
 			t = t.New(name)
 		}
-		if _, err := t.Parse(string(files[name])); err != nil {
+		if _, err := t.Parse(texts[name]); err != nil {
 			diags.Append(s.Diagnostic(err))
 			return false
 		}
-		if hasVerbatim(string(files[name])) {
-			s.frags.verbatim = true
-		}
-		if !strings.HasPrefix(source[name], builtinPrefix) {
-			for _, d := range defines(name, string(files[name])) {
-				s.overridden[d] = true
-			}
-		}
 		return true
 	}
-	if _, ok := files[baseFile]; !ok {
-		diags.Add(diag.Pos{File: Dir + "/" + baseFile}, "", "no base layout")
-		return nil, diags
-	}
+	names := slices.Sorted(maps.Keys(texts))
 	ok := parse(root, baseFile)
 	for _, n := range names {
 		if strings.HasPrefix(n, partialsDir+"/") {
@@ -236,7 +288,7 @@ func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.Li
 	if !ok {
 		return nil, diags
 	}
-	s.partials = root
+	ts.partials = root
 	for _, n := range names {
 		if n == baseFile || strings.Contains(n, "/") {
 			continue
@@ -246,21 +298,15 @@ func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.Li
 			// A page layout may define its own version of a partial, so
 			// `shared` runs a replaced partial in the page's own set.
 			t.Funcs(template.FuncMap{"shared": func(name, key string, data any) (template.HTML, error) {
-				return s.executeShared(t, name, key, data)
+				return s.executeShared(ts, t, name, key, data)
 			}})
-			s.pages[strings.TrimSuffix(n, ".html")] = t
+			ts.pages[strings.TrimSuffix(n, ".html")] = t
 		}
 	}
 	if len(diags) > 0 {
 		return nil, diags
 	}
-	assets, err := loadAssets()
-	if err != nil {
-		diags.Add(diag.Pos{File: "(built-in theme) assets"}, "", "%v", err)
-		return nil, diags
-	}
-	s.assets = assets
-	return s, nil
+	return ts, nil
 }
 
 // builtinPrefix starts the path errors report for a file of the theme.
@@ -280,7 +326,7 @@ func defines(name, text string) []string {
 // Names lists the page layouts, sorted.
 func (s *Set) Names() []string {
 	return slices.Sorted(func(yield func(string) bool) {
-		for n := range s.pages {
+		for n := range s.min.pages {
 			if !yield(n) {
 				return
 			}
@@ -289,14 +335,14 @@ func (s *Set) Names() []string {
 }
 
 // Has reports whether a page layout exists.
-func (s *Set) Has(name string) bool { _, ok := s.pages[name]; return ok }
+func (s *Set) Has(name string) bool { _, ok := s.min.pages[name]; return ok }
 
-// bufPool holds the buffers pages are executed and minified into.
+// bufPool holds the buffers pages and partials are executed into.
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// execute runs the page layout name into buf.
-func (s *Set) execute(buf *bytes.Buffer, name string, data any) error {
-	t, ok := s.pages[name]
+// execute runs the page layout name of ts into buf.
+func (ts *tset) execute(buf *bytes.Buffer, name string, data any) error {
+	t, ok := ts.pages[name]
 	if !ok {
 		return fmt.Errorf("no layout %q", name)
 	}
@@ -308,45 +354,40 @@ func (s *Set) execute(buf *bytes.Buffer, name string, data any) error {
 func (s *Set) Execute(w io.Writer, name string, data any) error {
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(buf)
-	for {
-		if err := s.execute(buf, name, data); err != nil {
-			return err
-		}
-		out, ok, _ := s.frags.splice(buf.Bytes(), false, func(f *fragment) ([]byte, error) { return []byte(f.html), nil })
-		if ok {
-			_, err := w.Write(out)
-			return err
-		}
-		s.frags.setInline()
+	if err := s.min.execute(buf, name, data); err != nil {
+		return s.explain(name, data, err)
 	}
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
-// ExecuteMinified renders the page layout name with data, minified as HTML
-// by m, into a new slice. Cached partials are minified once each and spliced
-// in (fragments.go). Errors minifying are *MinifyError; others come from the
-// layout.
-func (s *Set) ExecuteMinified(name string, data any, m Minifier) ([]byte, error) {
-	page, min := bufPool.Get().(*bytes.Buffer), bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(page)
-	defer bufPool.Put(min)
-	for {
-		if err := s.execute(page, name, data); err != nil {
-			return nil, err
-		}
-		min.Reset()
-		// The minifier reads a reader with a Bytes method without copying.
-		if err := m.Minify("text/html", min, page); err != nil {
-			return nil, &MinifyError{err}
-		}
-		out, ok, err := s.frags.splice(min.Bytes(), true, func(f *fragment) ([]byte, error) { return f.minified(m) })
-		if err != nil {
-			return nil, &MinifyError{err}
-		}
-		if ok {
-			return out, nil
-		}
-		s.frags.setInline()
+// Render renders the page layout name with data into a new slice. The
+// layouts are minified, and so is the HTML values bring in, so the page is
+// minified HTML.
+func (s *Set) Render(name string, data any) ([]byte, error) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	if err := s.min.execute(buf, name, data); err != nil {
+		return nil, s.explain(name, data, err)
 	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// explain returns the error of executing the page layout name in the set
+// of the layouts as they are, which names the line and column in the file
+// where err, from executing the minified set, names those of the minified
+// text; err itself if that set renders the page.
+func (s *Set) explain(name string, data any, err error) error {
+	s.orig.once.Do(func() { s.orig.set = s.parseOrig() })
+	if s.orig.set == nil {
+		return err
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	if oerr := s.orig.set.execute(buf, name, data); oerr != nil {
+		return oerr
+	}
+	return err
 }
 
 // Assets lists the fingerprinted assets, sorted by path.

@@ -21,6 +21,8 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"peerpress/generator/internal/htmlmin"
 )
 
 // Options configure a Renderer.
@@ -132,6 +134,7 @@ func (p *linkifyParser) Parse(parent ast.Node, block text.Reader, pc parser.Cont
 type renderBuf struct {
 	out bytes.Buffer
 	w   *bufio.Writer
+	min bytes.Buffer // out minified
 }
 
 var renderBufs = sync.Pool{New: func() any {
@@ -163,7 +166,13 @@ func (r *Renderer) Render(src []byte) (Result, error) {
 	if err := buf.w.Flush(); err != nil {
 		return Result{}, err
 	}
-	return Result{HTML: buf.out.String(), Lead: lead(doc, src), Links: links(doc, src)}, nil
+	// The HTML is minified once, here, rather than in every page showing
+	// it: layouts are minified when they are loaded, and pages are not.
+	buf.min.Reset()
+	if err := htmlmin.WriteHTML(&buf.min, buf.out.Bytes()); err != nil {
+		return Result{}, err
+	}
+	return Result{HTML: buf.min.String(), Lead: lead(doc, src), Links: links(doc, src)}, nil
 }
 
 // lead returns the text of the first paragraph.
