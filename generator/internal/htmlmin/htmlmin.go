@@ -58,8 +58,7 @@ func HTML(src []byte) ([]byte, error) { return minifyBytes(html, src) }
 
 // WriteHTML writes src minified as HTML to w.
 func WriteHTML(w io.Writer, src []byte) error {
-	// The minifier reads a reader with a Bytes method without copying.
-	return html.Minify("text/html", w, bytes.NewReader(src))
+	return html.Minify("text/html", w, inPlace(src))
 }
 
 // Template minifies the source text of an html/template template. Each
@@ -295,10 +294,18 @@ func unmaskActions(min string, actions []string) (string, error) {
 	return b.String(), nil
 }
 
+// inPlace is src as a reader the minifier reads without copying it: one
+// with a Bytes method. (Any other reader it reads whole into a slice of
+// its own, growing it as it goes: at 10,000 pages, 106 MB allocated to copy
+// 49 MB of Markdown's HTML.) While it reads, the minifier puts a NUL byte
+// after src, in src's spare capacity if it has some (and then puts back
+// what was there), or else in a copy.
+func inPlace(src []byte) *bytes.Buffer { return bytes.NewBuffer(src) }
+
 func minifyBytes(m *minify.M, src []byte) ([]byte, error) {
 	var out bytes.Buffer
 	out.Grow(len(src))
-	if err := m.Minify("text/html", &out, bytes.NewReader(src)); err != nil {
+	if err := m.Minify("text/html", &out, inPlace(src)); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
