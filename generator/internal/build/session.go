@@ -712,21 +712,21 @@ func renderOutputs(ctx context.Context, layouts *layout.Set, outputs []site.Outp
 				return err
 			}
 			start := time.Now()
-			body, err := renderPage(layouts, o)
-			if times != nil {
-				times[i] = time.Since(start)
-			}
-			var te *templateError
-			if errors.As(err, &te) {
-				errs[i] = te.err
+			// The page is written from the buffer it was rendered into.
+			err := layouts.RenderFunc(o.Layout, o.View, func(page []byte) error {
+				if times != nil {
+					times[i] = time.Since(start)
+				}
+				if err := out.add(file{Path: o.Path, Body: page}); err != nil {
+					return fmt.Errorf("write: %w", err)
+				}
 				return nil
-			} else if err != nil {
-				return err
+			})
+			if re, ok := err.(*layout.RenderError); ok {
+				errs[i] = re.Err
+				return nil
 			}
-			if err := out.add(file{Path: o.Path, Body: body}); err != nil {
-				return fmt.Errorf("write: %w", err)
-			}
-			return nil
+			return err
 		})
 	}
 	if err := g.Wait(); err != nil {

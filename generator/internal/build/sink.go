@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"os"
@@ -15,7 +16,8 @@ import (
 // never held in memory whole: a page goes to disk as soon as it is
 // rendered. Its methods may be called from many goroutines at once.
 type sink interface {
-	// put stores body at path, relative to public/.
+	// put stores body at path, relative to public/. body may be reused
+	// once put returns: a sink that keeps it keeps a copy.
 	put(path string, body []byte) error
 	// copyFile stores the file src at path, for static files copied as
 	// they are.
@@ -189,9 +191,7 @@ type memSink struct {
 func newMemSink() *memSink { return &memSink{files: map[string][]byte{}} }
 
 func (m *memSink) put(p string, body []byte) error {
-	m.mu.Lock()
-	m.files[p] = body
-	m.mu.Unlock()
+	m.keep(p, bytes.Clone(body))
 	return nil
 }
 
@@ -200,7 +200,15 @@ func (m *memSink) copyFile(p, src string) error {
 	if err != nil {
 		return err
 	}
-	return m.put(p, b)
+	m.keep(p, b)
+	return nil
+}
+
+// keep stores body, which is the sink's own, at p.
+func (m *memSink) keep(p string, body []byte) {
+	m.mu.Lock()
+	m.files[p] = body
+	m.mu.Unlock()
 }
 
 // discard keeps nothing: `generator check` renders to find problems only.
