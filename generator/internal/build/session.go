@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/tdewolff/minify/v2"
@@ -26,6 +25,7 @@ import (
 	"peerpress/generator/internal/layout"
 	"peerpress/generator/internal/linkcheck"
 	"peerpress/generator/internal/markdown"
+	"peerpress/generator/internal/par"
 	"peerpress/generator/internal/schema"
 	"peerpress/generator/internal/search"
 	"peerpress/generator/internal/site"
@@ -705,43 +705,27 @@ func (s *Session) checkLinks(st *site.Site, paths map[string]bool) diag.List {
 // render, for --stats. A layout failing is a *ContentError naming it.
 func renderOutputs(ctx context.Context, layouts *layout.Set, outputs []site.Output, out *output, times []time.Duration) error {
 	errs := make([]error, len(outputs))
-	g, gctx := errgroup.WithContext(ctx)
-	// A few workers take the outputs in turn, one more than the cores for
-	// the one waiting on the disk. A goroutine per output would start each
-	// page on a small stack that executing a template grows by copying,
-	// again and again: 0.2 CPU-s at 10,000 documents.
-	var next atomic.Int64
-	for range min(len(outputs), runtime.GOMAXPROCS(0)+1) {
-		g.Go(func() error {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(outputs) {
-					return nil
-				}
-				if err := gctx.Err(); err != nil {
-					return err
-				}
-				o := outputs[i]
-				start := time.Now()
-				// The page is written from the buffer it was rendered into.
-				err := layouts.RenderFunc(o.Layout, o.View, func(page []byte) error {
-					if times != nil {
-						times[i] = time.Since(start)
-					}
-					if err := out.add(file{Path: o.Path, Body: page}); err != nil {
-						return fmt.Errorf("write: %w", err)
-					}
-					return nil
-				})
-				if re, ok := err.(*layout.RenderError); ok {
-					errs[i] = re.Err
-				} else if err != nil {
-					return err
-				}
+	// One more worker than the cores, for the one waiting on the disk.
+	err := par.Each(ctx, len(outputs), runtime.GOMAXPROCS(0)+1, func(i int) error {
+		o := outputs[i]
+		start := time.Now()
+		// The page is written from the buffer it was rendered into.
+		err := layouts.RenderFunc(o.Layout, o.View, func(page []byte) error {
+			if times != nil {
+				times[i] = time.Since(start)
 			}
+			if err := out.add(file{Path: o.Path, Body: page}); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+			return nil
 		})
-	}
-	if err := g.Wait(); err != nil {
+		if re, ok := err.(*layout.RenderError); ok {
+			errs[i] = re.Err
+			return nil
+		}
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	var diags diag.List

@@ -12,16 +12,14 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"runtime"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/sync/errgroup"
-
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/decode"
 	"peerpress/generator/internal/diag"
+	"peerpress/generator/internal/par"
 )
 
 // Dir is the content directory at the root of a site.
@@ -118,22 +116,15 @@ func Load(ctx context.Context, fsys fs.FS, cfg *config.Config) ([]*Page, diag.Li
 		return nil, nil, fmt.Errorf("walk %s: %w", Dir, err)
 	}
 	pages := make([]*Page, len(files))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, f := range files {
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			data, err := readFile(fsys, f)
-			if err != nil {
-				return fmt.Errorf("read %s: %w", f, err)
-			}
-			pages[i] = Parse(f, data, cfg)
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err = par.Each(ctx, len(files), 0, func(i int) error {
+		data, err := readFile(fsys, files[i])
+		if err != nil {
+			return fmt.Errorf("read %s: %w", files[i], err)
+		}
+		pages[i] = Parse(files[i], data, cfg)
+		return nil
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	slices.SortFunc(pages, func(a, b *Page) int {

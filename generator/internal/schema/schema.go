@@ -5,19 +5,18 @@ package schema
 
 import (
 	"cmp"
+	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/content"
 	"peerpress/generator/internal/decode"
 	"peerpress/generator/internal/diag"
+	"peerpress/generator/internal/par"
 )
 
 // Options are what the checks need besides the pages.
@@ -116,15 +115,10 @@ func (c *Checker) Config() diag.List { return c.config }
 // page order.
 func (c *Checker) Pages(pages []*content.Page) []diag.List {
 	out := make([]diag.List, len(pages))
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, p := range pages {
-		g.Go(func() error {
-			out[i] = c.Page(p)
-			return nil
-		})
-	}
-	_ = g.Wait()
+	_ = par.Each(context.Background(), len(pages), 0, func(i int) error {
+		out[i] = c.Page(pages[i])
+		return nil
+	})
 	return out
 }
 

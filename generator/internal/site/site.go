@@ -9,14 +9,11 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/content"
@@ -24,6 +21,7 @@ import (
 	"peerpress/generator/internal/formspec"
 	"peerpress/generator/internal/images"
 	"peerpress/generator/internal/markdown"
+	"peerpress/generator/internal/par"
 	"peerpress/generator/internal/schema"
 )
 
@@ -168,39 +166,24 @@ func New(ctx context.Context, pages []*content.Page, cfg *config.Config, md *mar
 		}
 		published = append(published, p)
 	}
-	// One worker a core takes the next page until none is left: a
-	// goroutine a page cost more than the page itself when the Markdown
-	// is already converted, as it is when `generator serve` rebuilds.
 	out := make([]*Page, len(published))
-	var next atomic.Int64
-	g, ctx := errgroup.WithContext(ctx)
-	for range runtime.GOMAXPROCS(0) {
-		g.Go(func() error {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(published) {
-					return nil
-				}
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				p := published[i]
-				var r markdown.Result
-				var err error
-				if opts.Markdown != nil {
-					r, err = opts.Markdown(p)
-				} else {
-					r, err = md.Render(p.Body)
-				}
-				if err != nil {
-					return fmt.Errorf("%s: markdown: %w", p.File, err)
-				}
-				out[i] = s.page(p, r)
-				out[i].seq = i
-			}
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err := par.Each(ctx, len(published), 0, func(i int) error {
+		p := published[i]
+		var r markdown.Result
+		var err error
+		if opts.Markdown != nil {
+			r, err = opts.Markdown(p)
+		} else {
+			r, err = md.Render(p.Body)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: markdown: %w", p.File, err)
+		}
+		out[i] = s.page(p, r)
+		out[i].seq = i
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	for _, p := range out {
