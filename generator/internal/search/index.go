@@ -113,8 +113,15 @@ type Options struct {
 // DefaultOptions keep an index of any size to at most 48 files: the
 // manifest, 24 head files, 8 postings files, 4 positions files, a pair
 // file, 8 document files, the record lengths and the facets.
+//
+// A word is common above 16 KB of positions: a phrase of three words none
+// of which is common then reads at most 48 KB of positions, which with
+// the first tier and the records stays under the 100 KB a first page of
+// results may fetch; and the pair lists, about a fifth of the index's
+// build, are kept to the words that need them (at 10,000 documents the
+// 122 commonest, against 944 above 2 KB, with phrases fetching no more).
 func DefaultOptions() Options {
-	return Options{Heads: 24, Postings: 8, Positions: 4, Docs: 8, TopK: 16, PairMin: 2 << 10, Pairs: 1}
+	return Options{Heads: 24, Postings: 8, Positions: 4, Docs: 8, TopK: 16, PairMin: 16 << 10, Pairs: 1}
 }
 
 // Least sizes, in bytes, worth a file of their own: a small site's index
