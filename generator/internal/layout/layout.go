@@ -93,10 +93,10 @@ type Set struct {
 
 // tset is one parse of the layouts.
 type tset struct {
-	pages map[string]*template.Template
+	pages map[string]*programs
 	// partials holds the base and the partials, to execute a partial on its
 	// own for the `cached` function.
-	partials *template.Template
+	partials *programs
 	// uncached says `cached` executes the partial every time: the set is
 	// the layouts as they are, executed only to report an error where it
 	// is in the file.
@@ -139,21 +139,21 @@ func (s *Set) fragment(name, key string) *fragment {
 // executeCached renders the partial name of ts with data once per key.
 func (s *Set) executeCached(ts *tset, name, key string, data any) (template.HTML, error) {
 	if ts.uncached {
-		return executeTemplate(ts.partials, name, data)
+		return ts.partials.render(name, data)
 	}
 	f := s.fragment(name, key)
-	f.once.Do(func() { f.html, f.err = executeTemplate(ts.partials, name, data) })
+	f.once.Do(func() { f.html, f.err = ts.partials.render(name, data) })
 	return f.html, f.err
 }
 
-// executeTemplate renders the template name of t. It is executed into a
-// pooled buffer and copied once: a strings.Builder grew through a dozen
-// sizes for a card.
-func executeTemplate(t *template.Template, name string, data any) (template.HTML, error) {
+// render renders the template name of ps. It is executed into a pooled
+// buffer and copied once: a strings.Builder grew through a dozen sizes for
+// a card.
+func (ps *programs) render(name string, data any) (template.HTML, error) {
 	b := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(b)
 	b.Reset()
-	if err := t.ExecuteTemplate(b, name, data); err != nil {
+	if err := ps.execute(b, name, data); err != nil {
 		return "", err
 	}
 	return template.HTML(b.String()), nil
@@ -162,11 +162,11 @@ func executeTemplate(t *template.Template, name string, data any) (template.HTML
 // executeShared is `cached` for the theme's own partials, whose keys the
 // theme knows: a partial the site replaces may show anything of the page,
 // so it is executed in t every time.
-func (s *Set) executeShared(ts *tset, t *template.Template, name, key string, data any) (template.HTML, error) {
+func (s *Set) executeShared(ts *tset, ps *programs, name, key string, data any) (template.HTML, error) {
 	if !s.overridden[name] {
 		return s.executeCached(ts, name, key, data)
 	}
-	return executeTemplate(t, name, data)
+	return ps.render(name, data)
 }
 
 // Asset is a fingerprinted theme file.
@@ -261,7 +261,7 @@ func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.Li
 // parse parses the layouts texts (by name relative to layouts/) into a
 // set; uncached makes its `cached` execute partials every time.
 func (s *Set) parse(texts map[string]string, cfg *config.Config, funcs template.FuncMap, uncached bool) (*tset, diag.List) {
-	ts := &tset{pages: map[string]*template.Template{}, uncached: uncached}
+	ts := &tset{pages: map[string]*programs{}, uncached: uncached}
 	fm := s.funcs(cfg, ts)
 	maps.Copy(fm, funcs)
 	root := template.New(baseFile).Funcs(fm)
@@ -288,7 +288,7 @@ func (s *Set) parse(texts map[string]string, cfg *config.Config, funcs template.
 	if !ok {
 		return nil, diags
 	}
-	ts.partials = root
+	ts.partials = newPrograms(root, fm, !uncached)
 	for _, n := range names {
 		if n == baseFile || strings.Contains(n, "/") {
 			continue
@@ -297,10 +297,15 @@ func (s *Set) parse(texts map[string]string, cfg *config.Config, funcs template.
 		if parse(t, n) {
 			// A page layout may define its own version of a partial, so
 			// `shared` runs a replaced partial in the page's own set.
-			t.Funcs(template.FuncMap{"shared": func(name, key string, data any) (template.HTML, error) {
-				return s.executeShared(ts, t, name, key, data)
-			}})
-			ts.pages[strings.TrimSuffix(n, ".html")] = t
+			var ps *programs
+			shared := template.FuncMap{"shared": func(name, key string, data any) (template.HTML, error) {
+				return s.executeShared(ts, ps, name, key, data)
+			}}
+			t.Funcs(shared)
+			pfm := maps.Clone(fm)
+			maps.Copy(pfm, shared)
+			ps = newPrograms(t, pfm, !uncached)
+			ts.pages[strings.TrimSuffix(n, ".html")] = ps
 		}
 	}
 	if len(diags) > 0 {
@@ -342,12 +347,12 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // execute runs the page layout name of ts into buf.
 func (ts *tset) execute(buf *bytes.Buffer, name string, data any) error {
-	t, ok := ts.pages[name]
+	ps, ok := ts.pages[name]
 	if !ok {
 		return fmt.Errorf("no layout %q", name)
 	}
 	buf.Reset()
-	return t.ExecuteTemplate(buf, baseFile, data)
+	return ps.execute(buf, baseFile, data)
 }
 
 // Execute renders the page layout name with data into w.
