@@ -74,27 +74,36 @@ func indirectToStringerOrError(a any) any {
 	return v.Interface()
 }
 
+// content returns a, after indirect, as a string and its content type,
+// if it is a string or one of the content types.
+func content(a any) (string, contentType, bool) {
+	switch s := indirect(a).(type) {
+	case string:
+		return s, contentTypePlain, true
+	case CSS:
+		return string(s), contentTypeCSS, true
+	case HTML:
+		return string(s), contentTypeHTML, true
+	case HTMLAttr:
+		return string(s), contentTypeHTMLAttr, true
+	case JS:
+		return string(s), contentTypeJS, true
+	case JSStr:
+		return string(s), contentTypeJSStr, true
+	case URL:
+		return string(s), contentTypeURL, true
+	case Srcset:
+		return string(s), contentTypeSrcset, true
+	}
+	return "", 0, false
+}
+
 // stringify converts its arguments to a string and the type of the content.
 // All pointers are dereferenced, as in the text/template package.
 func stringify(args ...any) (string, contentType) {
 	if len(args) == 1 {
-		switch s := indirect(args[0]).(type) {
-		case string:
-			return s, contentTypePlain
-		case CSS:
-			return string(s), contentTypeCSS
-		case HTML:
-			return string(s), contentTypeHTML
-		case HTMLAttr:
-			return string(s), contentTypeHTMLAttr
-		case JS:
-			return string(s), contentTypeJS
-		case JSStr:
-			return string(s), contentTypeJSStr
-		case URL:
-			return string(s), contentTypeURL
-		case Srcset:
-			return string(s), contentTypeSrcset
+		if s, t, ok := content(args[0]); ok {
+			return s, t
 		}
 	}
 	i := 0

@@ -485,23 +485,8 @@ var escapersCT = map[string]func(string, contentType) string{
 
 // stringify1 is stringify of one argument, without making a slice of it.
 func stringify1(a any) (string, contentType) {
-	switch s := indirect(a).(type) {
-	case string:
-		return s, contentTypePlain
-	case CSS:
-		return string(s), contentTypeCSS
-	case HTML:
-		return string(s), contentTypeHTML
-	case HTMLAttr:
-		return string(s), contentTypeHTMLAttr
-	case JS:
-		return string(s), contentTypeJS
-	case JSStr:
-		return string(s), contentTypeJSStr
-	case URL:
-		return string(s), contentTypeURL
-	case Srcset:
-		return string(s), contentTypeSrcset
+	if s, t, ok := content(a); ok {
+		return s, t
 	}
 	if a == nil {
 		return "", contentTypePlain
