@@ -310,7 +310,7 @@ func not(arg reflect.Value) bool {
 
 // Comparison.
 
-// TODO: Perhaps allow comparison between signed and unsigned integers.
+// (Go upstream notes: perhaps allow comparison between signed and unsigned integers.)
 
 var (
 	errBadComparisonType = errors.New("invalid type for comparison")

@@ -255,7 +255,7 @@ func htmlNameFilterCT(s string, t contentType) string {
 	}
 	s = strings.ToLower(s)
 	if t := attrType(s); t != contentTypePlain {
-		// TODO: Split attr and element name part filters so we can recognize known attributes.
+		// (Go upstream notes: split attr and element name part filters so we can recognize known attributes.)
 		return filterFailsafe
 	}
 	for _, r := range s {

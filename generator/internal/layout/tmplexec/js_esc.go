@@ -157,7 +157,7 @@ func jsValEscaper(args ...any) string {
 		case JS:
 			return string(t)
 		case JSStr:
-			// TODO: normalize quotes.
+			// (Go upstream notes: normalize quotes.)
 			return `"` + string(t) + `"`
 		case json.Marshaler:
 			// Do not treat as a Stringer.
@@ -170,8 +170,8 @@ func jsValEscaper(args ...any) string {
 		}
 		a = fmt.Sprint(args...)
 	}
-	// TODO: detect cycles before calling Marshal which loops infinitely on
-	// cyclic data. This may be an unacceptable DoS risk.
+	// (Go upstream notes: detect cycles before calling Marshal, which loops infinitely on
+	// cyclic data. This may be an unacceptable DoS risk.)
 	b, err := json.Marshal(a)
 	if err != nil {
 		// While the standard JSON marshaler does not include user controlled
@@ -201,9 +201,9 @@ func jsValEscaper(args ...any) string {
 		return fmt.Sprintf(" /* %s */null ", errStr)
 	}
 
-	// TODO: maybe post-process output to prevent it from containing
+	// (Go upstream notes: maybe post-process output to prevent it from containing
 	// "<!--", "-->", "<![CDATA[", "]]>", or "</script"
-	// in case custom marshalers produce output containing those.
+	// in case custom marshalers produce output containing those.)
 	// Note: Do not use \x escaping to save bytes because it is not JSON compatible and this escaper
 	// supports ld+json content-type.
 	if len(b) == 0 {
