@@ -68,9 +68,10 @@ func WriteHTML(w io.Writer, src []byte) error {
 // "}}". White space next to an action is kept (one character of it), since
 // what the action prints decides whether it matters; an attribute holding
 // an action is kept as it is, and so is the content of a <pre>, and of a
-// script, style or textarea holding an action. It fails when the source has an unterminated action or
-// when the stand-ins do not all come out once each and in order, in which
-// case the caller uses the source as it is.
+// script, style or textarea holding an action. It fails when the source
+// has an unterminated action or when the stand-ins do not all come out
+// once each and in order, in which case the caller uses the source as it
+// is.
 func Template(src string) (string, error) {
 	masked, actions, err := maskActions(src)
 	if err != nil {
