@@ -103,9 +103,18 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 		}
 		cfg.SetBase(u)
 	}
-	layouts, ldiags := layout.Load(fsys, cfg, site.Funcs(cfg))
-	diags = append(diags, ldiags...)
+	// The layouts (parsed, minified, their assets fingerprinted) and the
+	// content are read side by side: neither needs the other.
+	var layouts *layout.Set
+	var ldiags diag.List
+	loaded := make(chan struct{})
+	go func() {
+		defer close(loaded)
+		layouts, ldiags = layout.Load(fsys, cfg, site.Funcs(cfg))
+	}()
 	pages, tree, err := content.Load(ctx, fsys, cfg)
+	<-loaded
+	diags = append(diags, ldiags...)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
