@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"maps"
 	"path"
@@ -353,17 +352,6 @@ func (ts *tset) execute(buf *bytes.Buffer, name string, data any) error {
 	}
 	buf.Reset()
 	return ps.execute(buf, baseFile, data)
-}
-
-// Execute renders the page layout name with data into w.
-func (s *Set) Execute(w io.Writer, name string, data any) error {
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(buf)
-	if err := s.min.execute(buf, name, data); err != nil {
-		return s.explain(name, data, err)
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
 }
 
 // Render renders the page layout name with data into a new slice. The

@@ -83,11 +83,11 @@ func outputs(t *testing.T, cfg *config.Config) map[string]site.Output {
 
 func execute(t *testing.T, s *Set, name string, v *site.View) string {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := s.Execute(&buf, name, v); err != nil {
-		t.Fatalf("Execute(%q): %v", name, err)
+	page, err := s.Render(name, v)
+	if err != nil {
+		t.Fatalf("Render(%q): %v", name, err)
 	}
-	return buf.String()
+	return string(page)
 }
 
 func TestLoadBuiltin(t *testing.T) {
@@ -107,8 +107,8 @@ func TestLoadBuiltin(t *testing.T) {
 			t.Errorf("Has(%q) = true, want false", name)
 		}
 	}
-	if err := s.Execute(&bytes.Buffer{}, "nosuch", nil); err == nil {
-		t.Errorf("Execute(%q) = nil, want an error", "nosuch")
+	if _, err := s.Render("nosuch", nil); err == nil {
+		t.Errorf("Render(%q) = nil error, want an error", "nosuch")
 	}
 
 	// Every output of an empty site renders with the built-in theme.
@@ -310,9 +310,9 @@ func TestDiagnostic(t *testing.T) {
 
 func execErr(t *testing.T, s *Set, name string, v *site.View) error {
 	t.Helper()
-	err := s.Execute(&bytes.Buffer{}, name, v)
+	_, err := s.Render(name, v)
 	if err == nil {
-		t.Fatalf("Execute(%q) = nil, want an error", name)
+		t.Fatalf("Render(%q) = nil error, want an error", name)
 	}
 	return err
 }
