@@ -196,6 +196,67 @@ func TestSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor("no results for the phrase", `status().startsWith('No results for “"east in the county"”')`)
+
+	// On a phone the filters start closed, so that the results come
+	// straight under the search box; their button says how many are
+	// chosen, opens them, and "Clear filters" takes the filters away.
+	if err := chromedp.Run(ctx,
+		chromedp.EmulateViewport(390, 800),
+		chromedp.Navigate(base+"/search/?q=finance+rural&type=federation"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the search on a phone", `status() === '1 result for “finance rural”.'`)
+	var phone struct {
+		Expanded  string  `json:"expanded"`
+		Hidden    bool    `json:"hidden"`
+		Button    string  `json:"button"`
+		ResultTop float64 `json:"resultTop"`
+		Height    float64 `json:"height"`
+	}
+	const phoneJS = `(() => {
+  const b = document.getElementById('search-filter-toggle');
+  return {expanded: b.getAttribute('aria-expanded'), hidden: document.getElementById('search-filter-panel').hidden,
+    button: b.textContent, resultTop: document.querySelector('.search-result').getBoundingClientRect().top, height: innerHeight};
+})()`
+	if err := chromedp.Run(ctx, chromedp.Evaluate(phoneJS, &phone)); err != nil {
+		t.Fatal(err)
+	}
+	if phone.Expanded != "false" || !phone.Hidden || phone.Button != "Filter (1 selected)" {
+		t.Errorf("on a phone the filters' button is %q, aria-expanded %s, panel hidden %v; want closed, saying one is selected", phone.Button, phone.Expanded, phone.Hidden)
+	}
+	if phone.ResultTop >= phone.Height {
+		t.Errorf("on a phone the first result is at %v px, below the %v px screen", phone.ResultTop, phone.Height)
+	}
+	violations, err = Axe(ctx, AxeSource(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range violations {
+		t.Errorf("axe, on a phone with the filters closed: %s", v)
+	}
+	if err := chromedp.Run(ctx,
+		chromedp.Click("#search-filter-toggle"),
+		chromedp.WaitVisible("#f-type-federation"),
+		chromedp.Click("#search-clear"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the search without filters", `status() === '2 results for “finance rural”.'`)
+	if err := chromedp.Run(ctx,
+		chromedp.Evaluate(phoneJS, &phone),
+		chromedp.Evaluate(`document.activeElement.id`, &focused),
+		chromedp.Evaluate(`location.search`, &search),
+		chromedp.Evaluate(`document.getElementById('search-clear').hidden`, &checked),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if phone.Expanded != "true" || phone.Hidden || phone.Button != "Filter" || !checked {
+		t.Errorf("after clearing, the filters' button is %q, aria-expanded %s, panel hidden %v, clear button hidden %v; want open, none selected, no clear button", phone.Button, phone.Expanded, phone.Hidden, checked)
+	}
+	if focused != "search-filter-toggle" || search != "?q=finance+rural" {
+		t.Errorf("after clearing, the focus is on %q and the address says %q; want the filters' button and the query alone", focused, search)
+	}
 }
 
 // statusJS defines status(), the text of the search page's live region, or

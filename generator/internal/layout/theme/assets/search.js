@@ -706,6 +706,10 @@
     var list = document.getElementById('search-results');
     var more = document.getElementById('search-more');
     var filters = document.getElementById('search-filters');
+    var toggle = document.getElementById('search-filter-toggle');
+    var panel = document.getElementById('search-filter-panel');
+    var clear = document.getElementById('search-clear');
+    var chosen = document.getElementById('search-filter-count');
     var nojs = document.getElementById('search-nojs');
     var indexURL = app.getAttribute('data-index');
     var dir = indexURL.slice(0, indexURL.lastIndexOf('/') + 1);
@@ -742,6 +746,21 @@
       var sel = {};
       filters.querySelectorAll('input[type=checkbox]:checked').forEach(function (c) { (sel[c.name] = sel[c.name] || []).push(c.value); });
       return { q: input.value, sel: sel, from: filters.querySelector('#search-from').value, to: filters.querySelector('#search-to').value };
+    }
+    /* The filters' button opens and closes them. On a narrow screen they
+       start closed, so that the results come straight after the search
+       box, and the button says how many are chosen. A site's own
+       search.html may leave the button out: the filters then stay open. */
+    function openFilters(open) {
+      if (!toggle || !panel) return;
+      toggle.setAttribute('aria-expanded', String(open));
+      panel.hidden = !open;
+    }
+    function showChosen(st) {
+      var n = (st.from ? 1 : 0) + (st.to ? 1 : 0);
+      Object.keys(st.sel).forEach(function (k) { n += st.sel[k].length; });
+      if (chosen) chosen.textContent = n ? ' (' + n + ' selected)' : '';
+      if (clear) clear.hidden = !n;
     }
     function writeURL(st) {
       var ps = new URLSearchParams();
@@ -857,6 +876,7 @@
       var st = state(), mine = ++seq;
       if (!keepShown) shown = PAGE;
       writeURL(st);
+      showChosen(st);
       var from = st.from ? day(st.from) : null, to = st.to ? day(st.to) : null;
       // The first tier shows the top results; the full tier then ranks
       // them exactly, if the first could not, and counts the facets.
@@ -881,6 +901,14 @@
     input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(function () { update(); }, 120); });
     form.addEventListener('submit', function (e) { e.preventDefault(); clearTimeout(timer); update(); });
     filters.addEventListener('change', function () { update(); });
+    if (toggle) toggle.addEventListener('click', function () { openFilters(toggle.getAttribute('aria-expanded') !== 'true'); });
+    if (clear) clear.addEventListener('click', function () {
+      filters.querySelectorAll('input[type=checkbox]:checked').forEach(function (c) { c.checked = false; });
+      filters.querySelectorAll('input[type=date]').forEach(function (d) { d.value = ''; });
+      // The button hides: the focus goes back to the filters' own.
+      (toggle || input).focus();
+      update();
+    });
     more.addEventListener('click', function () {
       var first = shown;
       shown += PAGE;
@@ -903,6 +931,7 @@
 
     var params = new URLSearchParams(location.search);
     input.value = params.get('q') || '';
+    openFilters(!(root.matchMedia && root.matchMedia('(max-width: 49.99em)').matches));
     status.textContent = 'Loading the search index…';
     app.hidden = false;
     if (nojs) nojs.hidden = true;
