@@ -87,7 +87,7 @@ func (fl *Field) Resolve(s string) Match {
 		have := words(o.Label)
 		if strings.Join(have, " ") == key {
 			m.Same = append(m.Same, o)
-		} else if m.Same == nil && wordsStartWith(have, want) {
+		} else if m.Same == nil && wordsStartWith(searchWords(o.Label, have), want) {
 			m.Like = append(m.Like, o)
 		}
 	}
@@ -116,6 +116,25 @@ next:
 		return false
 	}
 	return true
+}
+
+// apostrophes are the characters fold drops inside a word.
+const apostrophes = "'’ʼ"
+
+// searchWords are the words a typed word may start: the label's words
+// (have), and, when it has an apostrophe, the words on each side of it, so
+// that "neil" finds "O’Neil" as "oneil" does.
+func searchWords(label string, have []string) []string {
+	if !strings.ContainsAny(label, apostrophes) {
+		return have
+	}
+	split := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(apostrophes, r) {
+			return ' '
+		}
+		return r
+	}, label)
+	return append(have[:len(have):len(have)], words(split)...)
 }
 
 // foldTable pairs accented letters with what they fold to, and drops

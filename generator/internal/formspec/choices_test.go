@@ -49,6 +49,8 @@ func TestResolve(t *testing.T) {
 		{"  sam   LEE ", "sam-lee", "", ""},
 		{"zoe o'neil", "zoe-oneil", "", ""},
 		{"Zoe ONeil", "zoe-oneil", "", ""},
+		{"neil", "", "", "zoe-oneil"},
+		{"o neil", "", "", "zoe-oneil"},
 		{"ines garcia ruiz", "ines-garcia", "", ""},
 		{"Inés García-Ruiz", "ines-garcia", "", ""},
 		{"Jo Evans", "", "jo-evans,jo-evans-2", ""},

@@ -86,7 +86,7 @@ var formTemplate = template.Must(template.New("form").Parse(htmlmin.TemplateOrSo
 {{- else}}
 <div class="field{{if .Error}} field--error{{end}}">
 <label for="{{.ID}}">{{.Label}}{{if not .Required}} (optional){{end}}</label>
-{{- if .Search}}<p class="hint" id="{{.ID}}-hint">{{with .Hint}}{{.}} {{end}}<span data-pp-how>Type it as this site writes it, or type part of it and send the form to see what matches.</span></p>
+{{- if .Search}}<p class="hint" id="{{.ID}}-hint">{{with .Hint}}{{.}} {{end}}<span data-pp-how>Type it as this site shows it. If you type part of it, you can choose from what matches when you send the form.</span></p>
 {{- else if .Hint}}<p class="hint" id="{{.ID}}-hint">{{.Hint}}</p>{{end}}
 {{- if .Error}}<p class="error-message" id="{{.ID}}-error"><span class="visually-hidden">Error:</span> {{.Error}}</p>{{end}}
 {{- if eq .Type "textarea"}}

@@ -27,6 +27,11 @@
   var SPLIT = /[^\p{L}\p{N}]+/u;
   // words are the folded words of s, as formspec's words.
   function words(s) { return fold(s).split(SPLIT).filter(Boolean); }
+  // searchWords are the words a typed word may start, as formspec's
+  // searchWords: the label's, and the words on each side of an apostrophe.
+  function searchWords(label, have) {
+    return /['’ʼ]/.test(label) ? have.concat(words(label.replace(/['’ʼ]/g, " "))) : have;
+  }
   // startsWords reports whether each word of want starts a word of have, a
   // different one for each.
   function startsWords(have, want) {
@@ -92,7 +97,8 @@
         loading = fetch(input.getAttribute("data-choices"), { credentials: "same-origin" })
           .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
           .then(function (rows) {
-            choices = rows.map(function (r) { return { value: r[0], label: r[1], hint: r[2] || "", words: words(r[1]) }; });
+            choices = rows.map(function (r) { var w = words(r[1]);
+              return { value: r[0], label: r[1], hint: r[2] || "", words: w, search: searchWords(r[1], w) }; });
             return choices;
           })
           .catch(function () { loading = null; return null; }); // the box still takes a typed name
@@ -110,7 +116,7 @@
       if (!want.length) return choices.slice();
       var key = want.join(" "), first = [], rest = [];
       choices.forEach(function (c) {
-        if (startsWords(c.words, want)) (c.words.join(" ").lastIndexOf(key, 0) === 0 ? first : rest).push(c);
+        if (startsWords(c.search, want)) (c.words.join(" ").lastIndexOf(key, 0) === 0 ? first : rest).push(c);
       });
       return first.concat(rest);
     }
