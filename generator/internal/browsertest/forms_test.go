@@ -174,8 +174,9 @@ func longListSite(t *testing.T) string {
 // supporters, on a phone-sized screen: the supporter is a text box that
 // suggests names. A link from a profile fills it in, on a static host (by
 // the script) and on the form server; typing words of a name, without its
-// accent or apostrophe, lists the matches, announced; the arrow keys and Enter choose
-// one; the form sends its id to the form server, which stores it. axe
+// accent or apostrophe, lists the matches, announced; a tap, or the arrow
+// keys and Enter, choose one; Escape closes the list, then clears the box;
+// the form sends the chosen id to the form server, which stores it. axe
 // finds nothing wrong with the list open. Without JavaScript, a misspelt
 // name comes back with an error and the other answers kept, and a name two
 // supporters share comes back as a choice between them.
@@ -251,14 +252,32 @@ func TestLongSupporterList(t *testing.T) {
 	for _, v := range violations {
 		t.Errorf("with the suggestions open: %s", v)
 	}
+	// A tap (here a click) on a suggestion chooses it, and the focus stays
+	// in the box; Down opens the list again, and Escape closes it, then
+	// clears the box.
+	var tapped, tappedID, focused, reopened, cleared, clearedID string
 	if err := chromedp.Run(ctx,
-		chromedp.SendKeys("#f-supporter", kb.Escape, chromedp.ByQuery),
+		chromedp.Click("#f-supporter-listbox-1", chromedp.ByQuery),
+		chromedp.Value("#f-supporter", &tapped, chromedp.ByQuery),
+		chromedp.Value(sent, &tappedID, chromedp.ByQuery),
+		chromedp.Evaluate(`document.activeElement.id`, &focused),
 		chromedp.AttributeValue("#f-supporter", "aria-expanded", &expanded, nil, chromedp.ByQuery),
+		chromedp.SendKeys("#f-supporter", kb.ArrowDown, chromedp.ByQuery),
+		chromedp.WaitVisible(`#f-supporter-listbox [role=option]`, chromedp.ByQuery),
+		chromedp.AttributeValue("#f-supporter", "aria-expanded", &reopened, nil, chromedp.ByQuery),
+		chromedp.SendKeys("#f-supporter", kb.Escape, chromedp.ByQuery),
+		chromedp.WaitNotVisible(`#f-supporter-listbox`, chromedp.ByQuery),
+		chromedp.SendKeys("#f-supporter", kb.Escape, chromedp.ByQuery),
+		chromedp.Value("#f-supporter", &cleared, chromedp.ByQuery),
+		chromedp.Value(sent, &clearedID, chromedp.ByQuery),
 	); err != nil {
 		t.Fatal(err)
 	}
-	if expanded != "false" {
-		t.Errorf("Escape leaves aria-expanded %q", expanded)
+	if tapped != "Helen Marsh" || tappedID != "helen-marsh" || focused != "f-supporter" || expanded != "false" {
+		t.Errorf("after a tap: box %q, sends %q, focus on %q, expanded %q", tapped, tappedID, focused, expanded)
+	}
+	if reopened != "true" || cleared != "" || clearedID != "" {
+		t.Errorf("Down then Escape twice: expanded %q, box %q, sends %q", reopened, cleared, clearedID)
 	}
 
 	var shown, id string

@@ -88,7 +88,7 @@
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", listId);
-    var how = field.querySelector("[data-pp-how]");
+    var how = field.querySelector("[data-pp-how]"), howText = how && how.textContent;
     if (how) how.textContent = "Start typing, then choose from the list.";
 
     var choices = null, loading = null, shown = [], active = -1, announce = 0;
@@ -101,7 +101,12 @@
               return { value: r[0], label: r[1], hint: r[2] || "", words: w, search: searchWords(r[1], w) }; });
             return choices;
           })
-          .catch(function () { loading = null; return null; }); // the box still takes a typed name
+          .catch(function () {
+            // The box still takes a typed name, as without the script.
+            if (how) how.textContent = howText;
+            loading = null;
+            return null;
+          });
       }
       return loading;
     }
