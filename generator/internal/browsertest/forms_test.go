@@ -2,13 +2,20 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
+	"peerpress/generator/internal/build"
 	"peerpress/generator/internal/forms"
 )
 
@@ -114,5 +121,245 @@ func TestRequestSupporter(t *testing.T) {
 	records, err = store.Records(context.Background(), "book-training", time.Time{})
 	if err != nil || len(records) != 1 || records[0].Session != session || records[0].Status != forms.StatusConfirmed {
 		t.Errorf("stored bookings %+v, %v; want one confirmed for %s", records, err, session)
+	}
+}
+
+// longListSite builds the example site with 64 more supporters, among them
+// a second Helen Marsh (at another school) and a Zoë O’Neil, so that its
+// supporter fields have more choices than a drop-down shows, and returns
+// its public directory.
+func longListSite(t *testing.T) string {
+	t.Helper()
+	root, src := repoRoot(), t.TempDir()
+	for _, dir := range []string{"content", "layouts"} {
+		if err := os.CopyFS(filepath.Join(src, dir), os.DirFS(filepath.Join(root, dir))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"site.yaml"} {
+		b, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	helen, err := os.ReadFile(filepath.Join(root, "content", "supporters", "helen-marsh.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"Zoë O’Neil", "Helen Marsh"}
+	for _, first := range []string{"Amy", "Ben", "Cara", "Dev", "Ellen", "Femi", "Gus"} {
+		for _, last := range []string{"Abbott", "Baker", "Clarke", "Dunn", "Ekwueme", "Fox", "Green", "Hale", "Ince"} {
+			names = append(names, first+" "+last)
+		}
+	}
+	for i, name := range names {
+		body := strings.Replace(string(helen), "name: Helen Marsh", "name: "+name, 1)
+		body = strings.Replace(body, "name: Hollowford Church of England Primary School", fmt.Sprintf("name: Ashcombe School %d", i), 1)
+		if err := os.WriteFile(filepath.Join(src, "content", "supporters", fmt.Sprintf("extra-%02d.md", i)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Build(context.Background(), build.Options{Source: src, Destination: dest,
+		Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NowIsDate: true}); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return dest
+}
+
+// TestLongSupporterList uses the request form of a site with 75
+// supporters, on a phone-sized screen: the supporter is a text box that
+// suggests names. A link from a profile fills it in, on a static host (by
+// the script) and on the form server; typing words of a name, without its
+// accent or apostrophe, lists the matches, announced; a tap, or the arrow
+// keys and Enter, choose one; Escape closes the list, then clears the box;
+// the form sends the chosen id to the form server, which stores it. axe
+// finds nothing wrong with the list open. Without JavaScript, a misspelt
+// name comes back with an error and the other answers kept, and a name two
+// supporters share comes back as a choice between them.
+func TestLongSupporterList(t *testing.T) {
+	axe := AxeSource(t)
+	dest := longListSite(t)
+	ctx := New(t, 390, 844)
+	store, err := forms.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	srv, err := forms.New(forms.Options{Public: dest, MinFill: -1}, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	const sent = `input[type=hidden][name=supporter]`
+	stored := func(form string) map[string]string {
+		t.Helper()
+		records, err := store.Records(context.Background(), form, time.Time{})
+		if err != nil || len(records) == 0 {
+			t.Fatalf("stored %+v, %v", records, err)
+		}
+		got := map[string]string{}
+		for _, a := range records[len(records)-1].Answers {
+			got[a.Name] = a.Text()
+		}
+		return got
+	}
+
+	for _, base := range []string{Serve(t, dest), hs.URL} {
+		if err := chromedp.Run(ctx,
+			chromedp.Navigate(base+"/supporters/helen-marsh/"),
+			chromedp.Click(`a.button[href*="/forms/request-support/"]`, chromedp.ByQuery),
+			chromedp.WaitVisible("#f-name", chromedp.ByQuery),
+			chromedp.Poll(`document.querySelector('#f-supporter').value === 'Helen Marsh' && document.querySelector('`+sent+`').value === 'helen-marsh'`,
+				nil, chromedp.WithPollingTimeout(10*time.Second)),
+		); err != nil {
+			t.Fatalf("%s: the link from a profile does not choose Helen Marsh: %v", base, err)
+		}
+	}
+
+	var options []string
+	var expanded, active, selected string
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(hs.URL+"/forms/request-support/"),
+		chromedp.WaitVisible("#f-supporter", chromedp.ByQuery),
+		chromedp.Click("#f-supporter", chromedp.ByQuery),
+		chromedp.SendKeys("#f-supporter", "marsh", chromedp.ByQuery),
+		chromedp.WaitVisible(`#f-supporter-listbox [role=option]`, chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll('#f-supporter-listbox [role=option]')].map(o => o.textContent)`, &options),
+		chromedp.Poll(`document.querySelector('[role=status]').textContent === '2 results.'`, nil, chromedp.WithPollingTimeout(5*time.Second)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(options)
+	if len(options) != 2 || options[0] != "Helen Marsh, Ashcombe School 1" || options[1] != "Helen Marsh, Hollowford Church of England Primary School" {
+		t.Errorf("suggestions for marsh: %q, want both Helen Marshes with their schools", options)
+	}
+	var png []byte
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 80)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(artifacts(t), "form-suggestions-390.jpg"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	violations, err := Axe(ctx, axe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range violations {
+		t.Errorf("with the suggestions open: %s", v)
+	}
+	// A tap (here a click) on a suggestion chooses it, and the focus stays
+	// in the box; Down opens the list again, and Escape closes it, then
+	// clears the box.
+	var tapped, tappedID, focused, reopened, cleared, clearedID string
+	if err := chromedp.Run(ctx,
+		chromedp.Click("#f-supporter-listbox-1", chromedp.ByQuery),
+		chromedp.Value("#f-supporter", &tapped, chromedp.ByQuery),
+		chromedp.Value(sent, &tappedID, chromedp.ByQuery),
+		chromedp.Evaluate(`document.activeElement.id`, &focused),
+		chromedp.AttributeValue("#f-supporter", "aria-expanded", &expanded, nil, chromedp.ByQuery),
+		chromedp.SendKeys("#f-supporter", kb.ArrowDown, chromedp.ByQuery),
+		chromedp.WaitVisible(`#f-supporter-listbox [role=option]`, chromedp.ByQuery),
+		chromedp.AttributeValue("#f-supporter", "aria-expanded", &reopened, nil, chromedp.ByQuery),
+		chromedp.SendKeys("#f-supporter", kb.Escape, chromedp.ByQuery),
+		chromedp.WaitNotVisible(`#f-supporter-listbox`, chromedp.ByQuery),
+		chromedp.SendKeys("#f-supporter", kb.Escape, chromedp.ByQuery),
+		chromedp.Value("#f-supporter", &cleared, chromedp.ByQuery),
+		chromedp.Value(sent, &clearedID, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if tapped != "Helen Marsh" || tappedID != "helen-marsh" || focused != "f-supporter" || expanded != "false" {
+		t.Errorf("after a tap: box %q, sends %q, focus on %q, expanded %q", tapped, tappedID, focused, expanded)
+	}
+	if reopened != "true" || cleared != "" || clearedID != "" {
+		t.Errorf("Down then Escape twice: expanded %q, box %q, sends %q", reopened, cleared, clearedID)
+	}
+
+	var shown, id string
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(hs.URL+"/forms/request-support/"),
+		chromedp.WaitVisible("#f-supporter", chromedp.ByQuery),
+		chromedp.Click("#f-supporter", chromedp.ByQuery),
+		chromedp.SendKeys("#f-supporter", "ZOE neil", chromedp.ByQuery),
+		chromedp.WaitVisible(`#f-supporter-listbox [role=option]`, chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll('#f-supporter-listbox [role=option]')].map(o => o.textContent)`, &options),
+		chromedp.SendKeys("#f-supporter", kb.ArrowDown, chromedp.ByQuery),
+		chromedp.AttributeValue("#f-supporter", "aria-activedescendant", &active, nil, chromedp.ByQuery),
+		chromedp.AttributeValue(`#f-supporter-listbox [role=option]`, "aria-selected", &selected, nil, chromedp.ByQuery),
+		chromedp.SendKeys("#f-supporter", kb.Enter, chromedp.ByQuery),
+		chromedp.Value("#f-supporter", &shown, chromedp.ByQuery),
+		chromedp.Value(sent, &id, chromedp.ByQuery),
+		chromedp.AttributeValue("#f-supporter", "aria-expanded", &expanded, nil, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if len(options) != 1 || !strings.HasPrefix(options[0], "Zoë O’Neil") || active != "f-supporter-listbox-0" || selected != "true" {
+		t.Errorf("ZOE neil: suggestions %q, active %q (selected %q); want Zoë O’Neil, active", options, active, selected)
+	}
+	if shown != "Zoë O’Neil" || id != "extra-00" || expanded != "false" {
+		t.Errorf("after Enter: box %q, sends %q, expanded %q; want Zoë O’Neil, extra-00, false", shown, id, expanded)
+	}
+	var receipt string
+	if err := chromedp.Run(ctx,
+		chromedp.SendKeys("#f-name", "Jo Bloggs", chromedp.ByQuery),
+		chromedp.SendKeys("#f-email", "jo@example.org", chromedp.ByQuery),
+		chromedp.SendKeys("#f-school", "Oak Primary", chromedp.ByQuery),
+		chromedp.Click("#f-consent", chromedp.ByQuery),
+		chromedp.Click(`form[data-pp-form] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(".receipt__id", chromedp.ByQuery),
+		chromedp.Text(".receipt__id", &receipt, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if got := stored("request-support"); got["supporter"] != "extra-00" || got["name"] != "Jo Bloggs" {
+		t.Errorf("stored %v, want supporter extra-00", got)
+	}
+
+	// Without JavaScript.
+	var problem, name string
+	var choices []string
+	if err := chromedp.Run(ctx,
+		emulation.SetScriptExecutionDisabled(true),
+		chromedp.Navigate(hs.URL+"/forms/request-support/"),
+		chromedp.WaitVisible("#f-supporter", chromedp.ByQuery),
+		chromedp.SendKeys("#f-supporter", "Helen Marshh", chromedp.ByQuery),
+		chromedp.SendKeys("#f-name", "Sam Lee", chromedp.ByQuery),
+		chromedp.SendKeys("#f-email", "sam@example.org", chromedp.ByQuery),
+		chromedp.SendKeys("#f-school", "Ash Academy", chromedp.ByQuery),
+		chromedp.Click("#f-consent", chromedp.ByQuery),
+		chromedp.Click(`form[data-pp-form] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(".error-summary", chromedp.ByQuery),
+		chromedp.Text("#f-supporter-error", &problem, chromedp.ByQuery),
+		chromedp.Value("#f-name", &name, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(problem, "“Helen Marshh” is not a choice for preferred supporter: check the spelling") || name != "Sam Lee" {
+		t.Errorf("a misspelt name: error %q, name kept %q", problem, name)
+	}
+	if err := chromedp.Run(ctx,
+		chromedp.SetValue("#f-supporter", "helen marsh", chromedp.ByQuery),
+		chromedp.Click(`form[data-pp-form] button`, chromedp.ByQuery),
+		chromedp.WaitVisible("select#f-supporter", chromedp.ByQuery),
+		chromedp.Text("#f-supporter-error", &problem, chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll('#f-supporter option')].map(o => o.value + '=' + o.textContent)`, &choices),
+		chromedp.SetValue("select#f-supporter", "extra-01", chromedp.ByQuery),
+		chromedp.Click(`form[data-pp-form] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(".receipt", chromedp.ByQuery),
+		emulation.SetScriptExecutionDisabled(false),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(problem, "More than one choice for preferred supporter is called “helen marsh”") ||
+		strings.Join(choices, "|") != "=No preference|extra-01=Helen Marsh (Ashcombe School 1)|helen-marsh=Helen Marsh (Hollowford Church of England Primary School)" {
+		t.Errorf("a shared name: error %q, choices %q", problem, choices)
+	}
+	if got := stored("request-support"); got["supporter"] != "extra-01" || got["name"] != "Sam Lee" {
+		t.Errorf("stored %v, want supporter extra-01", got)
 	}
 }

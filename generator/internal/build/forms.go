@@ -2,13 +2,16 @@ package build
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"peerpress/generator/internal/formspec"
 	"peerpress/generator/internal/site"
 )
 
 // formFiles is the forms manifest the form server reads
-// (public/forms/manifest.json), when the site publishes forms.
+// (public/forms/manifest.json) and the choices files of the forms' long
+// lists, when the site publishes forms.
 func formFiles(s *site.Site) ([]file, error) {
 	if !s.FormsOn() {
 		return nil, nil
@@ -21,5 +24,10 @@ func formFiles(s *site.Site) ([]file, error) {
 	if err != nil {
 		return nil, fmt.Errorf("forms manifest: %w", err)
 	}
-	return []file{{Path: formspec.ManifestPath, Body: body}}, nil
+	files := []file{{Path: formspec.ManifestPath, Body: body}}
+	choices := m.ChoicesFiles()
+	for _, p := range slices.Sorted(maps.Keys(choices)) {
+		files = append(files, file{Path: p, Body: choices[p]})
+	}
+	return files, nil
 }

@@ -22,7 +22,7 @@ forms:
       title: Request a supporter
       consent: We keep your answers safe.
       fields:
-        - {name: supporter, label: Supporter, type: choice, from: supporters}
+        - {name: supporter, label: Supporter, type: choice, from: supporters%above}
         - {name: name, label: Your name, type: text, required: true, autocomplete: name}
     - name: book-training
       title: Book a place
@@ -35,13 +35,19 @@ forms:
 // site.yaml, and returns the public directory.
 func buildWithForms(t *testing.T, endpoint string) string {
 	t.Helper()
+	return buildWithFormsYAML(t, strings.Replace(formsYAML, "%above", "", 1), endpoint)
+}
+
+// buildWithFormsYAML is buildWithForms with the forms: given.
+func buildWithFormsYAML(t *testing.T, yaml, endpoint string) string {
+	t.Helper()
 	a, err := txtar.ParseFile("testdata/sites/basic.txtar")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range a.Files {
 		if a.Files[i].Name == "site.yaml" {
-			a.Files[i].Data = append(slices.Clone(a.Files[i].Data), strings.Replace(formsYAML, "%s", endpoint, 1)...)
+			a.Files[i].Data = append(slices.Clone(a.Files[i].Data), strings.Replace(yaml, "%s", endpoint, 1)...)
 		}
 	}
 	src := t.TempDir()
@@ -113,5 +119,35 @@ func TestFormsOutputs(t *testing.T) {
 	}
 	if p := read(t, off, "supporters/ann-able/index.html"); !strings.Contains(p, "mailto:") {
 		t.Errorf("endpoint: none drops the mailto link")
+	}
+}
+
+// TestFormsLongList checks a choice field with more choices than its
+// search_above: the page has a text box that names the choices file, not
+// the choices; the file is written, fingerprinted, under the base path;
+// and profiles still link to the form with the supporter chosen.
+func TestFormsLongList(t *testing.T) {
+	dest := buildWithFormsYAML(t, strings.Replace(formsYAML, "%above", ", search_above: 1", 1), `""`)
+	m, err := formspec.Parse([]byte(read(t, dest, formspec.ManifestPath)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := m.Form("request-support").Field("supporter")
+	if !strings.HasPrefix(fl.ChoicesURL, "/peer/forms/supporters.") || len(fl.Choices) < 2 {
+		t.Fatalf("choices URL %q with %d choices", fl.ChoicesURL, len(fl.Choices))
+	}
+	body := read(t, dest, strings.TrimPrefix(fl.ChoicesURL, "/peer/"))
+	if body != string(fl.ChoicesFile()) || !strings.Contains(body, `["ann-able","Ann Able"`) {
+		t.Errorf("choices file %s", body)
+	}
+	page := read(t, dest, "forms/request-support/index.html")
+	if !strings.Contains(page, `data-choices="`+fl.ChoicesURL+`"`) || strings.Contains(page, `<option value="ann-able"`) {
+		t.Errorf("form page does not name the choices file, or lists them")
+	}
+	if p := read(t, dest, "supporters/ann-able/index.html"); !strings.Contains(p, `href="/peer/forms/request-support/?supporter=ann-able"`) {
+		t.Errorf("profile does not link to the request form")
+	}
+	if book := read(t, dest, "forms/book-training/index.html"); strings.Contains(book, "data-choices") {
+		t.Errorf("a short list is not a drop-down")
 	}
 }

@@ -112,6 +112,23 @@ type Field struct {
 	// RuleField is the supporters field (a rule's field:, such as
 	// headship_since) that this answer stands for, on an eligibility form.
 	RuleField string `yaml:"rule_field"`
+	// SearchAbove is the most choices a choice field shows as a drop-down;
+	// with more, it is a text box that suggests choices as the sender
+	// types (0: DefaultSearchAbove).
+	SearchAbove int `yaml:"search_above" pp:"min=0"`
+}
+
+// DefaultSearchAbove is the most choices a choice field shows as a
+// drop-down unless it says otherwise: a native list of more is hard to use
+// on a phone, and few lists of so few need searching.
+const DefaultSearchAbove = 30
+
+// ListLimit is the most choices the field shows as a drop-down.
+func (f *Field) ListLimit() int {
+	if f.SearchAbove > 0 {
+		return f.SearchAbove
+	}
+	return DefaultSearchAbove
 }
 
 // MaxFieldLength is the most characters any answer may have.
@@ -193,6 +210,9 @@ func (f *Form) DecodeYAML(d *decode.Decoder, path string, n *yaml.Node) {
 			d.Errorf(at("type"), fp+".choices", "a %s field needs choices (id: label lines) or from", fl.Type)
 		case !choice && fl.Choices != nil:
 			d.Errorf(at("choices"), fp+".choices", "choices apply to choice and multi-choice fields, not %s", fl.Type)
+		}
+		if fl.SearchAbove != 0 && fl.Type != FieldChoice {
+			d.Errorf(at("search_above"), fp+".search_above", "search_above applies to choice fields, not %s", fl.Type)
 		}
 		if fl.MaxLength > MaxFieldLength {
 			d.Errorf(at("max_length"), fp+".max_length", "%d is above %d, the most an answer may have", fl.MaxLength, MaxFieldLength)

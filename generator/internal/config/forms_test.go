@@ -65,6 +65,7 @@ func TestFormsErrors(t *testing.T) {
 		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: x, type: text}\n", "forms.definitions[0].fields[0].label: a text field needs a label"},
 		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: x, label: X, type: text, max_length: 20000}\n", "max_length: 20000 is above 10000"},
 		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: x, label: X, type: date, rule_field: headship_since}\n", "forms.definitions[0].eligibility: fields name a rule_field"},
+		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: x, label: X, type: text, search_above: 5}\n", "forms.definitions[0].fields[0].search_above: search_above applies to choice fields, not text"},
 		{"  definitions:\n    - name: a\n      title: T\n      fields: [{name: x, label: X, type: text}]\n    - name: a\n      title: U\n      fields: [{name: x, label: X, type: text}]\n", "site.yaml:17:13: forms.definitions[1].name: form name \"a\" is already used"},
 		{"  definitions:\n    - name: a\n      title: T\n      feilds: []\n", "unknown field (did you mean \"fields\"?)"},
 	}

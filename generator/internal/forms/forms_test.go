@@ -707,3 +707,54 @@ func TestRebuiltManifest(t *testing.T) {
 		t.Errorf("the log does not report the broken manifest:\n%s", logs.String())
 	}
 }
+
+// TestTypedChoice sends names typed into a searchable supporter field, as
+// a browser without JavaScript does: a name that reads as one choice's is
+// stored as its id; an unknown or shared one sends the form back with the
+// error beside the field, every other answer kept and nothing stored, and
+// a shared name with a drop-down of those who bear it. A link naming a
+// supporter shows the name in the box.
+func TestTypedChoice(t *testing.T) {
+	m := testManifest()
+	sup := &m.Forms[0].Fields[0]
+	sup.ChoicesURL = "/forms/supporters.0000.json"
+	sup.Choices = append(sup.Choices, formspec.Option{Value: "jo-evans-2", Label: "Jo Evans", Hint: "Ash Academy"}, formspec.Option{Value: "zoe-oneil", Label: "Zoë O’Neil"})
+	sup.Choices[0].Hint = "Oak Primary"
+	s, store := newTestServer(t, Options{Public: writeSite(t, m)})
+
+	w := post(s.Handler(), "/forms/request-support", okRequest+"&supporter=zoe+o%27neil", nil)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("a typed name: %d, want 303\n%s", w.Code, w.Body)
+	}
+	rs, err := store.Records(context.Background(), "request-support", time.Time{})
+	if err != nil || len(rs) != 1 || rs[0].Answers[0].Name != "supporter" || rs[0].Answers[0].Value != "zoe-oneil" {
+		t.Fatalf("stored %+v, %v; want supporter zoe-oneil", rs, err)
+	}
+
+	w = post(s.Handler(), "/forms/request-support", okRequest+"&supporter=Jo+Evnas&message=Hello+there", nil)
+	page := w.Body.String()
+	for _, want := range []string{`“Jo Evnas” is not a choice for preferred supporter: check the spelling`, `value="Jo Evnas"`,
+		`value="Jo Bloggs"`, `value="jo@example.org"`, `>Hello there</textarea>`, `href="#f-supporter"`, "<title>Error: "} {
+		if !strings.Contains(page, want) {
+			t.Errorf("an unknown name: %d, the page lacks %s\n%s", w.Code, want, page)
+		}
+	}
+	w = post(s.Handler(), "/forms/request-support", okRequest+"&supporter=jo+evans", nil)
+	page = w.Body.String()
+	for _, want := range []string{`More than one choice for preferred supporter is called “jo evans”: choose the one you mean`,
+		`<option value="jo-evans">Jo Evans (Oak Primary)</option><option value="jo-evans-2">Jo Evans (Ash Academy)</option>`, `value="Jo Bloggs"`} {
+		if w.Code != http.StatusUnprocessableEntity || !strings.Contains(page, want) {
+			t.Errorf("a shared name: %d, the page lacks %s\n%s", w.Code, want, page)
+		}
+	}
+	if n := count(t, store, "request-support"); n != 1 {
+		t.Errorf("%d stored, want only the first", n)
+	}
+
+	req := httptest.NewRequest("GET", "/forms/request-support/?supporter=zoe-oneil", nil)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if b := rec.Body.String(); !strings.Contains(b, `value="Zoë O’Neil" data-value="zoe-oneil"`) {
+		t.Errorf("a link naming a supporter: %d\n%s", rec.Code, b)
+	}
+}

@@ -18,11 +18,11 @@ func everyType() *Form {
 			{Name: "name", Label: "Your name", Type: config.FieldText, Required: true, MinLength: 2, MaxLength: 20, Autocomplete: "name", Help: "As you sign letters."},
 			{Name: "email", Label: "E-mail", Type: config.FieldEmail, MaxLength: 254},
 			{Name: "text", Label: "Text", Type: config.FieldTextarea, MaxLength: 50},
-			{Name: "pick", Label: "Pick", Type: config.FieldChoice, MaxLength: 200, Choices: []Option{{"a", "A"}, {"b", "B"}}},
-			{Name: "many", Label: "Many", Type: config.FieldMultiChoice, MaxLength: 200, Choices: []Option{{"x", "X"}, {"y", "Y"}, {"z", "Z"}}},
+			{Name: "pick", Label: "Pick", Type: config.FieldChoice, MaxLength: 200, Choices: []Option{{Value: "a", Label: "A"}, {Value: "b", Label: "B"}}},
+			{Name: "many", Label: "Many", Type: config.FieldMultiChoice, MaxLength: 200, Choices: []Option{{Value: "x", Label: "X"}, {Value: "y", Label: "Y"}, {Value: "z", Label: "Z"}}},
 			{Name: "when", Label: "When", Type: config.FieldDate, MaxLength: 40},
 			{Name: "tick", Label: "Tick", Type: config.FieldCheckbox, MaxLength: 200},
-			{Name: "ref", Type: config.FieldHidden, MaxLength: 30, From: config.FromSupporters, Choices: []Option{{"jo", "Jo"}}},
+			{Name: "ref", Type: config.FieldHidden, MaxLength: 30, From: config.FromSupporters, Choices: []Option{{Value: "jo", Label: "Jo"}}},
 		}}
 }
 
@@ -241,7 +241,7 @@ forms:
 	if diags.Err() != nil {
 		t.Fatal(diags)
 	}
-	m, err := Build(cfg, Sources{Supporters: []Option{{"jo", "Jo"}}, Sessions: []Session{{ID: "c/2027-01-01", Label: "C", Capacity: 4, State: "open"}}})
+	m, err := Build(cfg, Sources{Supporters: []Option{{Value: "jo", Label: "Jo"}}, Sessions: []Session{{ID: "c/2027-01-01", Label: "C", Capacity: 4, State: "open"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ forms:
 	if offer.Action != "/peer/forms/offer" || offer.URL != "/forms/offer/" || offer.External {
 		t.Errorf("offer: action %q, url %q, external %v", offer.Action, offer.URL, offer.External)
 	}
-	if got := offer.Field("region").Choices; len(got) != 2 || got[0] != (Option{"north", "North"}) {
+	if got := offer.Field("region").Choices; len(got) != 2 || got[0] != (Option{Value: "north", Label: "North"}) {
 		t.Errorf("region choices = %v", got)
 	}
 	if got := offer.Field("who").Choices; len(got) != 1 || got[0].Value != "jo" {

@@ -69,12 +69,20 @@ type Field struct {
 	Choices      []Option `json:"choices,omitempty"`
 	Autocomplete string   `json:"autocomplete,omitempty"`
 	RuleField    string   `json:"rule_field,omitempty"`
+	// ChoicesURL is set on a choice field with more choices than its
+	// list limit: the address of its choices file (ChoicesFile), which
+	// makes it a text box that suggests them rather than a drop-down.
+	ChoicesURL string `json:"choices_url,omitempty"`
 }
 
 // Option is one choice.
 type Option struct {
 	Value string `json:"value"`
 	Label string `json:"label"`
+	// Hint tells apart choices whose labels may be the same, such as two
+	// supporters of one name (their schools); a text box that suggests
+	// choices shows it under the label.
+	Hint string `json:"hint,omitempty"`
 }
 
 // Session is a training session open for booking.
@@ -144,21 +152,24 @@ func Build(cfg *config.Config, src Sources) (*Manifest, error) {
 			switch df.From {
 			case "":
 				for _, t := range df.Choices {
-					fl.Choices = append(fl.Choices, Option{t.ID, t.Label})
+					fl.Choices = append(fl.Choices, Option{Value: t.ID, Label: t.Label})
 				}
 			case config.FromSupporters:
 				fl.Choices = src.Supporters
 			case config.FromOpenSessions:
 				for _, s := range src.Sessions {
-					fl.Choices = append(fl.Choices, Option{s.ID, s.Label})
+					fl.Choices = append(fl.Choices, Option{Value: s.ID, Label: s.Label})
 				}
 			default:
 				for _, t := range cfg.Vocabularies.Vocabulary(df.From) {
-					fl.Choices = append(fl.Choices, Option{t.ID, t.Label})
+					fl.Choices = append(fl.Choices, Option{Value: t.ID, Label: t.Label})
 				}
 				if len(fl.Choices) == 0 {
 					return nil, fmt.Errorf("forms: %s: field %s takes its choices from vocabularies.%s, which is empty", d.Name, df.Name, df.From)
 				}
+			}
+			if df.Type == config.FieldChoice && len(fl.Choices) > df.ListLimit() {
+				fl.ChoicesURL = cfg.BasePath() + choicesPath(d.Name, &fl)
 			}
 			if df.RuleField != "" {
 				needRules[df.RuleField] = true
@@ -243,6 +254,20 @@ func (f *Form) BookingField() *Field {
 		}
 	}
 	return nil
+}
+
+// ChoicesFiles are the choices files of the manifest's forms, by path
+// relative to public/.
+func (m *Manifest) ChoicesFiles() map[string][]byte {
+	files := map[string][]byte{}
+	for i := range m.Forms {
+		for j := range m.Forms[i].Fields {
+			if fl := &m.Forms[i].Fields[j]; fl.Searchable() {
+				files[strings.TrimPrefix(fl.ChoicesURL, m.BasePath)] = fl.ChoicesFile()
+			}
+		}
+	}
+	return files
 }
 
 // Marshal encodes the manifest (compactly: it is read, not edited).

@@ -36,6 +36,15 @@ type fieldView struct {
 	Hint    string
 	Checked map[string]bool
 	Fixed   bool
+	// Options are a drop-down's choices: the field's, or, for a
+	// searchable field sent back with a name that names none, those it
+	// may mean (Candidates), with their hints.
+	Options []Option
+	// Search says the field is a text box that suggests its choices;
+	// Chosen is then the value of the choice its text (Value, the
+	// choice's label) names.
+	Search bool
+	Chosen string
 }
 
 // formTemplate is minified as HTML when it is parsed, as layouts are: the
@@ -77,15 +86,18 @@ var formTemplate = template.Must(template.New("form").Parse(htmlmin.TemplateOrSo
 {{- else}}
 <div class="field{{if .Error}} field--error{{end}}">
 <label for="{{.ID}}">{{.Label}}{{if not .Required}} (optional){{end}}</label>
-{{- if .Hint}}<p class="hint" id="{{.ID}}-hint">{{.Hint}}</p>{{end}}
+{{- if .Search}}<p class="hint" id="{{.ID}}-hint">{{with .Hint}}{{.}} {{end}}<span data-pp-how>Type it as this site shows it. If you type part of it, you can choose from what matches when you send the form.</span></p>
+{{- else if .Hint}}<p class="hint" id="{{.ID}}-hint">{{.Hint}}</p>{{end}}
 {{- if .Error}}<p class="error-message" id="{{.ID}}-error"><span class="visually-hidden">Error:</span> {{.Error}}</p>{{end}}
 {{- if eq .Type "textarea"}}
 <textarea class="input" id="{{.ID}}" name="{{.Name}}" rows="6" maxlength="{{.MaxLength}}"{{if .Required}} required{{end}}{{with .Autocomplete}} autocomplete="{{.}}"{{end}}{{with .Describedby}} aria-describedby="{{.}}"{{end}}{{if .Error}} aria-invalid="true"{{end}}>{{.Value}}</textarea>
+{{- else if .Search}}
+<div class="combobox" data-pp-combobox><input class="input" id="{{.ID}}" name="{{.Name}}" type="text" value="{{.Value}}"{{with .Chosen}} data-value="{{.}}"{{end}} data-choices="{{.ChoicesURL}}" maxlength="{{.MaxLength}}"{{if .Required}} required{{end}} autocomplete="off" autocapitalize="none" spellcheck="false"{{with .Describedby}} aria-describedby="{{.}}"{{end}}{{if .Error}} aria-invalid="true"{{end}}></div>
 {{- else if eq .Type "choice"}}
 <select class="input" id="{{.ID}}" name="{{.Name}}"{{if .Required}} required{{end}}{{with .Autocomplete}} autocomplete="{{.}}"{{end}}{{with .Describedby}} aria-describedby="{{.}}"{{end}}{{if .Error}} aria-invalid="true"{{end}}>
 <option value="">{{if .Required}}Choose…{{else}}No preference{{end}}</option>
-{{- $v := .Value}}{{range .Choices}}
-<option value="{{.Value}}"{{if eq .Value $v}} selected{{end}}>{{.Label}}</option>
+{{- $v := .Value}}{{range .Options}}
+<option value="{{.Value}}"{{if eq .Value $v}} selected{{end}}>{{.Label}}{{with .Hint}} ({{.}}){{end}}</option>
 {{- end}}
 </select>
 {{- else}}
@@ -142,8 +154,12 @@ func Render(v View) (template.HTML, error) {
 		if fl.Type == config.FieldDate {
 			fv.Hint = strings.TrimSpace(fl.Help + " For example, 27/3/2019.")
 		}
+		fv.Options = fl.Choices
+		if fl.Searchable() && !fv.Fixed {
+			fv.searchable(fv.Error != "")
+		}
 		var ids []string
-		if fv.Hint != "" {
+		if fv.Hint != "" || fv.Search {
 			ids = append(ids, prefix+fl.Name+"-hint")
 		}
 		if fv.Error != "" {
@@ -167,6 +183,23 @@ func Render(v View) (template.HTML, error) {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil
+}
+
+// searchable sets up a field with a long list of choices: a text box
+// showing the label of the choice its value names, or what was typed; or,
+// when a typed name named none but a few choices match it, a drop-down of
+// those (failed says the form was sent back for this field).
+func (fv *fieldView) searchable(failed bool) {
+	fv.Search = true
+	if i := choiceIndex(fv.Field, fv.Value); i >= 0 {
+		fv.Chosen, fv.Value = fv.Value, fv.Choices[i].Label
+		return
+	}
+	if failed && fv.Value != "" {
+		if c := fv.Candidates(fv.Value); len(c) > 0 {
+			fv.Search, fv.Options = false, c
+		}
+	}
 }
 
 func joinSpace(s []string) string {

@@ -164,13 +164,62 @@ func validateField(fl *Field, raw []string) (Answer, string) {
 			return a, fmt.Sprintf("%s must be a real date, such as 27/3/2019", upper(what(fl)))
 		}
 		s = t.Format(time.DateOnly)
-	case config.FieldChoice, config.FieldHidden:
-		if (fl.Type == config.FieldChoice || fl.From != "") && !hasChoice(fl, s) {
+	case config.FieldChoice:
+		if hasChoice(fl, s) {
+			break
+		}
+		// A name typed into a searchable field (or posted by a form of
+		// another design) stands for its choice; the answer is the
+		// choice's value, as a drop-down would send.
+		m := fl.Resolve(s)
+		if m.Value == "" {
+			return a, choiceMessage(fl, s, m)
+		}
+		s = m.Value
+	case config.FieldHidden:
+		if fl.From != "" && !hasChoice(fl, s) {
 			return a, fmt.Sprintf("Choose %s from the list", what(fl))
 		}
 	}
 	a.Value = s
 	return a, ""
+}
+
+// MaxCandidates is the most choices that a form sent back with a typed
+// answer that names none lists to choose from.
+const MaxCandidates = config.DefaultSearchAbove
+
+// choiceMessage says why the typed answer s to a choice field names no
+// choice, as m found.
+func choiceMessage(fl *Field, s string, m Match) string {
+	if !fl.Searchable() {
+		return fmt.Sprintf("Choose %s from the list", what(fl))
+	}
+	switch n := len(m.Like); {
+	case len(m.Same) > 1:
+		return fmt.Sprintf("More than one choice for %s is called “%s”: choose the one you mean", what(fl), s)
+	case n > MaxCandidates:
+		return fmt.Sprintf("“%s” matches %d choices for %s: type more of the name", s, n, what(fl))
+	case n > 0:
+		return fmt.Sprintf("“%s” is not a choice for %s: choose from those that match", s, what(fl))
+	}
+	return fmt.Sprintf("“%s” is not a choice for %s: check the spelling", s, what(fl))
+}
+
+// Candidates are the choices that a form sent back with the typed answer
+// s, which names no choice of fl, lists to choose from: those of the same
+// name, or those that match, if there are not too many.
+func (fl *Field) Candidates(s string) []Option {
+	m := fl.Resolve(s)
+	switch {
+	case m.Value != "":
+		return nil
+	case len(m.Same) > 1:
+		return m.Same
+	case len(m.Like) <= MaxCandidates:
+		return m.Like
+	}
+	return nil
 }
 
 func upper(s string) string {

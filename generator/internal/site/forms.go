@@ -32,7 +32,7 @@ func (s *Site) formManifest() (*formspec.Manifest, error) {
 	var src formspec.Sources
 	for _, p := range s.Supporters {
 		if p.Supporter.Availability != "unavailable" {
-			src.Supporters = append(src.Supporters, formspec.Option{Value: p.Slug, Label: p.Title})
+			src.Supporters = append(src.Supporters, formspec.Option{Value: p.Slug, Label: p.Title, Hint: p.Supporter.School.Name})
 		}
 	}
 	for _, ss := range s.Sessions {
