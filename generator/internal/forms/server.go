@@ -173,7 +173,7 @@ func (s *Server) newSite(data []byte) (*site, error) {
 		mux.HandleFunc("POST /forms/{name}", st.submit)
 	}
 	files := http.StripPrefix(strings.TrimSuffix(base, "/"), s.static())
-	mux.Handle("GET "+base, st.pages(files))
+	mux.Handle("GET "+base, compress(st.pages(files)))
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -655,7 +655,8 @@ func (s *Server) trusted(a netip.Addr) bool {
 }
 
 // static serves the built site's files as a static host does: a directory
-// with its index.html, anything missing with the site's 404.html.
+// with its index.html, anything missing with the site's 404.html, and
+// each file with how long browsers may keep it (see cacheControl).
 func (s *Server) static() http.Handler {
 	fsys := s.opts.Files
 	files := http.FileServerFS(fsys)
@@ -677,6 +678,7 @@ func (s *Server) static() http.Handler {
 			writeHTML(w, http.StatusNotFound, body)
 			return
 		}
+		w.Header().Set("Cache-Control", cacheControl(p))
 		files.ServeHTTP(w, r)
 	})
 }
