@@ -494,7 +494,7 @@ func (s *Session) assembled(ctx context.Context, st *site.Site, outputs []site.O
 			paths[p] = true
 		}
 	}
-	if links := s.checkLinks(st, paths); len(links) > 0 {
+	if links := s.checkLinks(st, paths, snap.Rendered, snapshotIDs(snap.files, keyMap)); len(links) > 0 {
 		return nil, &ContentError{Diags: links}
 	}
 	clear(s.changed)
@@ -672,10 +672,11 @@ func (s *Session) patched(ctx context.Context, st *site.Site, e *site.Edit, edit
 	}
 	s.mu.Unlock()
 	// The same files as the current snapshot: only the links of the
-	// pages read again can have broken.
-	pages := slices.DeleteFunc(st.AllPages(), func(p *site.Page) bool { return !s.changed[p.Source] })
-	if links := linkcheck.Internal(linkcheck.LinksOf(pages), st.Config.BasePath(), s.paths); len(links) > 0 {
-		return nil, &ContentError{Diags: links}
+	// pages read again, and those into the pages rendered again, can have
+	// broken. s.keys holds every output's path.
+	links := s.changedLinks(st, snap.Rendered)
+	if diags := linkcheck.Internal(links, st.Config.BasePath(), s.paths, snapshotIDs(snap.files, s.keys)); len(diags) > 0 {
+		return nil, &ContentError{Diags: diags}
 	}
 	clear(s.changed)
 	maps.Copy(s.keys, fresh)
@@ -684,20 +685,69 @@ func (s *Session) patched(ctx context.Context, st *site.Site, e *site.Edit, edit
 	return snap, nil
 }
 
-// checkLinks checks the site's internal links against paths. When no file
-// of the last good build has gone, only the links of the pages read again
-// can have broken, so only those are checked.
-func (s *Session) checkLinks(st *site.Site, paths map[string]bool) diag.List {
+// checkLinks checks the site's internal links against paths, and their
+// fragments against the ids of the pages, which ids reads from the
+// snapshot's files. When no file of the last good build has gone, only the
+// links of the pages read again, and those whose fragment points into a
+// page rendered anew (rendered), can have broken, so only those are
+// checked.
+func (s *Session) checkLinks(st *site.Site, paths map[string]bool, rendered []string, ids linkcheck.IDs) diag.List {
 	if s.cur == nil {
-		return checkLinks(st, paths)
+		return checkLinks(st, linkcheck.Links(st), paths, ids)
 	}
 	for p := range s.cur.files {
 		if !paths[p] {
-			return checkLinks(st, paths)
+			return checkLinks(st, linkcheck.Links(st), paths, ids)
 		}
 	}
-	pages := slices.DeleteFunc(st.AllPages(), func(p *site.Page) bool { return !s.changed[p.Source] })
-	return linkcheck.Internal(linkcheck.LinksOf(pages), st.Config.BasePath(), paths)
+	return linkcheck.Internal(s.changedLinks(st, rendered), st.Config.BasePath(), paths, ids)
+}
+
+// changedLinks are the links an update checks when no file has gone: those
+// of the pages read again, and those of the other pages whose fragment
+// points into a page rendered anew (rendered, sorted), which may have lost
+// the id they go to.
+func (s *Session) changedLinks(st *site.Site, rendered []string) []linkcheck.Link {
+	var read, others []*site.Page
+	for _, p := range st.AllPages() {
+		if s.changed[p.Source] {
+			read = append(read, p)
+		} else {
+			others = append(others, p)
+		}
+	}
+	links := linkcheck.LinksOf(read)
+	if len(rendered) == 0 {
+		return links
+	}
+	into := make(map[string]bool, len(rendered))
+	for _, p := range rendered {
+		into[p] = true
+	}
+	return append(links, linkcheck.LinksInto(linkcheck.FragmentLinksOf(others), st.Config.BasePath(), into)...)
+}
+
+// snapshotIDs reads the ids of a snapshot's pages for the link check, each
+// page once and only when a fragment points into it: the session keeps
+// every page in memory, so nothing is gathered while rendering. pages
+// holds the paths of the pages rendered from layouts.
+func snapshotIDs(files map[string][]byte, pages map[string]uint64) linkcheck.IDs {
+	read := map[string][]string{}
+	return func(p string) ([]string, bool) {
+		if _, ok := pages[p]; !ok {
+			return nil, false
+		}
+		if ids, ok := read[p]; ok {
+			return ids, true
+		}
+		body, ok := files[p]
+		if !ok {
+			return nil, false
+		}
+		ids := linkcheck.PageIDs(body)
+		read[p] = ids
+		return ids, true
+	}
 }
 
 // renderOutputs renders outputs in parallel into out, each page written as
@@ -713,6 +763,9 @@ func renderOutputs(ctx context.Context, layouts *layout.Set, outputs []site.Outp
 		err := layouts.RenderFunc(o.Layout, o.View, func(page []byte) error {
 			if times != nil {
 				times[i] = time.Since(start)
+			}
+			if out.anchors.Wants(o.Path) {
+				out.anchors.Scan(o.Path, page)
 			}
 			if err := out.add(file{Path: o.Path, Body: page}); err != nil {
 				return fmt.Errorf("write: %w", err)

@@ -9,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"peerpress/generator/internal/decode"
 	"peerpress/generator/internal/diag"
@@ -50,29 +51,48 @@ func External(dest string) bool {
 	return err == nil && (u.Scheme != "" || u.Host != "")
 }
 
+// IDs tells the ids a file of the site has, for the check of a link's
+// fragment: the sorted ids of an HTML page the build rendered from a
+// layout, and ok false for any other file (a static file, a feed, a photo,
+// an alias's redirect), whose fragments are not checked.
+type IDs func(file string) (ids []string, ok bool)
+
 // Internal checks the links that stay on the site. base is the site's base
 // path ("/" or "/peer-support/"); files holds every path public/ will have,
 // relative to it ("about/index.html"). A link that points nowhere is an
-// error at the place it was written.
-func Internal(links []Link, base string, files map[string]bool) diag.List {
+// error at the place it was written. When ids is not nil, so is a link
+// whose fragment names no element of the page it goes to (see Fragment);
+// an image's fragment is not checked.
+func Internal(links []Link, base string, files map[string]bool, ids IDs) diag.List {
 	var diags diag.List
 	exists := func(p string) bool { return files[p] }
 	var known []string // addresses, for suggestions; filled on first need
 	for _, l := range links {
-		if l.Dest == "" || strings.HasPrefix(l.Dest, "#") || External(l.Dest) {
+		if l.Dest == "" || External(l.Dest) {
 			continue
 		}
-		target, ok := resolve(l.Dest, l.Page, base)
 		what := "link"
 		if l.Image {
 			what = "image"
 		}
 		written := unbased(l.Dest, base)
+		dest, frag, hasFrag := strings.Cut(l.Dest, "#")
+		target, ok := resolve(dest, l.Page, base)
 		if !ok {
 			diags.Add(l.Pos, "", "%s %q points outside the site's base path %s", what, written, base)
 			continue
 		}
-		if found(target, exists) {
+		file, ok := found(target, exists)
+		if dest == "" {
+			// "#x" is on the page the link is on, which is there.
+			file, ok = found(target, func(string) bool { return true })
+		}
+		if ok {
+			if hasFrag && ids != nil && !l.Image {
+				if msg := checkFragment(frag, file, base, ids); msg != "" {
+					diags.Add(l.Pos, "", "%s %q %s", what, written, msg)
+				}
+			}
 			continue
 		}
 		if known == nil {
@@ -89,6 +109,147 @@ func Internal(links []Link, base string, files map[string]bool) diag.List {
 		diags.Add(l.Pos, "", "%s %q points nowhere: the site has no page or file at %s%s", what, written, base+target, hint)
 	}
 	return diags.Sort()
+}
+
+// checkFragment checks the fragment of a link to file: it returns what is
+// wrong, or "" when the fragment is found or file is not a rendered page.
+func checkFragment(frag, file, base string, ids IDs) string {
+	page, ok := ids(file)
+	if !ok {
+		return ""
+	}
+	if Fragment(frag, page) {
+		return ""
+	}
+	id := Unescape(frag)
+	return fmt.Sprintf("points to no element with id %q on %s%s", id, base+strings.TrimSuffix(file, "index.html"), decode.Suggest(id, page))
+}
+
+// Fragment reports whether a fragment (as written, after the "#") finds
+// its place in a page with the given ids, sorted, as a browser finds it
+// (HTML's "find a potential indicated element"): an element whose id is
+// the fragment as written or percent-decoded, compared case by case as
+// ids are; or the empty fragment or "top", which go to the top of the page.
+// A text fragment (#:~:text=…) is not an id and is not checked.
+func Fragment(frag string, ids []string) bool {
+	if i := strings.Index(frag, ":~:"); i >= 0 {
+		frag = frag[:i]
+		if frag == "" {
+			return true
+		}
+	}
+	if frag == "" {
+		return true
+	}
+	if _, ok := slices.BinarySearch(ids, frag); ok {
+		return true
+	}
+	decoded := Unescape(frag)
+	if _, ok := slices.BinarySearch(ids, decoded); ok {
+		return true
+	}
+	return strings.EqualFold(decoded, "top")
+}
+
+// Unescape percent-decodes a fragment as a browser does: a "%" not followed
+// by two hexadecimal digits is kept as it is, and so is a result that is
+// not UTF-8.
+func Unescape(frag string) string {
+	if !strings.Contains(frag, "%") {
+		return frag
+	}
+	b := make([]byte, 0, len(frag))
+	for i := 0; i < len(frag); i++ {
+		if frag[i] == '%' && i+2 < len(frag) && isHex(frag[i+1]) && isHex(frag[i+2]) {
+			b = append(b, unhex(frag[i+1])<<4|unhex(frag[i+2]))
+			i += 2
+			continue
+		}
+		b = append(b, frag[i])
+	}
+	if !utf8.Valid(b) {
+		return frag
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
+
+// FragmentLinksOf lists the links of the given pages, as LinksOf does,
+// that have a fragment to check: internal links, not images, with a "#".
+// It allocates nothing for a page without one.
+func FragmentLinksOf(pages []*site.Page) []Link {
+	var out []Link
+	for _, p := range pages {
+		if p == nil || p.Source == nil {
+			continue
+		}
+		for _, l := range p.Links {
+			if l.Image || strings.IndexByte(l.Dest, '#') < 0 || External(l.Dest) {
+				continue
+			}
+			out = append(out, Link{Pos: diag.Pos{File: p.File, Line: p.Source.BodyLine + l.Line, Col: l.Col}, Dest: l.Dest, Page: p.URL})
+		}
+	}
+	return out
+}
+
+// Targets returns the files the fragments of links point into, relative to
+// public/: the pages whose ids the check will ask for, known before they
+// are rendered. A link to /about may be answered by about/index.html or
+// by a file about, so both are listed.
+func Targets(links []Link, base string) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range links {
+		for _, f := range targetFiles(l, base) {
+			out[f] = true
+		}
+	}
+	return out
+}
+
+// LinksInto returns the links whose fragment points into one of files:
+// when those are rendered anew, the ids such a link goes to may be gone.
+func LinksInto(links []Link, base string, files map[string]bool) []Link {
+	var out []Link
+	for _, l := range links {
+		for _, f := range targetFiles(l, base) {
+			if files[f] {
+				out = append(out, l)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// targetFiles are the files whose ids a link's fragment is checked
+// against, or none when it has no fragment to check.
+func targetFiles(l Link, base string) []string {
+	dest, _, ok := strings.Cut(l.Dest, "#")
+	if !ok || l.Image || External(l.Dest) {
+		return nil
+	}
+	target, ok := resolve(dest, l.Page, base)
+	switch {
+	case !ok:
+		return nil
+	case target == "" || strings.HasSuffix(target, "/"):
+		return []string{target + "index.html"}
+	}
+	return []string{target, target + "/index.html"}
 }
 
 // unbased is a link as the editor wrote it: the Markdown renderer prefixes
@@ -132,15 +293,15 @@ func trailingSlash(p string) string {
 	return ""
 }
 
-// found reports whether a path answers: as a file, or as a directory with
-// an index.html (with or without the trailing slash, which static hosts
-// add by redirecting).
-func found(target string, exists func(string) bool) bool {
+// found returns the file that answers at a path: the file itself, or a
+// directory's index.html (with or without the trailing slash, which static
+// hosts add by redirecting); false when there is none.
+func found(target string, exists func(string) bool) (string, bool) {
 	switch {
 	case target == "" || strings.HasSuffix(target, "/"):
-		return exists(target + "index.html")
+		return target + "index.html", exists(target + "index.html")
 	case exists(target):
-		return true
+		return target, true
 	}
-	return exists(target + "/index.html")
+	return target + "/index.html", exists(target + "/index.html")
 }
