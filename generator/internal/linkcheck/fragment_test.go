@@ -1,6 +1,7 @@
 package linkcheck
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -183,5 +184,23 @@ func TestAnchors(t *testing.T) {
 	}
 	if _, ok := none.IDs("x"); ok {
 		t.Error("a nil *Anchors has ids")
+	}
+}
+
+// BenchmarkPageIDs reads the ids of a supporter's page of the example
+// site, as a build does for each page a fragment points into; the MB/s
+// figure, times a site's HTML, is what checking fragments into every
+// page would cost.
+func BenchmarkPageIDs(b *testing.B) {
+	page, err := os.ReadFile("testdata/page.html")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if ids := PageIDs(page); !slices.Contains(ids, "main") {
+		b.Fatalf("the page's ids %q have no main", ids)
+	}
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		PageIDs(page)
 	}
 }
