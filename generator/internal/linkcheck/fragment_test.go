@@ -18,7 +18,7 @@ func TestInternalFragments(t *testing.T) {
 	// logo and old/ (an alias's redirect) are not among them.
 	pages := map[string][]string{
 		"index.html":                   {"main"},
-		"about/index.html":             {"main", "our-team", "café", "a b", "Mixed"},
+		"about/index.html":             {"main", "our-team", "café", "a b", "a_b", "a&b", "Mixed"},
 		"training/course-x/index.html": {"book-course-x", "dates", "main"},
 	}
 	ids := func(f string) ([]string, bool) {
@@ -43,6 +43,10 @@ func TestInternalFragments(t *testing.T) {
 		{"/", "/about/", "#caf%C3%A9", false, ""},
 		{"/", "/about/", "#café", false, ""},
 		{"/", "/about/", "#a%20b", false, ""},
+		{"/", "/about/", "#a b", false, ""}, // written <#a b>
+		{"/", "/about/", `#a\_b`, false, ""},
+		{"/", "/about/", "#a&amp;b", false, ""},
+		{"/", "/about/", "#a&#95;b", false, ""},
 		{"/", "/about/", "#Mixed", false, ""},
 		{"/", "/networks/north/", "/about/#our-team", false, ""},
 		{"/", "/networks/north/", "../../about/#our-team", false, ""},
@@ -56,6 +60,7 @@ func TestInternalFragments(t *testing.T) {
 		{"/", "/about/", "#mixed", false, `link "#mixed" points to no element with id "mixed" on /about/ (did you mean "Mixed"?)`},
 		{"/", "/about/", "#caf%C3%A8", false, `link "#caf%C3%A8" points to no element with id "cafè" on /about/ (did you mean "café"?)`},
 		{"/", "/about/", "#100%", false, `link "#100%" points to no element with id "100%" on /about/`},
+		{"/", "/about/", `#a\-b`, false, `link "#a\\-b" points to no element with id "a-b" on /about/ (did you mean "a b"?)`},
 		{"/", "/about/", "/#nowhere", false, `link "/#nowhere" points to no element with id "nowhere" on /`},
 		// A broken page is reported as such, not its fragment.
 		{"/", "/about/", "/abuot/#our-team", false, `link "/abuot/#our-team" points nowhere: the site has no page or file at /abuot/ (did you mean "/about/"?)`},

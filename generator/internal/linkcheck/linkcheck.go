@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/yuin/goldmark/util"
+
 	"peerpress/generator/internal/decode"
 	"peerpress/generator/internal/diag"
 	"peerpress/generator/internal/site"
@@ -76,7 +78,7 @@ func Internal(links []Link, base string, files map[string]bool, ids IDs) diag.Li
 			what = "image"
 		}
 		written := unbased(l.Dest, base)
-		dest, frag, hasFrag := strings.Cut(l.Dest, "#")
+		dest, _, hasFrag := strings.Cut(l.Dest, "#")
 		target, ok := resolve(dest, l.Page, base)
 		if !ok {
 			diags.Add(l.Pos, "", "%s %q points outside the site's base path %s", what, written, base)
@@ -89,7 +91,7 @@ func Internal(links []Link, base string, files map[string]bool, ids IDs) diag.Li
 		}
 		if ok {
 			if hasFrag && ids != nil && !l.Image {
-				if msg := checkFragment(frag, file, base, ids); msg != "" {
+				if msg := checkFragment(hrefFragment(l.Dest), file, base, ids); msg != "" {
 					diags.Add(l.Pos, "", "%s %q %s", what, written, msg)
 				}
 			}
@@ -109,6 +111,16 @@ func Internal(links []Link, base string, files map[string]bool, ids IDs) diag.Li
 		diags.Add(l.Pos, "", "%s %q points nowhere: the site has no page or file at %s%s", what, written, base+target, hint)
 	}
 	return diags.Sort()
+}
+
+// hrefFragment is the fragment of the address the Markdown renderer
+// writes for a link's destination, which a browser looks for: the
+// destination as written still has Markdown's backslash escapes and
+// entity references (`#a\_b`, `#a&amp;b`), which goldmark resolves, and
+// characters an address may not hold, which it percent-encodes.
+func hrefFragment(dest string) string {
+	_, frag, _ := strings.Cut(string(util.URLEscape([]byte(dest), true)), "#")
+	return frag
 }
 
 // checkFragment checks the fragment of a link to file: it returns what is
