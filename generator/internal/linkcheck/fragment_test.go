@@ -59,6 +59,7 @@ func TestInternalFragments(t *testing.T) {
 		{"/", "/about/", "#Our-Team", false, `link "#Our-Team" points to no element with id "Our-Team" on /about/ (did you mean "our-team"?)`},
 		{"/", "/about/", "#mixed", false, `link "#mixed" points to no element with id "mixed" on /about/ (did you mean "Mixed"?)`},
 		{"/", "/about/", "#caf%C3%A8", false, `link "#caf%C3%A8" points to no element with id "cafè" on /about/ (did you mean "café"?)`},
+		{"/", "/about/", "#our-taem:~:text=peer", false, `link "#our-taem:~:text=peer" points to no element with id "our-taem" on /about/ (did you mean "our-team"?)`},
 		{"/", "/about/", "#100%", false, `link "#100%" points to no element with id "100%" on /about/`},
 		{"/", "/about/", `#a\-b`, false, `link "#a\\-b" points to no element with id "a-b" on /about/ (did you mean "a b"?)`},
 		{"/", "/about/", "/#nowhere", false, `link "/#nowhere" points to no element with id "nowhere" on /`},
@@ -124,8 +125,8 @@ func TestUnescape(t *testing.T) {
 		"%2541":       "%41",
 		"%e2%9c%93ok": "✓ok",
 	} {
-		if got := Unescape(in); got != want {
-			t.Errorf("Unescape(%q) = %q, want %q", in, got, want)
+		if got := unescapeFragment(in); got != want {
+			t.Errorf("unescapeFragment(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -63,8 +63,8 @@ type IDs func(file string) (ids []string, ok bool)
 // path ("/" or "/peer-support/"); files holds every path public/ will have,
 // relative to it ("about/index.html"). A link that points nowhere is an
 // error at the place it was written. When ids is not nil, so is a link
-// whose fragment names no element of the page it goes to (see Fragment);
-// an image's fragment is not checked.
+// whose fragment names no element of the page it goes to (see
+// fragmentFound); an image's fragment is not checked.
 func Internal(links []Link, base string, files map[string]bool, ids IDs) diag.List {
 	var diags diag.List
 	exists := func(p string) bool { return files[p] }
@@ -130,43 +130,39 @@ func checkFragment(frag, file, base string, ids IDs) string {
 	if !ok {
 		return ""
 	}
-	if Fragment(frag, page) {
+	// A text fragment (#:~:text=…) is a directive to the browser, not
+	// an id; what comes before it is one.
+	frag, _, _ = strings.Cut(frag, ":~:")
+	if fragmentFound(frag, page) {
 		return ""
 	}
-	id := Unescape(frag)
+	id := unescapeFragment(frag)
 	return fmt.Sprintf("points to no element with id %q on %s%s", id, base+strings.TrimSuffix(file, "index.html"), decode.Suggest(id, page))
 }
 
-// Fragment reports whether a fragment (as written, after the "#") finds
-// its place in a page with the given ids, sorted, as a browser finds it
+// fragmentFound reports whether a fragment (after the "#") finds its
+// place in a page with the given ids, sorted, as a browser finds it
 // (HTML's "find a potential indicated element"): an element whose id is
-// the fragment as written or percent-decoded, compared case by case as
-// ids are; or the empty fragment or "top", which go to the top of the page.
-// A text fragment (#:~:text=…) is not an id and is not checked.
-func Fragment(frag string, ids []string) bool {
-	if i := strings.Index(frag, ":~:"); i >= 0 {
-		frag = frag[:i]
-		if frag == "" {
-			return true
-		}
-	}
+// the fragment as it is or percent-decoded, compared case by case as ids
+// are; or the empty fragment or "top", which go to the top of the page.
+func fragmentFound(frag string, ids []string) bool {
 	if frag == "" {
 		return true
 	}
 	if _, ok := slices.BinarySearch(ids, frag); ok {
 		return true
 	}
-	decoded := Unescape(frag)
+	decoded := unescapeFragment(frag)
 	if _, ok := slices.BinarySearch(ids, decoded); ok {
 		return true
 	}
 	return strings.EqualFold(decoded, "top")
 }
 
-// Unescape percent-decodes a fragment as a browser does: a "%" not followed
-// by two hexadecimal digits is kept as it is, and so is a result that is
-// not UTF-8.
-func Unescape(frag string) string {
+// unescapeFragment percent-decodes a fragment as a browser does: a "%"
+// not followed by two hexadecimal digits is kept as it is, and so is a
+// result that is not UTF-8.
+func unescapeFragment(frag string) string {
 	if !strings.Contains(frag, "%") {
 		return frag
 	}
