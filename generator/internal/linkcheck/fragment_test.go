@@ -1,6 +1,7 @@
 package linkcheck
 
 import (
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -88,28 +89,33 @@ func TestInternalFragments(t *testing.T) {
 
 func TestTargets(t *testing.T) {
 	links := []Link{
-		{Dest: "/training/course-x/#dates", Page: "/about/"},
+		{Dest: "/training/course-x/#dates", Page: "/about/"}, // outside the base path
 		{Dest: "/peer/news#latest", Page: "/about/"},
+		{Dest: "/peer/news/#caf%C3%A9", Page: "/about/"},
 		{Dest: "#team", Page: "/about/"},
 		{Dest: "/peer/#main", Page: "/about/"},
-		{Dest: "/networks/", Page: "/about/"},               // no fragment
-		{Dest: "/logo.svg#x", Page: "/about/", Image: true}, // an image
-		{Dest: "https://example.org/#x", Page: "/about/"},   // another site
+		{Dest: "/peer/networks/#top", Page: "/about/"},       // the top: no id needed
+		{Dest: "/peer/networks/#:~:text=x", Page: "/about/"}, // a text fragment
+		{Dest: "/peer/networks/", Page: "/about/"},           // no fragment
+		{Dest: "/logo.svg#x", Page: "/about/", Image: true},  // an image
+		{Dest: "https://example.org/#x", Page: "/about/"},    // another site
 	}
-	got := Targets(links, "/peer/")
-	var files []string
-	for f := range got {
-		files = append(files, f)
+	got := map[string][]string{}
+	for f, ids := range Targets(links, "/peer/") {
+		got[f] = slices.Sorted(maps.Keys(ids))
 	}
-	slices.Sort(files)
-	want := []string{"about/index.html", "index.html", "news", "news/index.html"}
-	// The first link is outside the base path /peer/: not a target.
-	if !slices.Equal(files, want) {
-		t.Errorf("Targets = %q, want %q", files, want)
+	want := map[string][]string{
+		"about/index.html": {"team"},
+		"index.html":       {"main"},
+		"news":             {"latest"},
+		"news/index.html":  {"caf%C3%A9", "café", "latest"},
 	}
-	into := LinksInto(links, "/peer/", map[string]bool{"news/index.html": true})
-	if len(into) != 1 || into[0].Dest != "/peer/news#latest" {
-		t.Errorf("LinksInto = %v, want the link to /peer/news#latest", into)
+	if !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("Targets = %q, want %q", got, want)
+	}
+	into := LinksInto(links, "/peer/", map[string]bool{"news/index.html": true, "networks/index.html": true})
+	if len(into) != 2 || into[0].Dest != "/peer/news#latest" || into[1].Dest != "/peer/news/#caf%C3%A9" {
+		t.Errorf("LinksInto = %v, want the links to /peer/news", into)
 	}
 }
 
@@ -173,13 +179,23 @@ func TestPageIDs(t *testing.T) {
 }
 
 func TestAnchors(t *testing.T) {
-	a := NewAnchors(map[string]bool{"about/index.html": true})
+	a := NewAnchors(map[string]map[string]bool{
+		"about/index.html": {"team": true, "main": true},
+		"news/index.html":  {"gone": true},
+	})
 	if !a.Wants("about/index.html") || a.Wants("index.html") {
 		t.Fatal("Wants does not follow the targets")
 	}
-	a.Scan("about/index.html", []byte(`<h2 id="team">`))
-	if ids, ok := a.IDs("about/index.html"); !ok || !slices.Equal(ids, []string{"team"}) {
+	page := []byte(`<p id="a"><main id="main"><h2 id="team">Team</h2><h2 id="later">`)
+	a.Scan("about/index.html", page)
+	a.Scan("news/index.html", page)
+	// The ids up to the last one wanted, when all are there; all of
+	// them, for the suggestion, when one is missing.
+	if ids, ok := a.IDs("about/index.html"); !ok || !slices.Equal(ids, []string{"a", "main", "team"}) {
 		t.Errorf("IDs(about) = %q, %v", ids, ok)
+	}
+	if ids, ok := a.IDs("news/index.html"); !ok || !slices.Equal(ids, []string{"a", "later", "main", "team"}) {
+		t.Errorf("IDs(news) = %q, %v", ids, ok)
 	}
 	if _, ok := a.IDs("index.html"); ok {
 		t.Error("IDs of a page not scanned is ok")
@@ -190,6 +206,27 @@ func TestAnchors(t *testing.T) {
 	}
 	if _, ok := none.IDs("x"); ok {
 		t.Error("a nil *Anchors has ids")
+	}
+}
+
+func TestPageIDsStopsAtTheLastWanted(t *testing.T) {
+	page := []byte(`<p id="a"><p id="a"><p id="b"><p id="c">`)
+	for _, tt := range []struct {
+		want []string
+		ids  []string
+	}{
+		{nil, []string{"a", "b", "c"}},
+		{[]string{"a"}, []string{"a"}},
+		{[]string{"b", "a"}, []string{"a", "b"}},
+		{[]string{"a", "x"}, []string{"a", "b", "c"}},
+	} {
+		want := map[string]bool{}
+		for _, id := range tt.want {
+			want[id] = true
+		}
+		if got := pageIDs(page, want); !slices.Equal(got, tt.ids) {
+			t.Errorf("pageIDs(want %q) = %q, want %q", tt.want, got, tt.ids)
+		}
 	}
 }
 

@@ -13,15 +13,21 @@ import (
 // tags alone: text, comments and the content of script, style, textarea
 // and title elements are stepped over, so that `id="x"` written in a code
 // sample or a script is not taken for an id.
-func PageIDs(page []byte) []string {
-	ids := appendIDs(nil, page)
+func PageIDs(page []byte) []string { return pageIDs(page, nil) }
+
+// pageIDs is PageIDs, which stops reading once it has found every id in
+// want, when want is not empty: then the ids returned are those of the
+// page up to there, which hold all of want.
+func pageIDs(page []byte, want map[string]bool) []string {
+	ids := appendIDs(nil, page, want)
 	slices.Sort(ids)
 	return slices.Compact(ids)
 }
 
 // appendIDs appends the ids and anchor names of page to dst, in the order
-// they appear.
-func appendIDs(dst []string, page []byte) []string {
+// they appear, up to the one that completes want (see pageIDs).
+func appendIDs(dst []string, page []byte, want map[string]bool) []string {
+	left := len(want)
 	i := 0
 	for {
 		j := bytes.IndexByte(page[i:], '<')
@@ -40,7 +46,18 @@ func appendIDs(dst []string, page []byte) []string {
 			i = skipPast(page, i, gt)
 		case isLetter(c):
 			var name []byte
+			n := len(dst)
 			name, i, dst = readTag(page, i, dst)
+			if left > 0 {
+				for k, id := range dst[n:] {
+					if want[id] && !slices.Contains(dst[:n+k], id) {
+						left--
+					}
+				}
+				if left == 0 {
+					return dst
+				}
+			}
 			if raw := rawTextEnd(name); raw != nil {
 				i = skipRawText(page, i, raw)
 			}
@@ -69,13 +86,13 @@ func skipPast(page []byte, i int, sep []byte) int {
 // tag.
 func readTag(page []byte, i int, dst []string) ([]byte, int, []string) {
 	start := i
-	for i < len(page) && !isSpace(page[i]) && page[i] != '>' && page[i] != '/' {
+	for i < len(page) && class[page[i]]&endName == 0 {
 		i++
 	}
 	name := page[start:i]
 	anchor := len(name) == 1 && (name[0] == 'a' || name[0] == 'A')
 	for i < len(page) {
-		for i < len(page) && (isSpace(page[i]) || page[i] == '/') {
+		for i < len(page) && class[page[i]]&betweenAttrs != 0 {
 			i++
 		}
 		if i >= len(page) || page[i] == '>' {
@@ -83,7 +100,7 @@ func readTag(page []byte, i int, dst []string) ([]byte, int, []string) {
 		}
 		// An attribute: its name, then perhaps "=" and a value.
 		an := i
-		for i < len(page) && !isSpace(page[i]) && page[i] != '>' && page[i] != '/' && page[i] != '=' {
+		for i < len(page) && class[page[i]]&endAttr == 0 {
 			i++
 		}
 		attr := page[an:i]
@@ -154,6 +171,25 @@ func skipRawText(page []byte, i int, end []byte) int {
 	}
 }
 
+// class sorts the bytes a tag's name and attributes end at, so that the
+// loops over them test one table entry per byte.
+var class = func() (t [256]uint8) {
+	for _, c := range []byte(" \t\n\r\f") {
+		t[c] |= endName | endAttr | betweenAttrs
+	}
+	t['/'] |= endName | endAttr | betweenAttrs
+	t['>'] |= endName | endAttr
+	t['='] |= endAttr
+	return t
+}()
+
+// The classes of bytes in class.
+const (
+	endName      = 1 << iota // ends a tag's name: space, "/", ">"
+	endAttr                  // ends an attribute's name: those and "="
+	betweenAttrs             // stepped over between attributes: space, "/"
+)
+
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 func isSpace(c byte) bool {
@@ -180,26 +216,29 @@ func asciiEqualFold(b []byte, s string) bool {
 
 // Anchors gathers the ids of the pages that links' fragments point into
 // while a build renders them: pages are written from pooled buffers and
-// not kept, so their ids are read as each goes by. It is safe for
-// concurrent use; a nil *Anchors wants nothing.
+// not kept, so their ids are read as each goes by, and only as far as the
+// last id the page's links look for, unless one is missing. It is safe
+// for concurrent use; a nil *Anchors wants nothing.
 type Anchors struct {
-	want map[string]bool
+	want map[string]map[string]bool
 	mu   sync.Mutex
 	ids  map[string][]string
 }
 
-// NewAnchors returns Anchors that keep the ids of the files in want
-// (paths relative to public/, as Targets gives them).
-func NewAnchors(want map[string]bool) *Anchors {
+// NewAnchors returns Anchors that keep the ids of the files in want, with
+// the ids looked for in each (Targets).
+func NewAnchors(want map[string]map[string]bool) *Anchors {
 	return &Anchors{want: want, ids: make(map[string][]string, len(want))}
 }
 
 // Wants reports whether the ids of the page at file are needed.
-func (a *Anchors) Wants(file string) bool { return a != nil && a.want[file] }
+func (a *Anchors) Wants(file string) bool { return a != nil && a.want[file] != nil }
 
-// Scan reads the ids of the rendered page at file.
+// Scan reads the ids of the rendered page at file: those up to the last
+// one wanted, or all when one wanted is missing, which the error's
+// suggestion is taken from.
 func (a *Anchors) Scan(file string, page []byte) {
-	ids := PageIDs(page)
+	ids := pageIDs(page, a.want[file])
 	a.mu.Lock()
 	a.ids[file] = ids
 	a.mu.Unlock()

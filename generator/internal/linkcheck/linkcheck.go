@@ -64,7 +64,7 @@ type IDs func(file string) (ids []string, ok bool)
 // relative to it ("about/index.html"). A link that points nowhere is an
 // error at the place it was written. When ids is not nil, so is a link
 // whose fragment names no element of the page it goes to (see
-// fragmentFound); an image's fragment is not checked.
+// fragmentOf and checkFragment).
 func Internal(links []Link, base string, files map[string]bool, ids IDs) diag.List {
 	var diags diag.List
 	exists := func(p string) bool { return files[p] }
@@ -78,7 +78,7 @@ func Internal(links []Link, base string, files map[string]bool, ids IDs) diag.Li
 			what = "image"
 		}
 		written := unbased(l.Dest, base)
-		dest, _, hasFrag := strings.Cut(l.Dest, "#")
+		dest, _, _ := strings.Cut(l.Dest, "#")
 		target, ok := resolve(dest, l.Page, base)
 		if !ok {
 			diags.Add(l.Pos, "", "%s %q points outside the site's base path %s", what, written, base)
@@ -90,8 +90,8 @@ func Internal(links []Link, base string, files map[string]bool, ids IDs) diag.Li
 			file, ok = found(target, func(string) bool { return true })
 		}
 		if ok {
-			if hasFrag && ids != nil && !l.Image {
-				if msg := checkFragment(hrefFragment(l.Dest), file, base, ids); msg != "" {
+			if frag, check := fragmentOf(l); check && ids != nil {
+				if msg := checkFragment(frag, file, base, ids); msg != "" {
 					diags.Add(l.Pos, "", "%s %q %s", what, written, msg)
 				}
 			}
@@ -113,50 +113,53 @@ func Internal(links []Link, base string, files map[string]bool, ids IDs) diag.Li
 	return diags.Sort()
 }
 
-// hrefFragment is the fragment of the address the Markdown renderer
-// writes for a link's destination, which a browser looks for: the
-// destination as written still has Markdown's backslash escapes and
-// entity references (`#a\_b`, `#a&amp;b`), which goldmark resolves, and
-// characters an address may not hold, which it percent-encodes.
-func hrefFragment(dest string) string {
-	_, frag, _ := strings.Cut(string(util.URLEscape([]byte(dest), true)), "#")
-	return frag
+// fragmentOf returns the fragment of a link that the check looks for in
+// the page it goes to, and false when there is none to look for: no "#",
+// an image, another site, or a fragment that goes to the top of the page
+// ("#", "#top") or is a text fragment alone (#:~:text=…), which a browser
+// does not look up as an id. The fragment is that of the address the
+// Markdown renderer writes: the destination as written still has
+// Markdown's backslash escapes and entity references (`#a\_b`,
+// `#a&amp;b`), which goldmark resolves, and characters an address may not
+// hold, which it percent-encodes. A text fragment's directive is cut off.
+func fragmentOf(l Link) (string, bool) {
+	if l.Image || strings.IndexByte(l.Dest, '#') < 0 || External(l.Dest) {
+		return "", false
+	}
+	_, frag, _ := strings.Cut(string(util.URLEscape([]byte(l.Dest), true)), "#")
+	frag, _, _ = strings.Cut(frag, ":~:")
+	if frag == "" || strings.EqualFold(unescapeFragment(frag), "top") {
+		return "", false
+	}
+	return frag, true
+}
+
+// forms are the ids that find a fragment's place: the fragment as it is
+// and percent-decoded, as HTML's "find a potential indicated element"
+// tries them.
+func forms(frag string) []string {
+	if d := unescapeFragment(frag); d != frag {
+		return []string{frag, d}
+	}
+	return []string{frag}
 }
 
 // checkFragment checks the fragment of a link to file: it returns what is
-// wrong, or "" when the fragment is found or file is not a rendered page.
+// wrong, or "" when an element of the page has one of the fragment's
+// forms as its id (ids are compared case by case, as a browser does), or
+// file is not a rendered page.
 func checkFragment(frag, file, base string, ids IDs) string {
 	page, ok := ids(file)
 	if !ok {
 		return ""
 	}
-	// A text fragment (#:~:text=…) is a directive to the browser, not
-	// an id; what comes before it is one.
-	frag, _, _ = strings.Cut(frag, ":~:")
-	if fragmentFound(frag, page) {
-		return ""
+	for _, f := range forms(frag) {
+		if _, ok := slices.BinarySearch(page, f); ok {
+			return ""
+		}
 	}
 	id := unescapeFragment(frag)
 	return fmt.Sprintf("points to no element with id %q on %s%s", id, base+strings.TrimSuffix(file, "index.html"), decode.Suggest(id, page))
-}
-
-// fragmentFound reports whether a fragment (after the "#") finds its
-// place in a page with the given ids, sorted, as a browser finds it
-// (HTML's "find a potential indicated element"): an element whose id is
-// the fragment as it is or percent-decoded, compared case by case as ids
-// are; or the empty fragment or "top", which go to the top of the page.
-func fragmentFound(frag string, ids []string) bool {
-	if frag == "" {
-		return true
-	}
-	if _, ok := slices.BinarySearch(ids, frag); ok {
-		return true
-	}
-	decoded := unescapeFragment(frag)
-	if _, ok := slices.BinarySearch(ids, decoded); ok {
-		return true
-	}
-	return strings.EqualFold(decoded, "top")
 }
 
 // unescapeFragment percent-decodes a fragment as a browser does: a "%"
@@ -196,33 +199,46 @@ func unhex(c byte) byte {
 }
 
 // FragmentLinksOf lists the links of the given pages, as LinksOf does,
-// that have a fragment to check: internal links, not images, with a "#".
-// It allocates nothing for a page without one.
+// that have a fragment to check (see fragmentOf). It allocates nothing for
+// a page without one.
 func FragmentLinksOf(pages []*site.Page) []Link {
 	var out []Link
 	for _, p := range pages {
 		if p == nil || p.Source == nil {
 			continue
 		}
-		for _, l := range p.Links {
-			if l.Image || strings.IndexByte(l.Dest, '#') < 0 || External(l.Dest) {
+		for _, ml := range p.Links {
+			if ml.Image || strings.IndexByte(ml.Dest, '#') < 0 {
 				continue
 			}
-			out = append(out, Link{Pos: diag.Pos{File: p.File, Line: p.Source.BodyLine + l.Line, Col: l.Col}, Dest: l.Dest, Page: p.URL})
+			l := Link{Pos: diag.Pos{File: p.File, Line: p.Source.BodyLine + ml.Line, Col: ml.Col}, Dest: ml.Dest, Page: p.URL}
+			if _, ok := fragmentOf(l); ok {
+				out = append(out, l)
+			}
 		}
 	}
 	return out
 }
 
 // Targets returns the files the fragments of links point into, relative to
-// public/: the pages whose ids the check will ask for, known before they
-// are rendered. A link to /about may be answered by about/index.html or
-// by a file about, so both are listed.
-func Targets(links []Link, base string) map[string]bool {
-	out := map[string]bool{}
+// public/, each with the ids its links look for (every form of each
+// fragment): the pages whose ids the check will ask for, known before
+// they are rendered. A link to /about may be answered by about/index.html
+// or by a file about, so both are listed.
+func Targets(links []Link, base string) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
 	for _, l := range links {
+		frag, ok := fragmentOf(l)
+		if !ok {
+			continue
+		}
 		for _, f := range targetFiles(l, base) {
-			out[f] = true
+			if out[f] == nil {
+				out[f] = map[string]bool{}
+			}
+			for _, id := range forms(frag) {
+				out[f][id] = true
+			}
 		}
 	}
 	return out
@@ -233,6 +249,9 @@ func Targets(links []Link, base string) map[string]bool {
 func LinksInto(links []Link, base string, files map[string]bool) []Link {
 	var out []Link
 	for _, l := range links {
+		if _, ok := fragmentOf(l); !ok {
+			continue
+		}
 		for _, f := range targetFiles(l, base) {
 			if files[f] {
 				out = append(out, l)
@@ -243,13 +262,10 @@ func LinksInto(links []Link, base string, files map[string]bool) []Link {
 	return out
 }
 
-// targetFiles are the files whose ids a link's fragment is checked
-// against, or none when it has no fragment to check.
+// targetFiles are the files a link may go to, whose ids its fragment is
+// checked against.
 func targetFiles(l Link, base string) []string {
-	dest, _, ok := strings.Cut(l.Dest, "#")
-	if !ok || l.Image || External(l.Dest) {
-		return nil
-	}
+	dest, _, _ := strings.Cut(l.Dest, "#")
 	target, ok := resolve(dest, l.Page, base)
 	switch {
 	case !ok:
