@@ -708,23 +708,29 @@ func (s *Session) checkLinks(st *site.Site, paths map[string]bool, rendered []st
 // points into a page rendered anew (rendered, sorted), which may have lost
 // the id they go to.
 func (s *Session) changedLinks(st *site.Site, rendered []string) []linkcheck.Link {
-	var read, others []*site.Page
-	for _, p := range st.AllPages() {
-		if s.changed[p.Source] {
+	var read []*site.Page
+	var fragments []linkcheck.Link // of the other pages
+	all := st.AllPages()
+	for i, p := range all {
+		switch {
+		case s.changed[p.Source]:
 			read = append(read, p)
-		} else {
-			others = append(others, p)
+		case len(rendered) > 0:
+			// One page at a time: most have no fragment link, and
+			// gathering the others first would copy a slice of
+			// every page, a tenth of an edit's time at 10,000.
+			fragments = append(fragments, linkcheck.FragmentLinksOf(all[i:i+1])...)
 		}
 	}
 	links := linkcheck.LinksOf(read)
-	if len(rendered) == 0 {
+	if len(fragments) == 0 {
 		return links
 	}
 	into := make(map[string]bool, len(rendered))
 	for _, p := range rendered {
 		into[p] = true
 	}
-	return append(links, linkcheck.LinksInto(linkcheck.FragmentLinksOf(others), st.Config.BasePath(), into)...)
+	return append(links, linkcheck.LinksInto(fragments, st.Config.BasePath(), into)...)
 }
 
 // snapshotIDs reads the ids of a snapshot's pages for the link check, each
