@@ -494,7 +494,7 @@ func (s *Session) assembled(ctx context.Context, st *site.Site, outputs []site.O
 			paths[p] = true
 		}
 	}
-	if links := s.checkLinks(st, paths, snap.Rendered, snapshotIDs(snap.files, keyMap)); len(links) > 0 {
+	if links := s.checkLinks(st, paths, snap, keyMap); len(links) > 0 {
 		return nil, &ContentError{Diags: links}
 	}
 	clear(s.changed)
@@ -674,8 +674,7 @@ func (s *Session) patched(ctx context.Context, st *site.Site, e *site.Edit, edit
 	// The same files as the current snapshot: only the links of the
 	// pages read again, and those into the pages rendered again, can have
 	// broken. s.keys holds every output's path.
-	links := s.changedLinks(st, snap.Rendered)
-	if diags := linkcheck.Internal(links, st.Config.BasePath(), s.paths, snapshotIDs(snap.files, s.keys)); len(diags) > 0 {
+	if diags := checkSnapshotLinks(st, s.changedLinks(st, snap.Rendered), s.paths, snap.files, s.keys); len(diags) > 0 {
 		return nil, &ContentError{Diags: diags}
 	}
 	clear(s.changed)
@@ -685,22 +684,48 @@ func (s *Session) patched(ctx context.Context, st *site.Site, e *site.Edit, edit
 	return snap, nil
 }
 
-// checkLinks checks the site's internal links against paths, and their
-// fragments against the ids of the pages, which ids reads from the
-// snapshot's files. When no file of the last good build has gone, only the
-// links of the pages read again, and those whose fragment points into a
-// page rendered anew (rendered), can have broken, so only those are
-// checked.
-func (s *Session) checkLinks(st *site.Site, paths map[string]bool, rendered []string, ids linkcheck.IDs) diag.List {
-	if s.cur == nil {
-		return checkLinks(st, linkcheck.Links(st), paths, ids)
-	}
-	for p := range s.cur.files {
-		if !paths[p] {
-			return checkLinks(st, linkcheck.Links(st), paths, ids)
+// checkLinks checks the links of snap's site st against paths, and
+// their fragments against the ids of its pages (outputs holds their
+// paths). When no file of the last good build has gone, only the links of
+// the pages read again, and those whose fragment points into a page
+// rendered anew, can have broken, so only those are checked.
+func (s *Session) checkLinks(st *site.Site, paths map[string]bool, snap *Snapshot, outputs map[string]uint64) diag.List {
+	links := func() []linkcheck.Link {
+		if s.cur == nil {
+			return linkcheck.Links(st)
 		}
+		for p := range s.cur.files {
+			if !paths[p] {
+				return linkcheck.Links(st)
+			}
+		}
+		return s.changedLinks(st, snap.Rendered)
+	}()
+	return checkSnapshotLinks(st, links, paths, snap.files, outputs)
+}
+
+// checkSnapshotLinks checks links against paths, and their fragments
+// against the ids of the pages in files, read there: a session keeps every
+// page in memory, so nothing is gathered while rendering. Each page a
+// fragment points into is read once, as far as the last id its links
+// look for. outputs holds the paths of the pages rendered from layouts.
+func checkSnapshotLinks(st *site.Site, links []linkcheck.Link, paths map[string]bool, files map[string][]byte, outputs map[string]uint64) diag.List {
+	anchors := linkcheck.NewAnchors(linkcheck.Targets(links, st.Config.BasePath()))
+	ids := func(p string) ([]string, bool) {
+		if ids, ok := anchors.IDs(p); ok {
+			return ids, true
+		}
+		if _, ok := outputs[p]; !ok || !anchors.Wants(p) {
+			return nil, false
+		}
+		body, ok := files[p]
+		if !ok {
+			return nil, false
+		}
+		anchors.Scan(p, body)
+		return anchors.IDs(p)
 	}
-	return linkcheck.Internal(s.changedLinks(st, rendered), st.Config.BasePath(), paths, ids)
+	return linkcheck.Internal(links, st.Config.BasePath(), paths, ids)
 }
 
 // changedLinks are the links an update checks when no file has gone: those
@@ -731,29 +756,6 @@ func (s *Session) changedLinks(st *site.Site, rendered []string) []linkcheck.Lin
 		into[p] = true
 	}
 	return append(links, linkcheck.LinksInto(fragments, st.Config.BasePath(), into)...)
-}
-
-// snapshotIDs reads the ids of a snapshot's pages for the link check, each
-// page once and only when a fragment points into it: the session keeps
-// every page in memory, so nothing is gathered while rendering. pages
-// holds the paths of the pages rendered from layouts.
-func snapshotIDs(files map[string][]byte, pages map[string]uint64) linkcheck.IDs {
-	read := map[string][]string{}
-	return func(p string) ([]string, bool) {
-		if _, ok := pages[p]; !ok {
-			return nil, false
-		}
-		if ids, ok := read[p]; ok {
-			return ids, true
-		}
-		body, ok := files[p]
-		if !ok {
-			return nil, false
-		}
-		ids := linkcheck.PageIDs(body)
-		read[p] = ids
-		return ids, true
-	}
 }
 
 // renderOutputs renders outputs in parallel into out, each page written as

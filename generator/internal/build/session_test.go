@@ -415,6 +415,22 @@ func TestSessionChecksFragments(t *testing.T) {
 	if _, err := s.Update(ctx, []string{about}); err != nil {
 		t.Fatal(err)
 	}
+	// Assembled anew (a new alias is a new file), which checks the
+	// same way.
+	edit(t, dir, about, func(s string) string {
+		s = strings.Replace(s, "aliases: [/about-us/]", "aliases: [/about-us/, /about-the-scheme/]", 1)
+		return strings.Replace(s, "## Who runs it", "## Who leads it", 1)
+	})
+	patches := s.patches
+	_, err = s.Update(ctx, []string{about})
+	fragmentError(err, name, `no element with id "who-runs-it" on /about/`)
+	edit(t, dir, about, func(s string) string { return strings.Replace(s, "## Who leads it", "## Who runs it", 1) })
+	if _, err := s.Update(ctx, []string{about}); err != nil {
+		t.Fatal(err)
+	}
+	if s.patches != patches {
+		t.Error("an edit adding an alias was patched")
+	}
 	sameAsFullBuild(t, dir, s.Current())
 }
 
