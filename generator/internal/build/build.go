@@ -23,6 +23,7 @@ import (
 	"peerpress/generator/internal/decode"
 	"peerpress/generator/internal/diag"
 	"peerpress/generator/internal/layout"
+	"peerpress/generator/internal/linkcheck"
 	"peerpress/generator/internal/markdown"
 	"peerpress/generator/internal/schema"
 	"peerpress/generator/internal/site"
@@ -304,6 +305,8 @@ func produce(ctx context.Context, p *Project, opts Options, out *output) error {
 		return fmt.Errorf("write: %w", err)
 	}
 	opts.Stats.phase("photos", &clock)
+	links := linkcheck.Links(s)
+	fragmentTargets(s, links, out)
 	m := newMinifier()
 	if err := render(ctx, s, p.Layouts, m, opts, out); err != nil {
 		return err
@@ -313,8 +316,8 @@ func produce(ctx context.Context, p *Project, opts Options, out *output) error {
 		return err
 	}
 	opts.Stats.phase("static files", &clock)
-	if links := checkLinks(s, out.taken()); len(links) > 0 {
-		return &ContentError{Diags: links}
+	if diags := checkLinks(s, links, out.taken(), out.anchors.IDs); len(diags) > 0 {
+		return &ContentError{Diags: diags}
 	}
 	opts.Stats.phase("link check", &clock)
 	return nil

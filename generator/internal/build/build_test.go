@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/tools/txtar"
+
+	"peerpress/generator/internal/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -468,5 +470,76 @@ func TestRebuildKeepsHardLinkedCopies(t *testing.T) {
 		if !bytes.Equal(b, before[name]) {
 			t.Errorf("%s in the hard-linked copy changed", name)
 		}
+	}
+}
+
+// TestBuildChecksFragments checks that a link whose fragment names no
+// element of the page it goes to fails the build (and `check`) at the
+// line and column it was written, with the closest id as a hint, leaving
+// the last good public/ in place; and that fragments naming a heading's id
+// on another page or the same one, or an id the layout gives, pass.
+func TestBuildChecksFragments(t *testing.T) {
+	ctx := context.Background()
+	src, _, opts := basicSite(t)
+	dest := opts.Destination
+	page := filepath.Join(src, "content", "pages", "links.md")
+	write := func(body string) {
+		t.Helper()
+		if err := os.WriteFile(page, []byte("---\ntitle: Links\n---\n"+body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("## Further reading\n\n[About us](/about/#about-us), [the page](/about#main),\n" +
+		"[below](#further-reading) and [up](#top).\n")
+	if _, err := Build(ctx, opts); err != nil {
+		t.Fatalf("valid fragments: %v", err)
+	}
+	before := tree(t, dest)
+
+	write("## Further reading\n\n[About us](/about/#abuot-us), [the page](/about#main),\n" +
+		"[below](#further-raeding) and [up](#top).\n")
+	want := []string{
+		`content/pages/links.md:6:1: link "/about/#abuot-us" points to no element with id "abuot-us" on /about/ (did you mean "about-us"?)`,
+		`content/pages/links.md:7:1: link "#further-raeding" points to no element with id "further-raeding" on /links/ (did you mean "further-reading"?)`,
+	}
+	_, err := Build(ctx, opts)
+	var ce *ContentError
+	if !errors.As(err, &ce) {
+		t.Fatalf("broken fragments: got %v, want a content error", err)
+	}
+	var got []string
+	for _, d := range ce.Diags {
+		if d.Severity == diag.Error {
+			got = append(got, d.Error())
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("build errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	after := tree(t, dest)
+	if len(after) != len(before) {
+		t.Errorf("public/ has %d files after the failed build, had %d", len(after), len(before))
+	}
+	for name, b := range before {
+		if !bytes.Equal(after[name], b) {
+			t.Errorf("%s changed in a failed build", name)
+		}
+	}
+
+	// `generator check` finds the same.
+	p, err := Load(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diags, err := Verify(ctx, p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = got[:0]
+	for _, d := range diags {
+		got = append(got, d.Error())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("check errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -13,10 +13,19 @@ import (
 )
 
 // checkLinks is the link check of every build: a Markdown link or image
-// that points at no file of the site being written is an error at the line
-// it was written on.
-func checkLinks(s *site.Site, paths map[string]bool) diag.List {
-	return linkcheck.Internal(linkcheck.Links(s), s.Config.BasePath(), paths)
+// that points at no file of the site being written, or a link whose
+// fragment names no element of the page it goes to, is an error at the
+// line it was written on. links are the site's (linkcheck.Links); ids
+// tells the ids of the pages rendered.
+func checkLinks(s *site.Site, links []linkcheck.Link, paths map[string]bool, ids linkcheck.IDs) diag.List {
+	return linkcheck.Internal(links, s.Config.BasePath(), paths, ids)
+}
+
+// fragmentTargets prepares out to gather, while the pages render, the ids
+// of the pages that links' fragments point into: those pages alone are
+// read again, and only their ids are kept.
+func fragmentTargets(s *site.Site, links []linkcheck.Link, out *output) {
+	out.anchors = linkcheck.NewAnchors(linkcheck.Targets(links, s.Config.BasePath()))
 }
 
 // Verify runs everything Build runs after Load (assembling, photos,

@@ -372,6 +372,68 @@ func TestSessionChecksLinks(t *testing.T) {
 	linkError(err, "content/networks/triad-south-reading.md")
 }
 
+// TestSessionChecksFragments checks fragments in serve's incremental
+// builds: an edit adding a link to an id that is not there fails at the
+// link's line; renaming a heading another page links to fails at that
+// other page's link, though only the heading's page was edited; and
+// naming the heading back builds again, as a build from nothing would.
+func TestSessionChecksFragments(t *testing.T) {
+	ctx := context.Background()
+	dir := copyExample(t)
+	s := NewSession(sessionOptions(dir))
+	if _, err := s.Update(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	fragmentError := func(err error, file, msg string) {
+		t.Helper()
+		var ce *ContentError
+		if !errors.As(err, &ce) {
+			t.Fatalf("got %v, want a broken fragment in %s", err, file)
+		}
+		for _, d := range ce.Diags {
+			if d.Pos.File == file && d.Pos.Line > 0 && strings.Contains(d.Msg, msg) {
+				return
+			}
+		}
+		t.Fatalf("no %q reported in %s: %v", msg, file, ce.Diags)
+	}
+	name := "content/supporters/helen-marsh.md"
+	edit(t, dir, name, func(s string) string { return s + "\nSee [who runs it](/about/#who-runs-itt).\n" })
+	_, err := s.Update(ctx, []string{name})
+	fragmentError(err, name, `no element with id "who-runs-itt" on /about/ (did you mean "who-runs-it"?)`)
+	edit(t, dir, name, func(s string) string { return strings.Replace(s, "#who-runs-itt", "#who-runs-it", 1) })
+	if _, err := s.Update(ctx, []string{name}); err != nil {
+		t.Fatal(err)
+	}
+	// Patched, since the last update built: the patch's check must look
+	// beyond the edited page.
+	about := "content/pages/about.md"
+	edit(t, dir, about, func(s string) string { return strings.Replace(s, "## Who runs it", "## Who leads it", 1) })
+	_, err = s.Update(ctx, []string{about})
+	fragmentError(err, name, `no element with id "who-runs-it" on /about/`)
+	edit(t, dir, about, func(s string) string { return strings.Replace(s, "## Who leads it", "## Who runs it", 1) })
+	if _, err := s.Update(ctx, []string{about}); err != nil {
+		t.Fatal(err)
+	}
+	// Assembled anew (a new alias is a new file), which checks the
+	// same way.
+	edit(t, dir, about, func(s string) string {
+		s = strings.Replace(s, "aliases: [/about-us/]", "aliases: [/about-us/, /about-the-scheme/]", 1)
+		return strings.Replace(s, "## Who runs it", "## Who leads it", 1)
+	})
+	patches := s.patches
+	_, err = s.Update(ctx, []string{about})
+	fragmentError(err, name, `no element with id "who-runs-it" on /about/`)
+	edit(t, dir, about, func(s string) string { return strings.Replace(s, "## Who leads it", "## Who runs it", 1) })
+	if _, err := s.Update(ctx, []string{about}); err != nil {
+		t.Fatal(err)
+	}
+	if s.patches != patches {
+		t.Error("an edit adding an alias was patched")
+	}
+	sameAsFullBuild(t, dir, s.Current())
+}
+
 // replacing returns an edit for a table of edits: it replaces the first
 // old in the site's file with new, and says which file it changed.
 func replacing(t *testing.T, dir, file, old, new string) func() []string {

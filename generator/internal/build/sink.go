@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"peerpress/generator/internal/linkcheck"
 )
 
 // sink receives a build's files as they are made, so that a large site is
@@ -33,6 +35,9 @@ type output struct {
 	paths map[string]bool
 	// pages counts the HTML pages rendered from layouts.
 	pages int
+	// anchors, when not nil, gathers the ids of the rendered pages that
+	// links' fragments point into (renderOutputs feeds it).
+	anchors *linkcheck.Anchors
 }
 
 func newOutput(s sink) *output { return &output{sink: s, paths: map[string]bool{}} }

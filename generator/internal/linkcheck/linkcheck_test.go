@@ -44,7 +44,7 @@ func TestInternal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		l := Link{Pos: diag.Pos{File: "content/x.md", Line: 3, Col: 1}, Dest: tt.dest, Page: tt.page}
-		got := Internal([]Link{l}, tt.base, files)
+		got := Internal([]Link{l}, tt.base, files, nil)
 		var msg string
 		if len(got) > 0 {
 			msg = got[0].Msg
