@@ -177,7 +177,7 @@ func (r *Renderer) Render(src []byte) (Result, error) {
 	if r.unlinked != nil && !mayAutolink(src) {
 		md = r.unlinked
 	}
-	doc := md.Parser().Parse(text.NewReader(src))
+	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(parser.NewContext(parser.WithIDs(newHeadingIDs()))))
 	buf := renderBufs.Get().(*renderBuf)
 	defer renderBufs.Put(buf)
 	buf.out.Reset()

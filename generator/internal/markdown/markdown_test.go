@@ -59,6 +59,12 @@ func TestRenderHTML(t *testing.T) {
 			want: []string{`<h2 id="getting-started">Getting started</h2>`, `<h2 id="getting-started-1">Getting started</h2>`, `<h3 id="who-its-for">`},
 		},
 		{
+			name: "heading ids keep letters beyond ASCII",
+			opts: peer,
+			src:  "## Café\n\n## Ysgol Tŷ Coch\n\n## Dates & times\n\n## my_heading\n\n## Café\n\n## €\n",
+			want: []string{`<h2 id="café">`, `<h2 id="ysgol-tŷ-coch">`, `<h2 id="dates--times">`, `<h2 id="my-heading">`, `<h2 id="café-1">`, `<h2 id="heading">`},
+		},
+		{
 			name: "typographic double quotes",
 			opts: peer,
 			src:  `She said "x" twice.`,
