@@ -65,20 +65,19 @@ func TestRunFormsServe(t *testing.T) {
 	}
 	t.Run("sqlite", func(t *testing.T) {
 		data := t.TempDir()
-		testRunFormsServe(t, public, data, []string{"--data", data})
+		testRunFormsServe(t, public, data, []string{"--data", data}, "\x00none")
 	})
 	t.Run("postgres", func(t *testing.T) {
-		u, err := url.Parse(pgtest.URL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		u.User = url.UserPassword(u.User.Username(), "s3cret-pw") // the test server trusts any
-		t.Setenv(DatabaseEnv, u.String())
-		testRunFormsServe(t, public, u.String(), nil)
+		u, pw := pgtest.WithPassword(t, pgtest.URL(t))
+		t.Setenv(DatabaseEnv, u)
+		testRunFormsServe(t, public, u, nil, pw)
 	})
 }
 
-func testRunFormsServe(t *testing.T, public, data string, dataArgs []string) {
+// testRunFormsServe runs the test with the answers kept at data, which
+// the server is given by dataArgs (or the environment); secret must never
+// be shown.
+func testRunFormsServe(t *testing.T, public, data string, dataArgs []string, secret string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
@@ -93,7 +92,7 @@ func testRunFormsServe(t *testing.T, public, data string, dataArgs []string) {
 	}
 	go io.Copy(io.Discard, pr)
 	addr := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`).FindString(line)
-	if addr == "" || !strings.Contains(line, "4 forms") || strings.Contains(line, "s3cret-pw") {
+	if addr == "" || !strings.Contains(line, "4 forms") || strings.Contains(line, secret) {
 		t.Fatalf("start line %q", line)
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -118,7 +117,7 @@ func testRunFormsServe(t *testing.T, public, data string, dataArgs []string) {
 	if code := <-done; code != ExitOK {
 		t.Fatalf("forms exited %d: %s", code, logs.String())
 	}
-	if strings.Contains(logs.String(), "Jo Bloggs") || strings.Contains(logs.String(), "jo@example.org") || strings.Contains(logs.String(), "s3cret-pw") {
+	if strings.Contains(logs.String(), "Jo Bloggs") || strings.Contains(logs.String(), "jo@example.org") || strings.Contains(logs.String(), secret) {
 		t.Errorf("the log holds personal data:\n%s", logs.String())
 	}
 	if !strings.Contains(logs.String(), `"outcome":"stored"`) {

@@ -147,15 +147,14 @@ func TestPostgresSynchronousCommit(t *testing.T) {
 // TestPostgresRedacted checks that a password given in the URL is in
 // neither the store's name nor an error.
 func TestPostgresRedacted(t *testing.T) {
-	where := pgtest.URL(t)
-	u, _ := url.Parse(where)
-	u.User = url.UserPassword("postgres", "s3cret-pw")
-	s := openAt(t, u.String())
-	if strings.Contains(s.String(), "s3cret-pw") || !strings.Contains(s.String(), "xxxxx") {
+	u, pw := pgtest.WithPassword(t, pgtest.URL(t))
+	s := openAt(t, u)
+	if strings.Contains(s.String(), pw) || !strings.Contains(s.String(), "xxxxx") {
 		t.Errorf("String() = %q shows the password", s.String())
 	}
-	u.Path = "/no_such_database"
-	if _, err := OpenAt(context.Background(), u.String(), true); err == nil || strings.Contains(err.Error(), "s3cret-pw") {
+	nodb, _ := url.Parse(u)
+	nodb.Path = "/no_such_database"
+	if _, err := OpenAt(context.Background(), nodb.String(), true); err == nil || strings.Contains(err.Error(), pw) {
 		t.Errorf("OpenAt(a database that is not there) = %v; want an error without the password", err)
 	}
 }

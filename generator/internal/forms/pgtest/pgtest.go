@@ -90,6 +90,23 @@ func URL(t testing.TB) string {
 	return withParam(baseURL, "search_path", schema)
 }
 
+// WithPassword returns raw with a password, and the password, for tests
+// that check it is never shown: the URL's own, or, when it has none (the
+// throwaway cluster trusts its socket), a made-up one.
+func WithPassword(t testing.TB, raw string) (string, string) {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pw, ok := u.User.Password(); ok && pw != "" {
+		return raw, pw
+	}
+	const pw = "made-up-s3cret"
+	u.User = url.UserPassword(u.User.Username(), pw)
+	return u.String(), pw
+}
+
 // withParam returns raw with the query parameter k set to v.
 func withParam(raw, k, v string) string {
 	u, err := url.Parse(raw)
@@ -165,7 +182,14 @@ type localCluster struct {
 // postgres refuse to run as root; then they run as the postgres user (the
 // one Debian's package makes), which owns the directory.
 func startCluster(bin string) (*localCluster, error) {
-	dir, err := os.MkdirTemp("", "peerpress-pg-")
+	// The socket's path must fit in 107 bytes, and as root the postgres
+	// user must be able to reach the directory: a long or private $TMPDIR
+	// gives way to /tmp.
+	base := os.TempDir()
+	if len(base) > 60 || os.Geteuid() == 0 {
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "peerpress-pg-")
 	if err != nil {
 		return nil, err
 	}
