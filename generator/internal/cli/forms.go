@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -34,9 +35,9 @@ func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return runFormsPurge(ctx, args[1:], stdout, stderr)
 		}
 	}
-	fs := newFlags("forms", "forms [--addr 127.0.0.1:8081] [--data DIR] [--public DIR] [--allow-origin URL]... [--trusted-proxy CIDR]...\n       generator forms export --data DIR --form NAME [--since DATE] [--format csv|json]\n       generator forms purge --data DIR --older-than 12mo", stderr)
+	fs := newFlags("forms", "forms [--addr 127.0.0.1:8081] [--data DIR|URL] [--public DIR] [--allow-origin URL]... [--trusted-proxy CIDR]...\n       generator forms export --data DIR|URL --form NAME [--since DATE] [--format csv|json]\n       generator forms purge --data DIR|URL --older-than 12mo\n\n"+dataHelp, stderr)
 	addr := fs.String("addr", "127.0.0.1:8081", "the `address` to listen on")
-	data := fs.String("data", "forms-data", "the `directory` of the submissions database")
+	data := dataFlag(fs)
 	public := fs.String("public", "public", "the built site (`directory`) to serve, with its forms manifest")
 	var origins, proxies listFlag
 	fs.Var(&origins, "allow-origin", "another `origin` (https://site.example.org) whose pages may post forms here; repeatable")
@@ -62,7 +63,7 @@ func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		opts.TrustedProxies = append(opts.TrustedProxies, pfx)
 	}
 	opts.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
-	store, err := forms.Open(*data)
+	store, err := forms.OpenAt(ctx, data(), true)
 	if err != nil {
 		fmt.Fprintf(stderr, "generator forms: %v\n", err)
 		return ExitContent
@@ -79,7 +80,7 @@ func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "generator forms: %v\n", err)
 		return ExitUsage
 	}
-	fmt.Fprintf(stdout, "Serving %s and its %d forms on http://%s/ (answers in %s)\n", *public, len(srv.Manifest().Forms), ln.Addr(), *data)
+	fmt.Fprintf(stdout, "Serving %s and its %d forms on http://%s/ (answers in %s)\n", *public, len(srv.Manifest().Forms), ln.Addr(), store)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -98,8 +99,8 @@ func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 func runFormsExport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("forms export", "forms export --data DIR --form NAME [--since DATE] [--format csv|json]", stderr)
-	data := fs.String("data", "forms-data", "the `directory` of the submissions database")
+	fs := newFlags("forms export", "forms export --data DIR|URL --form NAME [--since DATE] [--format csv|json]\n\n"+dataHelp, stderr)
+	data := dataFlag(fs)
 	form := fs.String("form", "", "the form's `name` (request-support, book-training, ...)")
 	since := fs.String("since", "", "only submissions on or after this `date` (2026-09-01, UTC)")
 	format := fs.String("format", "csv", "csv (safe to open in a spreadsheet) or json")
@@ -124,7 +125,7 @@ func runFormsExport(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "generator forms export: unknown --format %q (expected csv or json)\n", *format)
 		return ExitUsage
 	}
-	store, code := openExisting(*data, "forms export", stderr)
+	store, code := openExisting(ctx, data(), "forms export", stderr)
 	if store == nil {
 		return code
 	}
@@ -147,8 +148,8 @@ func runFormsExport(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 func runFormsPurge(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("forms purge", "forms purge --data DIR --older-than 12mo", stderr)
-	data := fs.String("data", "forms-data", "the `directory` of the submissions database")
+	fs := newFlags("forms purge", "forms purge --data DIR|URL --older-than 12mo\n\n"+dataHelp, stderr)
+	data := dataFlag(fs)
 	older := fs.String("older-than", "", "delete submissions older than this `duration` (12mo, 1y, 90d)")
 	if code := parse(fs, args); code >= 0 {
 		return code
@@ -163,7 +164,7 @@ func runFormsPurge(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "generator forms purge: --older-than: %v\n", err)
 		return ExitUsage
 	}
-	store, code := openExisting(*data, "forms purge", stderr)
+	store, code := openExisting(ctx, data(), "forms purge", stderr)
 	if store == nil {
 		return code
 	}
@@ -178,17 +179,50 @@ func runFormsPurge(ctx context.Context, args []string, stdout, stderr io.Writer)
 	return ExitOK
 }
 
-// openExisting opens the store in dir, refusing to create one: an export
-// from a mistyped directory must say so rather than export nothing.
-func openExisting(dir, cmd string, stderr io.Writer) (*forms.Store, int) {
-	if _, err := os.Stat(dir + string(os.PathSeparator) + forms.DBFile); err != nil {
-		fmt.Fprintf(stderr, "generator %s: no submissions database in %s (%v)\n", cmd, dir, err)
+// openExisting opens the store at where, refusing to create one: an
+// export from a mistyped directory or database must say so rather than
+// export nothing.
+func openExisting(ctx context.Context, where, cmd string, stderr io.Writer) (*forms.Store, int) {
+	s, err := forms.OpenAt(ctx, where, false)
+	if errors.Is(err, forms.ErrNoStore) {
+		fmt.Fprintf(stderr, "generator %s: %v\n", cmd, err)
 		return nil, ExitUsage
 	}
-	s, err := forms.Open(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "generator %s: %v\n", cmd, err)
 		return nil, ExitContent
 	}
 	return s, ExitOK
+}
+
+// DatabaseEnv names the environment variable that says where the answers
+// are kept when --data is not given, so that a PostgreSQL URL with its
+// password need not be on a command line (where ps shows it).
+const DatabaseEnv = "PEERPRESS_DATABASE_URL"
+
+// dataHelp explains --data, below each forms command's usage line.
+const dataHelp = `The answers are kept in SQLite in a directory (DIR/forms.db), or, for
+several servers behind a load balancer, in PostgreSQL (a URL such as
+postgres://peerpress@db.example.org/peerpress?sslmode=verify-full).
+Without --data, $` + DatabaseEnv + ` is used if set, else forms-data.
+What a URL leaves out (the password, the host) comes from the PG*
+environment variables (PGPASSWORD, PGHOST, ...) and ~/.pgpass; the
+password is never printed or logged. Servers sharing one PostgreSQL
+database never book a session past its places, and a form sent again
+reaching two of them at once is stored once.`
+
+// dataFlag defines --data and returns what it resolves to: the flag, else
+// $PEERPRESS_DATABASE_URL, else forms-data. (The flag's own default stays
+// empty so that -h never prints a URL from the environment.)
+func dataFlag(fs *flag.FlagSet) func() string {
+	data := fs.String("data", "", "where the answers are kept: a `directory` (SQLite) or a PostgreSQL URL (default $"+DatabaseEnv+", else forms-data)")
+	return func() string {
+		if *data != "" {
+			return *data
+		}
+		if v := os.Getenv(DatabaseEnv); v != "" {
+			return v
+		}
+		return "forms-data"
+	}
 }

@@ -6,10 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"peerpress/generator/internal/forms/pgtest"
 )
 
 func TestRunFormsUsage(t *testing.T) {
@@ -26,6 +29,8 @@ func TestRunFormsUsage(t *testing.T) {
 		{"export bad since", []string{"forms", "export", "--form", "a", "--since", "May"}, ExitUsage, `--since "May" is not a date`},
 		{"export bad format", []string{"forms", "export", "--form", "a", "--format", "xls"}, ExitUsage, `unknown --format "xls"`},
 		{"export no database", []string{"forms", "export", "--form", "a", "--data", "/nonexistent/pp"}, ExitUsage, "no submissions database"},
+		{"export bad URL", []string{"forms", "export", "--form", "a", "--data", "postgres://peer:s3cret@db:port/x"}, ExitContent, "cannot parse"},
+		{"forms -h names the database variable", []string{"forms", "-h"}, ExitOK, "PEERPRESS_DATABASE_URL"},
 		{"purge without duration", []string{"forms", "purge"}, ExitUsage, "--older-than is required"},
 		{"purge bad duration", []string{"forms", "purge", "--older-than", "12m"}, ExitUsage, "ambiguous"},
 		{"bad proxy", []string{"forms", "--trusted-proxy", "proxy.local"}, ExitUsage, "is not an address or CIDR"},
@@ -46,21 +51,39 @@ func TestRunFormsUsage(t *testing.T) {
 	}
 }
 
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
 // TestRunFormsServe builds the example site, serves it with generator
 // forms, sends a request, stops the server, and exports and purges what it
-// stored.
+// stored: with SQLite in a directory, and with PostgreSQL named by
+// $PEERPRESS_DATABASE_URL (for the server) and --data (for export and
+// purge).
 func TestRunFormsServe(t *testing.T) {
 	public := filepath.Join(t.TempDir(), "public")
-	data := t.TempDir()
 	if code, _, stderr := runCLI(t, "build", "--source", "../../..", "--destination", public, "--now", "2026-11-22"); code != ExitOK {
 		t.Fatalf("build: %d %s", code, stderr)
 	}
+	t.Run("sqlite", func(t *testing.T) {
+		data := t.TempDir()
+		testRunFormsServe(t, public, data, []string{"--data", data}, "\x00none")
+	})
+	t.Run("postgres", func(t *testing.T) {
+		u, pw := pgtest.WithPassword(t, pgtest.URL(t))
+		t.Setenv(DatabaseEnv, u)
+		testRunFormsServe(t, public, u, nil, pw)
+	})
+}
+
+// testRunFormsServe runs the test with the answers kept at data, which
+// the server is given by dataArgs (or the environment); secret must never
+// be shown.
+func testRunFormsServe(t *testing.T, public, data string, dataArgs []string, secret string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	var logs strings.Builder
 	go func() {
-		done <- Run(ctx, []string{"forms", "--addr", "127.0.0.1:0", "--public", public, "--data", data, "--min-fill", "0"}, pw, &logs)
+		done <- Run(ctx, append([]string{"forms", "--addr", "127.0.0.1:0", "--public", public, "--min-fill", "0"}, dataArgs...), pw, &logs)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -69,7 +92,7 @@ func TestRunFormsServe(t *testing.T) {
 	}
 	go io.Copy(io.Discard, pr)
 	addr := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`).FindString(line)
-	if addr == "" || !strings.Contains(line, "4 forms") {
+	if addr == "" || !strings.Contains(line, "4 forms") || strings.Contains(line, secret) {
 		t.Fatalf("start line %q", line)
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -94,7 +117,7 @@ func TestRunFormsServe(t *testing.T) {
 	if code := <-done; code != ExitOK {
 		t.Fatalf("forms exited %d: %s", code, logs.String())
 	}
-	if strings.Contains(logs.String(), "Jo Bloggs") || strings.Contains(logs.String(), "jo@example.org") {
+	if strings.Contains(logs.String(), "Jo Bloggs") || strings.Contains(logs.String(), "jo@example.org") || strings.Contains(logs.String(), secret) {
 		t.Errorf("the log holds personal data:\n%s", logs.String())
 	}
 	if !strings.Contains(logs.String(), `"outcome":"stored"`) {

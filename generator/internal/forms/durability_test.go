@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"peerpress/generator/internal/forms/pgtest"
 )
 
 // childEnv, when set to "PUBLIC|DATA", makes the test binary a form server
@@ -26,12 +28,12 @@ func TestMain(m *testing.M) {
 	if v := os.Getenv(childEnv); v != "" {
 		os.Exit(serveChild(v))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m))
 }
 
 func serveChild(v string) int {
 	public, data, _ := strings.Cut(v, "|")
-	store, err := Open(data)
+	store, err := OpenAt(context.Background(), data, true)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -81,8 +83,12 @@ func TestDurability(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
 	}
+	eachBackend(t, testDurability)
+}
+
+func testDurability(t *testing.T, b backend) {
 	public := writeSite(t, testManifest())
-	data := t.TempDir()
+	data := b.where(t)
 	cmd, base := startChild(t, public, data)
 	client := &http.Client{Timeout: 30 * time.Second}
 
@@ -144,11 +150,7 @@ func TestDurability(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	store, err := Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openAt(t, data)
 	records, err := store.Records(context.Background(), "request-support", time.Time{})
 	if err != nil {
 		t.Fatal(err)

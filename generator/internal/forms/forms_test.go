@@ -108,6 +108,12 @@ var fixedNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
 func newTestServer(t testing.TB, opts Options) (*Server, *Store) {
 	t.Helper()
+	return newTestServerOn(t, sqliteBackend, opts)
+}
+
+// newTestServerOn is newTestServer with its store on backend b.
+func newTestServerOn(t testing.TB, b backend, opts Options) (*Server, *Store) {
+	t.Helper()
 	if opts.Public == "" {
 		opts.Public = writeSite(t, testManifest())
 	}
@@ -120,11 +126,7 @@ func newTestServer(t testing.TB, opts Options) (*Server, *Store) {
 	if opts.Burst == 0 {
 		opts.Burst = 1000
 	}
-	store, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := b.open(t)
 	s, err := New(opts, store)
 	if err != nil {
 		t.Fatal(err)
@@ -380,8 +382,10 @@ func TestClientIP(t *testing.T) {
 	}
 }
 
-func TestResubmission(t *testing.T) {
-	s, store := newTestServer(t, Options{})
+func TestResubmission(t *testing.T) { eachBackend(t, testResubmission) }
+
+func testResubmission(t *testing.T, b backend) {
+	s, store := newTestServerOn(t, b, Options{})
 	loc := func(body string) string {
 		w := post(s.Handler(), "/forms/request-support", body, nil)
 		if w.Code != http.StatusSeeOther {
@@ -414,8 +418,10 @@ func TestResubmission(t *testing.T) {
 	}
 }
 
-func TestBookings(t *testing.T) {
-	s, _ := newTestServer(t, Options{})
+func TestBookings(t *testing.T) { eachBackend(t, testBookings) }
+
+func testBookings(t *testing.T, b backend) {
+	s, _ := newTestServerOn(t, b, Options{})
 	book := func(session, name string) Receipt {
 		w := post(s.Handler(), "/forms/book-training", url.Values{"session": {session}, "name": {name}}.Encode(), map[string]string{"Accept": "application/json"})
 		var r Receipt
@@ -443,8 +449,10 @@ func TestBookings(t *testing.T) {
 
 // TestConcurrentBookings fires more bookings than places at one session at
 // once: exactly capacity are confirmed, the rest waitlisted.
-func TestConcurrentBookings(t *testing.T) {
-	s, store := newTestServer(t, Options{})
+func TestConcurrentBookings(t *testing.T) { eachBackend(t, testConcurrentBookings) }
+
+func testConcurrentBookings(t *testing.T, b backend) {
+	s, store := newTestServerOn(t, b, Options{})
 	const n = 40
 	var wg sync.WaitGroup
 	statuses := make([]string, n)
@@ -481,8 +489,10 @@ func TestConcurrentBookings(t *testing.T) {
 	}
 }
 
-func TestEligibility(t *testing.T) {
-	s, store := newTestServer(t, Options{})
+func TestEligibility(t *testing.T) { eachBackend(t, testEligibility) }
+
+func testEligibility(t *testing.T, b backend) {
+	s, store := newTestServerOn(t, b, Options{})
 	tests := []struct {
 		body  string
 		unmet string
@@ -514,8 +524,10 @@ func TestEligibility(t *testing.T) {
 	}
 }
 
-func TestPagesAndHealth(t *testing.T) {
-	s, _ := newTestServer(t, Options{})
+func TestPagesAndHealth(t *testing.T) { eachBackend(t, testPagesAndHealth) }
+
+func testPagesAndHealth(t *testing.T, b backend) {
+	s, _ := newTestServerOn(t, b, Options{})
 	get := func(p string) (int, string) {
 		w := httptest.NewRecorder()
 		s.Handler().ServeHTTP(w, httptest.NewRequest("GET", p, nil))
@@ -555,8 +567,10 @@ func TestRedirectElsewhere(t *testing.T) {
 	}
 }
 
-func TestExportCSV(t *testing.T) {
-	s, store := newTestServer(t, Options{})
+func TestExportCSV(t *testing.T) { eachBackend(t, testExportCSV) }
+
+func testExportCSV(t *testing.T, b backend) {
+	s, store := newTestServerOn(t, b, Options{})
 	evil := []string{"=HYPERLINK(\"http://x\")", "+1+2", "-3", "@SUM(A1)", "\tTab", "\rCR", "plain, \"quoted\"\nline"}
 	for i, v := range evil {
 		body := url.Values{"name": {"Jo " + string(rune('A'+i))}, "email": {"jo@example.org"}, "consent": {"yes"}, "message": {v}}.Encode()
@@ -600,12 +614,10 @@ func TestExportCSV(t *testing.T) {
 	}
 }
 
-func TestPurge(t *testing.T) {
-	store, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+func TestPurge(t *testing.T) { eachBackend(t, testPurge) }
+
+func testPurge(t *testing.T, b backend) {
+	store := b.open(t)
 	ctx := context.Background()
 	for i, at := range []time.Time{fixedNow.AddDate(-2, 0, 0), fixedNow.AddDate(0, -13, 0), fixedNow.AddDate(0, -1, 0)} {
 		if _, err := store.Save(ctx, Submission{Form: "feedback", Hash: string(rune('a' + i)), Answers: []formspec.Answer{{Name: "x", Value: "y"}}}, at); err != nil {

@@ -1,6 +1,7 @@
 // Package forms is the form server: it receives the answers to a site's
 // forms, checks them against the forms manifest the build wrote, stores
-// them durably in SQLite before answering, counts bookings against places,
+// them durably before answering (in SQLite, or in PostgreSQL shared by
+// several servers behind a load balancer), counts bookings against places,
 // and serves the built site's files, so that one process can host a whole
 // programme. It never reads content/: everything it knows of the site is in
 // public/forms/manifest.json.

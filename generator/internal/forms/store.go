@@ -32,13 +32,49 @@ const (
 // same form within it are a resubmission, not a second request.
 const DuplicateWindow = 30 * time.Minute
 
-// Store keeps submissions in SQLite. Every write is one transaction on the
-// store's only connection, committed to disk (WAL, synchronous=FULL) before
-// the caller answers anyone, so what was acknowledged survives a crash or a
-// power cut; holding one connection also serialises bookings, so counting a
-// session's places and taking one cannot interleave.
+// Store keeps submissions in SQLite (Open) or PostgreSQL (OpenPostgres);
+// the server does not know which. Every write is one transaction,
+// committed to disk before the caller answers anyone, so what was
+// acknowledged survives a crash or a power cut.
+//
+// SQLite: one connection (WAL, synchronous=FULL), which also serialises
+// bookings, so counting a session's places and taking one cannot
+// interleave. PostgreSQL, shared by several server processes: a
+// transaction takes an advisory lock on what identifies the submission
+// (its visit key or answers hash) and another on the session it books
+// before it looks, so two instances cannot both miss a resubmission or
+// both take the last place (see postgres.go).
 type Store struct {
 	db *sql.DB
+	// pg is set for PostgreSQL: queries are rebound to $n placeholders,
+	// times are passed as time.Time, and Save takes advisory locks.
+	pg bool
+	// where is the database for people to read: the SQLite file, or the
+	// PostgreSQL URL without its password.
+	where string
+}
+
+// String names the store's database, never with a password.
+func (s *Store) String() string { return s.where }
+
+// ErrNoStore is returned by OpenAt when asked not to create a store that
+// is not there.
+var ErrNoStore = errors.New("no submissions database")
+
+// OpenAt opens the store at where: a PostgreSQL URL (postgres://... or
+// postgresql://...), or else a directory for SQLite. With create false it
+// refuses to make a new one (ErrNoStore): an export from a mistyped
+// directory or database must say so rather than export nothing.
+func OpenAt(ctx context.Context, where string, create bool) (*Store, error) {
+	if IsPostgresURL(where) {
+		return OpenPostgres(ctx, where, create)
+	}
+	if !create {
+		if _, err := os.Stat(filepath.Join(where, DBFile)); err != nil {
+			return nil, fmt.Errorf("%w in %s (%v)", ErrNoStore, where, err)
+		}
+	}
+	return Open(where)
 }
 
 const schemaSQL = `
@@ -83,7 +119,7 @@ func Open(dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %s is not in WAL mode (%q, %v)", path, mode, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, where: path}, nil
 }
 
 // Close closes the store.
@@ -122,21 +158,35 @@ type Receipt struct {
 // DuplicateWindow) gets the first receipt, and a booking is counted against
 // its session's places and inserted before any other booking can count.
 func (s *Store) Save(ctx context.Context, sub Submission, now time.Time) (Receipt, error) {
+	r, err := s.save(ctx, sub, now)
+	if err != nil && s.pg && isUniqueViolation(err) {
+		// Another instance stored this visit between the look-up and the
+		// insert (the advisory lock makes that all but impossible, but a
+		// unique index is the last word): look again, and find it.
+		r, err = s.save(ctx, sub, now)
+	}
+	return r, err
+}
+
+func (s *Store) save(ctx context.Context, sub Submission, now time.Time) (Receipt, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return Receipt{}, fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
+	if err := s.lock(ctx, tx, identityLock, identityKey(sub)); err != nil {
+		return Receipt{}, err
+	}
 	var r Receipt
 	var unmet string
 	switch {
 	case sub.Visit == "" && sub.Hash == "":
 		err = sql.ErrNoRows // nothing to recognise it by
 	case sub.Visit != "":
-		err = tx.QueryRowContext(ctx, `SELECT receipt, status, unmet FROM submissions WHERE form = ? AND visit = ?`, sub.Form, sub.Visit).Scan(&r.ID, &r.Status, &unmet)
+		err = tx.QueryRowContext(ctx, s.q(`SELECT receipt, status, unmet FROM submissions WHERE form = ? AND visit = ?`), sub.Form, sub.Visit).Scan(&r.ID, &r.Status, &unmet)
 	default:
-		err = tx.QueryRowContext(ctx, `SELECT receipt, status, unmet FROM submissions WHERE form = ? AND hash = ? AND visit = '' AND created >= ? ORDER BY id LIMIT 1`,
-			sub.Form, sub.Hash, stamp(now.Add(-DuplicateWindow))).Scan(&r.ID, &r.Status, &unmet)
+		err = tx.QueryRowContext(ctx, s.q(`SELECT receipt, status, unmet FROM submissions WHERE form = ? AND hash = ? AND visit = '' AND created >= ? ORDER BY id LIMIT 1`),
+			sub.Form, sub.Hash, s.stamp(now.Add(-DuplicateWindow))).Scan(&r.ID, &r.Status, &unmet)
 	}
 	switch {
 	case err == nil:
@@ -152,8 +202,11 @@ func (s *Store) Save(ctx context.Context, sub Submission, now time.Time) (Receip
 		if sub.Waitlist {
 			r.Status = StatusWaitlisted
 		} else if sub.Capacity > 0 {
+			if err := s.lock(ctx, tx, sessionLock, sub.Session); err != nil {
+				return Receipt{}, err
+			}
 			var taken int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM submissions WHERE session = ? AND status = ?`, sub.Session, StatusConfirmed).Scan(&taken); err != nil {
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT count(*) FROM submissions WHERE session = ? AND status = ?`), sub.Session, StatusConfirmed).Scan(&taken); err != nil {
 				return Receipt{}, fmt.Errorf("store: count places: %w", err)
 			}
 			if taken >= sub.Capacity {
@@ -172,8 +225,8 @@ func (s *Store) Save(ctx context.Context, sub Submission, now time.Time) (Receip
 	if err != nil {
 		return Receipt{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO submissions (receipt, form, created, visit, hash, session, status, unmet, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, sub.Form, stamp(now), sub.Visit, sub.Hash, sub.Session, r.Status, string(um), string(answers)); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO submissions (receipt, form, created, visit, hash, session, status, unmet, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		r.ID, sub.Form, s.stamp(now), sub.Visit, sub.Hash, sub.Session, r.Status, string(um), string(answers)); err != nil {
 		return Receipt{}, fmt.Errorf("store: insert: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -184,7 +237,7 @@ func (s *Store) Save(ctx context.Context, sub Submission, now time.Time) (Receip
 
 // Healthy reports whether the store can be written to.
 func (s *Store) Healthy(ctx context.Context, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO health (id, checked) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked = excluded.checked`, stamp(now))
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO health (id, checked) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked = excluded.checked`), s.stamp(now))
 	return err
 }
 
@@ -202,7 +255,7 @@ type Record struct {
 // Records returns the submissions to form made at or after since, oldest
 // first.
 func (s *Store) Records(ctx context.Context, form string, since time.Time) ([]Record, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT receipt, form, created, session, status, unmet, answers FROM submissions WHERE form = ? AND created >= ? ORDER BY id`, form, stamp(since))
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT receipt, form, created, session, status, unmet, answers FROM submissions WHERE form = ? AND created >= ? ORDER BY id`), form, s.stamp(since))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -210,11 +263,10 @@ func (s *Store) Records(ctx context.Context, form string, since time.Time) ([]Re
 	var out []Record
 	for rows.Next() {
 		var r Record
-		var created, unmet, answers string
-		if err := rows.Scan(&r.Receipt, &r.Form, &created, &r.Session, &r.Status, &unmet, &answers); err != nil {
+		var unmet, answers string
+		if err := rows.Scan(&r.Receipt, &r.Form, stampScanner{&r.Created}, &r.Session, &r.Status, &unmet, &answers); err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
-		r.Created, _ = time.Parse(stampLayout, created)
 		if err := json.Unmarshal([]byte(unmet), &r.Unmet); err != nil {
 			return nil, fmt.Errorf("store: %s: %w", r.Receipt, err)
 		}
@@ -227,12 +279,17 @@ func (s *Store) Records(ctx context.Context, form string, since time.Time) ([]Re
 }
 
 // Purge deletes the submissions made before cutoff and returns how many.
+// SQLite then compacts the file (VACUUM) so no deleted answers stay in
+// it; PostgreSQL vacuums the table (see purgeSpace).
 func (s *Store) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM submissions WHERE created < ?`, stamp(cutoff))
+	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM submissions WHERE created < ?`), s.stamp(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("store: purge: %w", err)
 	}
 	n, _ := res.RowsAffected()
+	if s.pg {
+		return n, s.purgeSpace(ctx)
+	}
 	// Give the space back and leave no deleted answers in the WAL.
 	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		return n, fmt.Errorf("store: checkpoint: %w", err)
@@ -247,7 +304,53 @@ func (s *Store) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
 // SQL.
 const stampLayout = "2006-01-02T15:04:05.000000Z"
 
-func stamp(t time.Time) string { return t.UTC().Format(stampLayout) }
+// stamp is t as the database keeps it: UTC to the microsecond, as text in
+// SQLite and as a timestamptz in PostgreSQL (which would round the
+// nanoseconds, where SQLite's text cuts them: both cut).
+func (s *Store) stamp(t time.Time) any {
+	t = t.UTC().Truncate(time.Microsecond)
+	if s.pg {
+		return t
+	}
+	return t.Format(stampLayout)
+}
+
+// stampScanner reads a stamp back as UTC, whichever way it was kept.
+type stampScanner struct{ t *time.Time }
+
+func (ss stampScanner) Scan(src any) error {
+	var err error
+	switch v := src.(type) {
+	case time.Time:
+		*ss.t = v.UTC()
+	case string:
+		*ss.t, err = time.Parse(stampLayout, v)
+	case []byte:
+		*ss.t, err = time.Parse(stampLayout, string(v))
+	default:
+		err = fmt.Errorf("a time stored as %T", src)
+	}
+	return err
+}
+
+// q rewrites a query's ? placeholders as PostgreSQL's $1, $2, ... (none
+// of the queries has a ? in a literal).
+func (s *Store) q(query string) string {
+	if !s.pg {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range query {
+		if c == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
 
 // receiptAlphabet leaves out letters and digits that are read one for
 // another (0/O, 1/I/L, 5/S, 8/B).
