@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 	"unicode"
+
+	"peerpress/generator/internal/textfold"
 )
 
 // A choice field with more choices than its list limit (site.yaml's
@@ -137,33 +139,11 @@ func searchWords(label string, have []string) []string {
 	return append(have[:len(have):len(have)], words(split)...)
 }
 
-// foldTable pairs accented letters with what they fold to, and drops
-// apostrophes, so that "Zoe O'Neil" finds "Zoë O’Neil". forms.js holds the
-// same table as FOLD; the browser test checks that both fold alike.
-var foldTable = [][2]string{
-	{"àáâãäåāăą", "a"}, {"çćĉċč", "c"}, {"ďđ", "d"}, {"èéêëēĕėęě", "e"},
-	{"ĝğġģ", "g"}, {"ĥħ", "h"}, {"ìíîïĩīĭįı", "i"}, {"ĵ", "j"}, {"ķ", "k"},
-	{"ĺļľŀł", "l"}, {"ñńņňŉ", "n"}, {"òóôõöøōŏő", "o"}, {"ŕŗř", "r"},
-	{"śŝşšș", "s"}, {"ţťŧț", "t"}, {"ùúûüũūŭůűų", "u"}, {"ŵ", "w"},
-	{"ýÿŷ", "y"}, {"źżž", "z"}, {"ß", "ss"}, {"æ", "ae"}, {"œ", "oe"},
-	{"þ", "th"}, {"ð", "d"}, {"'", ""}, {"’", ""}, {"ʼ", ""},
-}
-
-var foldRunes = func() map[rune]string {
-	m := map[rune]string{}
-	for _, pair := range foldTable {
-		for _, r := range pair[0] {
-			m[r] = pair[1]
-		}
-	}
-	return m
-}()
-
-// fold lower-cases s and folds its accented letters (foldTable).
+// fold lower-cases s and folds its accented letters (textfold.Table).
 func fold(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
-		if f, ok := foldRunes[r]; ok {
+		if f, ok := textfold.Rune(r); ok {
 			b.WriteString(f)
 		} else {
 			b.WriteRune(r)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"peerpress/generator/internal/config"
+	"peerpress/generator/internal/textfold"
 )
 
 // people is a searchable supporters field: two supporters share a name,
@@ -234,7 +235,7 @@ func TestRenderSearchable(t *testing.T) {
 }
 
 // TestFoldMatchesScript checks that forms.js folds names as the server
-// does: its FOLD table is foldTable.
+// does: its FOLD table is textfold.Table.
 func TestFoldMatchesScript(t *testing.T) {
 	src, err := os.ReadFile("../layout/theme/assets/forms.js")
 	if err != nil {
@@ -248,7 +249,7 @@ func TestFoldMatchesScript(t *testing.T) {
 	if err := json.Unmarshal(m[1], &table); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(table, foldTable) {
-		t.Errorf("forms.js FOLD = %q,\nwant foldTable %q", table, foldTable)
+	if !slices.Equal(table, textfold.Table) {
+		t.Errorf("forms.js FOLD = %q,\nwant textfold.Table %q", table, textfold.Table)
 	}
 }

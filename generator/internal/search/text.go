@@ -6,31 +6,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
+
+	"peerpress/generator/internal/textfold"
 )
-
-// foldTable pairs accented letters with what they fold to, and drops
-// apostrophes. The client script (theme/assets/search.js) holds the same
-// table as FOLD;
-// TestTokensMatchClient runs both over the same words to keep them equal.
-var foldTable = [][2]string{
-	{"àáâãäåāăą", "a"}, {"çćĉċč", "c"}, {"ďđ", "d"}, {"èéêëēĕėęě", "e"},
-	{"ĝğġģ", "g"}, {"ĥħ", "h"}, {"ìíîïĩīĭįı", "i"}, {"ĵ", "j"}, {"ķ", "k"},
-	{"ĺļľŀł", "l"}, {"ñńņňŉ", "n"}, {"òóôõöøōŏő", "o"}, {"ŕŗř", "r"},
-	{"śŝşšș", "s"}, {"ţťŧț", "t"}, {"ùúûüũūŭůűų", "u"}, {"ŵ", "w"},
-	{"ýÿŷ", "y"}, {"źżž", "z"}, {"ß", "ss"}, {"æ", "ae"}, {"œ", "oe"},
-	{"þ", "th"}, {"ð", "d"}, {"'", ""}, {"’", ""}, {"ʼ", ""},
-}
-
-// foldRunes is foldTable by rune. It is made once and never changed.
-var foldRunes = func() map[rune]string {
-	m := map[rune]string{}
-	for _, pair := range foldTable {
-		for _, r := range pair[0] {
-			m[r] = pair[1]
-		}
-	}
-	return m
-}()
 
 // stopList holds the stop words, which are left out of the index: they are
 // in nearly every page and would only make it larger. They still take a
@@ -144,7 +122,7 @@ func nextWord(text string, i int, buf []byte) (w []byte, h uint32, key uint64, n
 		i += size
 		r = unicode.ToLower(r)
 		n := len(buf)
-		if f, ok := foldRunes[r]; ok {
+		if f, ok := textfold.Rune(r); ok {
 			buf = append(buf, f...)
 		} else if unicode.IsLetter(r) || unicode.IsNumber(r) {
 			buf = utf8.AppendRune(buf, r)

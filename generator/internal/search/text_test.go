@@ -9,6 +9,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"peerpress/generator/internal/textfold"
 )
 
 func TestWords(t *testing.T) {
@@ -136,7 +138,7 @@ func referenceWords(text string) []string {
 			end()
 		default:
 			r = unicode.ToLower(r)
-			if f, ok := foldRunes[r]; ok {
+			if f, ok := textfold.Rune(r); ok {
 				w = append(w, f...)
 			} else if unicode.IsLetter(r) || unicode.IsNumber(r) {
 				w = utf8.AppendRune(w, r)

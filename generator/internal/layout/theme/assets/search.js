@@ -6,7 +6,7 @@
 (function (root) {
   'use strict';
 
-  /* FOLD and STOP must equal foldTable and stopWords in search/text.go. */
+  /* FOLD and STOP must equal textfold.Table and search/text.go's stopWords. */
   var FOLD = [['àáâãäåāăą', 'a'], ['çćĉċč', 'c'], ['ďđ', 'd'], ['èéêëēĕėęě', 'e'],
     ['ĝğġģ', 'g'], ['ĥħ', 'h'], ['ìíîïĩīĭįı', 'i'], ['ĵ', 'j'], ['ķ', 'k'],
     ['ĺļľŀł', 'l'], ['ñńņňŉ', 'n'], ['òóôõöøōŏő', 'o'], ['ŕŗř', 'r'],
