@@ -43,17 +43,7 @@ func TestRequestSupporter(t *testing.T) {
 		t.Errorf("static form page: supporter %q, visit key %q; want helen-marsh and a key", chosen, visit)
 	}
 
-	store, err := forms.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	srv, err := forms.New(forms.Options{Public: dest, MinFill: -1}, store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
+	hs, store := formServer(t, dest)
 
 	var h1, receipt, title string
 	if err := chromedp.Run(ctx,
@@ -184,17 +174,7 @@ func TestLongSupporterList(t *testing.T) {
 	axe := AxeSource(t)
 	dest := longListSite(t)
 	ctx := New(t, 390, 844)
-	store, err := forms.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	srv, err := forms.New(forms.Options{Public: dest, MinFill: -1}, store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
+	hs, store := formServer(t, dest)
 	const sent = `input[type=hidden][name=supporter]`
 	stored := func(form string) map[string]string {
 		t.Helper()
@@ -362,4 +342,22 @@ func TestLongSupporterList(t *testing.T) {
 	if got := stored("request-support"); got["supporter"] != "extra-01" || got["name"] != "Sam Lee" {
 		t.Errorf("stored %v, want supporter extra-01", got)
 	}
+}
+
+// formServer serves the built site in dest with a form server storing in a
+// new store, both closed when the test ends.
+func formServer(t *testing.T, dest string) (*httptest.Server, *forms.Store) {
+	t.Helper()
+	store, err := forms.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	srv, err := forms.New(forms.Options{Public: dest, MinFill: -1}, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return hs, store
 }

@@ -469,12 +469,21 @@ func testConcurrentBookings(t *testing.T, b backend) {
 		})
 	}
 	wg.Wait()
+	checkBooked(t, store, statuses, 3)
+}
+
+// checkBooked checks that of the bookings answered with statuses, which
+// are all the store holds, capacity were confirmed and the rest
+// waitlisted, in the answers and in the store.
+func checkBooked(t *testing.T, store *Store, statuses []string, capacity int) {
+	t.Helper()
+	n := len(statuses)
 	got := map[string]int{}
 	for _, st := range statuses {
 		got[st]++
 	}
-	if got[StatusConfirmed] != 3 || got[StatusWaitlisted] != n-3 {
-		t.Errorf("answers %v, want 3 confirmed and %d waitlisted", got, n-3)
+	if got[StatusConfirmed] != capacity || got[StatusWaitlisted] != n-capacity {
+		t.Errorf("answers %v, want %d confirmed and %d waitlisted", got, capacity, n-capacity)
 	}
 	rs, err := store.Records(context.Background(), "book-training", time.Time{})
 	if err != nil {
@@ -484,8 +493,8 @@ func testConcurrentBookings(t *testing.T, b backend) {
 	for _, r := range rs {
 		stored[r.Status]++
 	}
-	if stored[StatusConfirmed] != 3 || len(rs) != n {
-		t.Errorf("stored %v of %d, want 3 confirmed of %d", stored, len(rs), n)
+	if stored[StatusConfirmed] != capacity || len(rs) != n {
+		t.Errorf("stored %v of %d, want %d confirmed of %d", stored, len(rs), capacity, n)
 	}
 }
 

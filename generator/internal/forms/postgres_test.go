@@ -209,24 +209,11 @@ func TestTwoInstances(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	got := map[string]int{}
-	for _, r := range receipts {
-		got[r.Status]++
+	statuses := make([]string, n)
+	for i, r := range receipts {
+		statuses[i] = r.Status
 	}
-	if got[StatusConfirmed] != capacity || got[StatusWaitlisted] != n-capacity {
-		t.Errorf("answers %v, want %d confirmed and %d waitlisted", got, capacity, n-capacity)
-	}
-	rs, err := store.Records(context.Background(), "book-training", time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored := map[string]int{}
-	for _, r := range rs {
-		stored[r.Status]++
-	}
-	if stored[StatusConfirmed] != capacity || len(rs) != n {
-		t.Errorf("stored %v of %d, want %d confirmed of %d", stored, len(rs), capacity, n)
-	}
+	checkBooked(t, store, statuses, capacity)
 
 	for _, tt := range []struct {
 		name string
