@@ -172,3 +172,17 @@ func TestCompression(t *testing.T) {
 		t.Errorf("prefilled form page: %d, Content-Encoding %q", w.Code, w.Header().Get("Content-Encoding"))
 	}
 }
+
+// FuzzAcceptsGzip reads any Accept-Encoding header: acceptsGzip never
+// panics, and a header it takes gzip from still does with more codings
+// after it.
+func FuzzAcceptsGzip(f *testing.F) {
+	for _, s := range []string{"gzip", "br;q=1.0, GZIP;q=0.5", "gzip;q=0", "*;q=0", ";;=,", "gzip;q=", "*, gzip;q=0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, header string) {
+		if acceptsGzip(header) && !acceptsGzip(header+", br") {
+			t.Errorf("acceptsGzip(%q) is true, but not with \", br\" after it", header)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package linkcheck
 
 import (
+	"bytes"
 	"maps"
 	"os"
 	"slices"
@@ -168,6 +169,7 @@ func TestPageIDs(t *testing.T) {
 		{"unterminated", `<p id="a`, nil},
 		{"truncated", `<p id=`, nil},
 		{"lone <", `a <`, nil},
+		{"cut off after a tag's name", `x <p id=a><div `, []string{"a"}},
 		{"boolean attribute", `<details open id="d">`, []string{"d"}},
 	}
 	for _, tt := range tests {
@@ -246,4 +248,37 @@ func BenchmarkPageIDs(b *testing.B) {
 	for b.Loop() {
 		PageIDs(page)
 	}
+}
+
+// FuzzPageIDs reads any bytes as a page: PageIDs never panics; every id it
+// finds is written in the page, as it is or with character references;
+// and reading only until a set of ids is found finds each of them.
+func FuzzPageIDs(f *testing.F) {
+	for _, s := range []string{
+		`<h2 id="dates">Dates</h2><div id='b'>`, `<A NAME=older></A><p id = "sp" >`,
+		`<h2 id="a&amp;b">`, `<!-- <p id="no"> --><p id="yes">`,
+		`<SCRIPT>x='<b id=no>'</SCRIPT ><p id=yes>`, `<title>a <b id="no"></title><p id=x>`,
+		`<img src=x.png id=pic/>`, `<p id="a`, `<p id=`, `a <`, `<![CDATA[<p id=c>]]><?x id=y?>`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, page []byte) {
+		ids := PageIDs(page)
+		want := map[string]bool{}
+		for _, id := range ids {
+			if id == "" || !bytes.Contains(page, []byte(id)) && !bytes.Contains(page, []byte("&")) {
+				t.Fatalf("PageIDs(%q) found %q, which the page does not hold", page, id)
+			}
+			want[id] = true
+		}
+		if len(want) == 0 {
+			return
+		}
+		got := pageIDs(page, want)
+		for id := range want {
+			if !slices.Contains(got, id) {
+				t.Fatalf("pageIDs(%q) reading until %q stopped before %q: %q", page, ids, id, got)
+			}
+		}
+	})
 }

@@ -95,7 +95,10 @@ func readTag(page []byte, i int, dst []string) ([]byte, int, []string) {
 		for i < len(page) && class[page[i]]&betweenAttrs != 0 {
 			i++
 		}
-		if i >= len(page) || page[i] == '>' {
+		if i >= len(page) {
+			return name, len(page), dst
+		}
+		if page[i] == '>' {
 			return name, i + 1, dst
 		}
 		// An attribute: its name, then perhaps "=" and a value.
