@@ -94,10 +94,13 @@ func TestValidateMessages(t *testing.T) {
 // whatever is accepted is valid UTF-8, within its limit and one of the
 // choices.
 func FuzzValidate(f *testing.F) {
-	for _, s := range []string{"name=Jo&consent=yes", "name=%FF&consent=1", "many=x&many=y&many=x", "when=2020-13-01", "a=%zz", "name=" + strings.Repeat("x", 30), "text=%0D%0A%00", ";;&&=="} {
+	for _, s := range []string{"name=Jo&consent=yes", "name=%FF&consent=1", "many=x&many=y&many=x", "when=2020-13-01", "a=%zz", "name=" + strings.Repeat("x", 30), "text=%0D%0A%00", ";;&&==",
+		"supporter=zoe+o%27neil", "supporter=HELEN++MARSH", "supporter=marsh", "supporter=Zo%C3%AB"} {
 		f.Add(s)
 	}
+	// With a long list too, whose typed names the server resolves.
 	form := everyType()
+	form.Fields = append(form.Fields, *people())
 	f.Fuzz(func(t *testing.T, body string) {
 		v, err := url.ParseQuery(body)
 		if err != nil {
