@@ -3,10 +3,13 @@ package browsertest
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -348,16 +351,163 @@ func TestLongSupporterList(t *testing.T) {
 // new store, both closed when the test ends.
 func formServer(t *testing.T, dest string) (*httptest.Server, *forms.Store) {
 	t.Helper()
+	return formServerWith(t, forms.Options{Public: dest, MinFill: -1})
+}
+
+// formServerWith is formServer with options of the test's own.
+func formServerWith(t *testing.T, opts forms.Options) (*httptest.Server, *forms.Store) {
+	t.Helper()
 	store, err := forms.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	srv, err := forms.New(forms.Options{Public: dest, MinFill: -1}, store)
+	srv, err := forms.New(opts, store)
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	return hs, store
+}
+
+// TestPlacesLeft books places on a session through the form server until
+// it is full, and sees its course page say how many are left, in the table
+// of dates ("2 left") and at the top of its booking form ("2 of 12 places
+// left"), and then that it is full;
+// the booking links do not move when the count comes, and axe finds
+// nothing wrong. On a static host (no forms/places.json) the page is as
+// built.
+func TestPlacesLeft(t *testing.T) {
+	axe := AxeSource(t)
+	dest := example(t)
+	ctx := New(t, 1024, 900)
+	// Twelve bookings from one address are more than the rate limit lets
+	// through at once.
+	hs, _ := formServerWith(t, forms.Options{Public: dest, MinFill: -1, Burst: 100})
+	const (
+		session = "peer-support-training-day/2027-01-20"
+		anchor  = "session-peer-support-training-day-2027-01-20"
+		page    = "/training/peer-support-training-day/"
+		cell    = `[data-pp-places="` + session + `"]`
+		line    = `#book-` + anchor + ` .places-left`
+	)
+	booked := 0
+	book := func(n int) {
+		t.Helper()
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		for range n {
+			booked++
+			i := booked
+			resp, err := client.PostForm(hs.URL+"/forms/book-training", url.Values{
+				"session": {session}, "name": {fmt.Sprintf("Head %d", i)}, "email": {fmt.Sprintf("head%d@example.org", i)},
+				"school": {"Oak Primary"}, "consent": {"yes"}, "_visit": {fmt.Sprintf("visit-%s-%03d", t.Name(), i)},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("booking %d: %d", i, resp.StatusCode)
+			}
+		}
+	}
+	// where are the tops of the booking form's summary and the left of the
+	// table's Book a place link.
+	const where = `(() => { const s = document.querySelector('#book-` + anchor + ` > summary').getBoundingClientRect();
+		const a = document.querySelector('#` + anchor + ` td[data-label=Booking] a').getBoundingClientRect();
+		return [s.top, s.left, a.top, a.left]; })()`
+	shows := func(base, want string) (cellText string, at []float64) {
+		t.Helper()
+		if err := chromedp.Run(ctx,
+			chromedp.Navigate(base+page),
+			chromedp.WaitVisible(cell, chromedp.ByQuery),
+			chromedp.Poll(`document.querySelector('`+cell+`').textContent === `+strconv.Quote(want), nil, chromedp.WithPollingTimeout(10*time.Second)),
+			chromedp.Evaluate(where, &at),
+		); err != nil {
+			got := ""
+			chromedp.Run(ctx, chromedp.Text(cell, &got, chromedp.ByQuery))
+			t.Fatalf("%s%s: the places cell says %q, want %q: %v", base, page, got, want, err)
+		}
+		return want, at
+	}
+
+	// A static host has no count: the page is as built.
+	static := Serve(t, dest)
+	_, before := shows(static, "12")
+	if err := chromedp.Run(ctx, chromedp.Sleep(300*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	var lines int
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.querySelectorAll('.places-left').length`, &lines)); err != nil {
+		t.Fatal(err)
+	}
+	if lines != 0 {
+		t.Errorf("a static host shows %d places lines, want none", lines)
+	}
+
+	_, at := shows(hs.URL, "12 left")
+	if !slices.Equal(at, before) {
+		t.Errorf("the booking links moved when the count came: %v, were %v", at, before)
+	}
+	book(10)
+	shows(hs.URL, "2 left")
+	var said string
+	if err := chromedp.Run(ctx,
+		chromedp.Click(`a[href$="#book-`+anchor+`"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(line, chromedp.ByQuery),
+		chromedp.Text(line, &said, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if said != "2 of 12 places left" {
+		t.Errorf("the booking form says %q, want 2 of 12 places left", said)
+	}
+	violations, err := Axe(ctx, axe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range violations {
+		t.Errorf("with the places shown: %s", v)
+	}
+
+	// One more through the page itself, then the last by another head.
+	const prefix = "#" + anchor + "-"
+	if err := chromedp.Run(ctx,
+		chromedp.SendKeys(prefix+"name", "Sam Lee", chromedp.ByQuery),
+		chromedp.SendKeys(prefix+"email", "sam@example.org", chromedp.ByQuery),
+		chromedp.SendKeys(prefix+"school", "Ash Academy", chromedp.ByQuery),
+		chromedp.Click(prefix+"consent", chromedp.ByQuery),
+		chromedp.Click(`#book-`+anchor+` button`, chromedp.ByQuery),
+		chromedp.WaitVisible(".receipt__id", chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	shows(hs.URL, "1 left")
+	book(1)
+	shows(hs.URL, "Full")
+	if err := chromedp.Run(ctx,
+		chromedp.Click(`a[href$="#book-`+anchor+`"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(line, chromedp.ByQuery),
+		chromedp.Text(line, &said, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if said != "Full: bookings go on the waiting list" {
+		t.Errorf("the full session's booking form says %q", said)
+	}
+	var png []byte
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 80)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(artifacts(t), "places-full-1024.jpg"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	violations, err = Axe(ctx, axe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range violations {
+		t.Errorf("with the session full: %s", v)
+	}
 }

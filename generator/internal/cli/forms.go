@@ -11,11 +11,13 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/forms"
+	"peerpress/generator/internal/formspec"
 )
 
 // listFlag is a flag that may be given more than once.
@@ -24,8 +26,8 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 
-// runForms is `generator forms`: the form server, or with export or purge
-// the tools for the answers it stored.
+// runForms is `generator forms`: the form server, or with export, purge
+// or places the tools for the answers it stored.
 func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
@@ -33,9 +35,11 @@ func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return runFormsExport(ctx, args[1:], stdout, stderr)
 		case "purge":
 			return runFormsPurge(ctx, args[1:], stdout, stderr)
+		case "places":
+			return runFormsPlaces(ctx, args[1:], stdout, stderr)
 		}
 	}
-	fs := newFlags("forms", "forms [--addr 127.0.0.1:8081] [--data DIR|URL] [--public DIR] [--allow-origin URL]... [--trusted-proxy CIDR]...\n       generator forms export --data DIR|URL --form NAME [--since DATE] [--format csv|json]\n       generator forms purge --data DIR|URL --older-than 12mo\n\n"+dataHelp, stderr)
+	fs := newFlags("forms", "forms [--addr 127.0.0.1:8081] [--data DIR|URL] [--public DIR] [--allow-origin URL]... [--trusted-proxy CIDR]...\n       generator forms export --data DIR|URL --form NAME [--since DATE] [--format csv|json]\n       generator forms purge --data DIR|URL --older-than 12mo\n       generator forms places --data DIR|URL [--public DIR] [--format text|csv|json]\n\n"+dataHelp, stderr)
 	addr := fs.String("addr", "127.0.0.1:8081", "the `address` to listen on")
 	data := dataFlag(fs)
 	public := fs.String("public", "public", "the built site (`directory`) to serve, with its forms manifest")
@@ -178,6 +182,62 @@ func runFormsPurge(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fmt.Fprintf(stdout, "Deleted %d %s sent before %s\n", n, plural(int(n), "submission", "submissions"), cutoff.Format(time.RFC3339))
 	return ExitOK
 }
+
+func runFormsPlaces(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("forms places", "forms places --data DIR|URL [--public DIR] [--format text|csv|json]\n\n"+placesHelp+"\n\n"+dataHelp, stderr)
+	data := dataFlag(fs)
+	public := fs.String("public", "public", "the built site (`directory`) whose forms manifest lists the sessions open for booking")
+	format := fs.String("format", "text", "text (a table to read), csv (safe to open in a spreadsheet) or json")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if *format != "text" && *format != "csv" && *format != "json" {
+		fmt.Fprintf(stderr, "generator forms places: unknown --format %q (expected text, csv or json)\n", *format)
+		return ExitUsage
+	}
+	raw, err := os.ReadFile(filepath.Join(*public, filepath.FromSlash(formspec.ManifestPath)))
+	if err != nil {
+		fmt.Fprintf(stderr, "generator forms places: the built site has no forms manifest (build a site whose site.yaml has forms:, or give --public): %v\n", err)
+		return ExitUsage
+	}
+	m, err := formspec.Parse(raw)
+	if err != nil {
+		fmt.Fprintf(stderr, "generator forms places: %s: %v\n", *public, err)
+		return ExitContent
+	}
+	store, code := openExisting(ctx, data(), "forms places", stderr)
+	if store == nil {
+		return code
+	}
+	defer store.Close()
+	booked, err := store.Bookings(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "generator forms places: %v\n", err)
+		return ExitContent
+	}
+	places := forms.Places(m, booked)
+	switch *format {
+	case "json":
+		err = forms.WritePlacesJSON(stdout, places)
+	case "csv":
+		err = forms.WritePlacesCSV(stdout, places)
+	default:
+		err = forms.WritePlacesText(stdout, places)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "generator forms places: %v\n", err)
+		return ExitContent
+	}
+	return ExitOK
+}
+
+// placesHelp says what forms places shows.
+const placesHelp = `Shows how full each training session is: for every session the built
+site lists as open for booking (by date), its places, the bookings
+confirmed and on the waiting list, and the places left. Sessions that
+have bookings but are no longer open for booking (past, or taken out of
+the content) follow, so that their bookings are not lost from view;
+in CSV and JSON they are the rows with open "no" / "listed": false.`
 
 // openExisting opens the store at where, refusing to create one: an
 // export from a mistyped directory or database must say so rather than

@@ -3,6 +3,8 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,8 +13,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"peerpress/generator/internal/forms"
 	"peerpress/generator/internal/forms/pgtest"
+	"peerpress/generator/internal/formspec"
 )
 
 func TestRunFormsUsage(t *testing.T) {
@@ -35,6 +40,10 @@ func TestRunFormsUsage(t *testing.T) {
 		{"purge bad duration", []string{"forms", "purge", "--older-than", "12m"}, ExitUsage, "ambiguous"},
 		{"bad proxy", []string{"forms", "--trusted-proxy", "proxy.local"}, ExitUsage, "is not an address or CIDR"},
 		{"no manifest", []string{"forms", "--public", "/nonexistent/pp", "--data", "DATA"}, ExitUsage, "no forms manifest"},
+		{"places -h", []string{"forms", "places", "-h"}, ExitOK, "places left"},
+		{"forms -h names places", []string{"forms", "-h"}, ExitOK, "generator forms places"},
+		{"places bad format", []string{"forms", "places", "--format", "xls"}, ExitUsage, `unknown --format "xls"`},
+		{"places no manifest", []string{"forms", "places", "--public", "/nonexistent/pp", "--data", "DATA"}, ExitUsage, "no forms manifest"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,5 +148,69 @@ func testRunFormsServe(t *testing.T, public, data string, dataArgs []string, sec
 	code, out, _ = runCLI(t, "forms", "purge", "--data", data, "--older-than", "0d")
 	if code != ExitOK || !strings.HasPrefix(out, "Deleted 1 submission ") {
 		t.Errorf("purge 0d: %d %q", code, out)
+	}
+}
+
+// TestRunFormsPlaces builds the example site, books two sessions (one of
+// them past capacity) and one that is no longer open, and asks forms places
+// for the table in each format: with SQLite and with PostgreSQL.
+func TestRunFormsPlaces(t *testing.T) {
+	public := filepath.Join(t.TempDir(), "public")
+	if code, _, stderr := runCLI(t, "build", "--source", "../../..", "--destination", public, "--now", "2026-11-22"); code != ExitOK {
+		t.Fatalf("build: %d %s", code, stderr)
+	}
+	t.Run("sqlite", func(t *testing.T) { testRunFormsPlaces(t, public, t.TempDir()) })
+	t.Run("postgres", func(t *testing.T) { testRunFormsPlaces(t, public, pgtest.URL(t)) })
+}
+
+func testRunFormsPlaces(t *testing.T, public, data string) {
+	ctx := context.Background()
+	if code, _, stderr := runCLI(t, "forms", "places", "--public", public, "--data", data); code != ExitUsage || !strings.Contains(stderr, "no submissions database") {
+		t.Errorf("places before any store: %d %s", code, stderr)
+	}
+	store, err := forms.OpenAt(ctx, data, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	for i, session := range []string{"peer-support-training-day/2027-01-20", "peer-support-training-day/2027-01-20", "peer-support-training-day/2027-01-20",
+		"governors-briefing/2027-01-13", "peer-support-training-day/2026-10-07"} {
+		capacity := 12
+		if i == 2 {
+			capacity = 2 // as if the content had fewer places then
+		}
+		if _, err := store.Save(ctx, forms.Submission{Form: "book-training", Session: session, Capacity: capacity,
+			Answers: []formspec.Answer{{Name: "name", Value: fmt.Sprintf("Head %d", i)}}}, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store.Close()
+
+	code, out, stderr := runCLI(t, "forms", "places", "--public", public, "--data", data)
+	lines := strings.Split(out, "\n")
+	if code != ExitOK || len(lines) < 14 ||
+		!regexp.MustCompile(`^Course +Date +Places +Confirmed +Waiting list +Left$`).MatchString(lines[0]) ||
+		!regexp.MustCompile(`^Peer support for governors and trustees +2027-01-13 18:30 +40 +1 +0 +39$`).MatchString(lines[1]) ||
+		!regexp.MustCompile(`^Peer support training day +2027-01-20 09:30 +12 +2 +1 +10$`).MatchString(lines[2]) ||
+		!strings.Contains(out, "no longer open for booking") ||
+		!regexp.MustCompile(`(?m)^peer-support-training-day/2026-10-07 +1 +0$`).MatchString(out) {
+		t.Errorf("places: %d %s\n%s", code, stderr, out)
+	}
+	code, out, stderr = runCLI(t, "forms", "places", "--public", public, "--data", data, "--format", "csv")
+	if code != ExitOK || !strings.HasPrefix(out, "session,course,start,capacity,confirmed,waitlisted,left,open\r\n") ||
+		!strings.Contains(out, "\r\npeer-support-training-day/2027-01-20,Peer support training day,2027-01-20T09:30:00Z,12,2,1,10,yes\r\n") ||
+		!strings.HasSuffix(out, "\r\npeer-support-training-day/2026-10-07,,,,1,0,,no\r\n") {
+		t.Errorf("places --format csv: %d %s\n%s", code, stderr, out)
+	}
+	code, out, stderr = runCLI(t, "forms", "places", "--public", public, "--data", data, "--format", "json")
+	var places []forms.Place
+	if err := json.Unmarshal([]byte(out), &places); code != ExitOK || err != nil || len(places) < 2 {
+		t.Fatalf("places --format json: %d %v %s\n%s", code, err, stderr, out)
+	}
+	if p := places[1]; p.Session != "peer-support-training-day/2027-01-20" || p.Confirmed != 2 || p.Waitlisted != 1 || p.Left == nil || *p.Left != 10 || !p.Listed {
+		t.Errorf("json: %+v", p)
+	}
+	if p := places[len(places)-1]; p.Session != "peer-support-training-day/2026-10-07" || p.Listed || p.Confirmed != 1 {
+		t.Errorf("json, last: %+v", p)
 	}
 }

@@ -84,6 +84,8 @@ type Server struct {
 	reload  sync.Mutex
 	checked time.Time
 	handler http.Handler
+	// placesCache is the last count of places taken (see PlacesPath).
+	placesCache placesCache
 }
 
 // site is the built site as one version of its forms manifest describes
@@ -168,10 +170,12 @@ func (s *Server) newSite(data []byte) (*site, error) {
 	base := m.BasePath
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("POST "+base+"forms/{name}", st.submit)
+	mux.HandleFunc("GET "+base+PlacesPath, st.places)
 	if base != "/" {
 		// A site elsewhere posts to <endpoint>/forms/<name>, whatever its
-		// own base path.
+		// own base path, and reads its places from there.
 		mux.HandleFunc("POST /forms/{name}", st.submit)
+		mux.HandleFunc("GET /"+PlacesPath, st.places)
 	}
 	files := http.StripPrefix(strings.TrimSuffix(base, "/"), s.static())
 	mux.Handle("GET "+base, compress(st.pages(files)))
@@ -356,6 +360,8 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 	outcome := "stored"
 	if rec.Repeat {
 		outcome = "repeat"
+	} else if sub.Session != "" {
+		s.placesCache.stale()
 	}
 	logOutcome(outcome, "receipt", rec.ID, "status", rec.Status, "unmet", len(rec.Unmet))
 	s.success(w, r, f, rec, wantsJSON)

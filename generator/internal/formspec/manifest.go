@@ -90,6 +90,11 @@ type Session struct {
 	ID     string `json:"id"`
 	Course string `json:"course"`
 	Label  string `json:"label"`
+	// Title is the course's title and Start when the session starts
+	// (RFC 3339, in the site's time zone), for the coordinator's table of
+	// places (generator forms places); older manifests have neither.
+	Title string `json:"title,omitempty"`
+	Start string `json:"start,omitempty"`
 	// Capacity is the number of places; 0 means no limit.
 	Capacity int `json:"capacity"`
 	// State is "open" or "waitlist" (every booking goes on the waiting

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/formspec"
@@ -39,8 +40,10 @@ func (s *Site) formManifest() (*formspec.Manifest, error) {
 		if !ss.Bookable() {
 			continue
 		}
-		label := fmt.Sprintf("%s, %s", ss.Course.Title, ss.Start.In(s.Config.Location).Format("Mon 2 Jan 2006, 15:04"))
-		src.Sessions = append(src.Sessions, formspec.Session{ID: ss.ID, Course: ss.Course.Slug, Label: label, Capacity: ss.Capacity, State: ss.State})
+		start := ss.Start.In(s.Config.Location)
+		label := fmt.Sprintf("%s, %s", ss.Course.Title, start.Format("Mon 2 Jan 2006, 15:04"))
+		src.Sessions = append(src.Sessions, formspec.Session{ID: ss.ID, Course: ss.Course.Slug, Label: label, Title: ss.Course.Title,
+			Start: start.Format(time.RFC3339), Capacity: ss.Capacity, State: ss.State})
 	}
 	return formspec.Build(s.Config, src)
 }

@@ -3,8 +3,9 @@
 // one; records how long the form was open, which tells people from robots;
 // makes a choice field with a long list a combobox that suggests choices as
 // the sender types; fills fields named in the query string
-// (?supporter=jo-evans); and shows the reference on a thank-you page; and
-// opens the booking form a link points to. Forms work without it.
+// (?supporter=jo-evans); shows the reference on a thank-you page; opens
+// the booking form a link points to; and shows the places left on a
+// course's dates when the form server is our own. Forms work without it.
 (function () {
   "use strict";
   var query = new URLSearchParams(window.location.search);
@@ -250,6 +251,59 @@
     }
   }
 
+  // places shows how many places each session has left, beside its
+  // capacity in the table of dates ([data-pp-places]) and at the top of its
+  // booking form (details[data-pp-session]), from the form server's
+  // forms/places.json. Only our own server has that file: the booking
+  // forms say where it is (their action, when they carry the server's
+  // hidden fields); with a third-party endpoint, or if the fetch fails,
+  // the page stays as built.
+  function places() {
+    var form = document.querySelector("details[data-pp-session] form[data-pp-form]");
+    if (!form || !form.querySelector("input[name=_visit]")) return;
+    var url = form.action.replace(/forms\/[^\/]*$/, "forms/places.json");
+    var cells = document.querySelectorAll("[data-pp-places]");
+    var booking = document.querySelectorAll("details[data-pp-session]");
+    var last = 0;
+    // say is what is left of session p: in the table briefly, so that the
+    // column keeps its width and nothing beside it moves ("3 left",
+    // "Full"); above the booking form in full.
+    function say(p, brief) {
+      if (!p || !p.places || typeof p.left !== "number") return "";
+      if (brief) return p.left > 0 ? p.left + " left" : "Full";
+      return p.left > 0 ? p.left + " of " + p.places + (p.places === 1 ? " place" : " places") + " left" :
+        "Full: bookings go on the waiting list";
+    }
+    function show(data) {
+      cells.forEach(function (cell) {
+        var text = say(data[cell.getAttribute("data-pp-places")], true);
+        if (text) cell.textContent = text;
+      });
+      booking.forEach(function (d) {
+        var text = say(data[d.getAttribute("data-pp-session")]);
+        var line = d.querySelector(".places-left");
+        if (!text) return;
+        if (!line) {
+          line = document.createElement("p");
+          line.className = "places-left";
+          d.querySelector("summary").insertAdjacentElement("afterend", line);
+        }
+        line.textContent = text;
+      });
+    }
+    function load() {
+      if (Date.now() - last < 2000) return;
+      last = Date.now();
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(show)
+        .catch(function () { /* the page stays as built */ });
+    }
+    load();
+    // Opening a booking form counts again, in case places went meanwhile.
+    booking.forEach(function (d) { d.addEventListener("toggle", function () { if (d.open) load(); }); });
+  }
+
   function key() {
     if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
     var a = new Uint32Array(4);
@@ -289,6 +343,7 @@
   }
   reveal();
   window.addEventListener("hashchange", reveal);
+  places();
   var receipt = query.get("receipt");
   var slot = document.querySelector("[data-pp-result] [data-pp-receipt]");
   if (slot && receipt && /^[A-Z0-9-]{6,40}$/.test(receipt)) {
