@@ -234,10 +234,11 @@ func runFormsPlaces(ctx context.Context, args []string, stdout, stderr io.Writer
 // placesHelp says what forms places shows.
 const placesHelp = `Shows how full each training session is: for every session the built
 site lists as open for booking (by date), its places, the bookings
-confirmed and on the waiting list, and the places left. Sessions that
-have bookings but are no longer open for booking (past, or taken out of
-the content) follow, so that their bookings are not lost from view;
-in CSV and JSON they are the rows with open "no" / "listed": false.`
+confirmed and on the waiting list, and the places left (none for a
+session that takes only waiting-list bookings). Sessions that have
+bookings but are no longer open for booking (past, or taken out of the
+content) follow, so that their bookings are not lost from view; in CSV
+and JSON their state is "closed".`
 
 // openExisting opens the store at where, refusing to create one: an
 // export from a mistyped directory or database must say so rather than

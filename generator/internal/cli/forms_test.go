@@ -189,17 +189,17 @@ func testRunFormsPlaces(t *testing.T, public, data string) {
 	code, out, stderr := runCLI(t, "forms", "places", "--public", public, "--data", data)
 	lines := strings.Split(out, "\n")
 	if code != ExitOK || len(lines) < 14 ||
-		!regexp.MustCompile(`^Course +Date +Places +Confirmed +Waiting list +Left$`).MatchString(lines[0]) ||
-		!regexp.MustCompile(`^Peer support for governors and trustees +2027-01-13 18:30 +40 +1 +0 +39$`).MatchString(lines[1]) ||
-		!regexp.MustCompile(`^Peer support training day +2027-01-20 09:30 +12 +2 +1 +10$`).MatchString(lines[2]) ||
+		!regexp.MustCompile(`^Course +Date +Booking +Places +Confirmed +Waiting list +Left$`).MatchString(lines[0]) ||
+		!regexp.MustCompile(`^Peer support for governors and trustees +2027-01-13 18:30 +open +40 +1 +0 +39$`).MatchString(lines[1]) ||
+		!regexp.MustCompile(`^Peer support training day +2027-01-20 09:30 +open +12 +2 +1 +10$`).MatchString(lines[2]) ||
 		!strings.Contains(out, "no longer open for booking") ||
 		!regexp.MustCompile(`(?m)^peer-support-training-day/2026-10-07 +1 +0$`).MatchString(out) {
 		t.Errorf("places: %d %s\n%s", code, stderr, out)
 	}
 	code, out, stderr = runCLI(t, "forms", "places", "--public", public, "--data", data, "--format", "csv")
-	if code != ExitOK || !strings.HasPrefix(out, "session,course,start,capacity,confirmed,waitlisted,left,open\r\n") ||
-		!strings.Contains(out, "\r\npeer-support-training-day/2027-01-20,Peer support training day,2027-01-20T09:30:00Z,12,2,1,10,yes\r\n") ||
-		!strings.HasSuffix(out, "\r\npeer-support-training-day/2026-10-07,,,,1,0,,no\r\n") {
+	if code != ExitOK || !strings.HasPrefix(out, "session,course,start,state,capacity,confirmed,waitlisted,left\r\n") ||
+		!strings.Contains(out, "\r\npeer-support-training-day/2027-01-20,Peer support training day,2027-01-20T09:30:00Z,open,12,2,1,10\r\n") ||
+		!strings.HasSuffix(out, "\r\npeer-support-training-day/2026-10-07,,,closed,,1,0,\r\n") {
 		t.Errorf("places --format csv: %d %s\n%s", code, stderr, out)
 	}
 	code, out, stderr = runCLI(t, "forms", "places", "--public", public, "--data", data, "--format", "json")

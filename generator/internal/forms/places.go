@@ -60,6 +60,10 @@ type Place struct {
 	// Start is when the session starts (RFC 3339), "" when the manifest
 	// does not say (an old manifest, or a session no longer in it).
 	Start string `json:"start,omitempty"`
+	// State is the session's booking as the manifest has it: "open", or
+	// "waitlist" (every booking goes on the waiting list); "closed" for a
+	// session no longer in it.
+	State string `json:"state"`
 	// Capacity is the session's places, 0 for no limit.
 	Capacity   int `json:"capacity"`
 	Confirmed  int `json:"confirmed"`
@@ -81,7 +85,7 @@ func Places(m *formspec.Manifest, booked map[string]Booked) []Place {
 	out := make([]Place, 0, len(m.Sessions))
 	for _, ss := range m.Sessions {
 		b := booked[ss.ID]
-		p := Place{Session: ss.ID, Title: ss.Title, Start: ss.Start, Capacity: ss.Capacity,
+		p := Place{Session: ss.ID, Title: ss.Title, Start: ss.Start, State: ss.State, Capacity: ss.Capacity,
 			Confirmed: b.Confirmed, Waitlisted: b.Waitlisted, Listed: true}
 		if p.Title == "" {
 			p.Title = ss.Label
@@ -103,7 +107,7 @@ func Places(m *formspec.Manifest, booked map[string]Booked) []Place {
 	slices.Sort(gone)
 	for _, id := range gone {
 		b := booked[id]
-		out = append(out, Place{Session: id, Confirmed: b.Confirmed, Waitlisted: b.Waitlisted})
+		out = append(out, Place{Session: id, State: "closed", Confirmed: b.Confirmed, Waitlisted: b.Waitlisted})
 	}
 	return out
 }
@@ -127,6 +131,14 @@ func (p Place) left() string {
 	return strconv.Itoa(*p.Left)
 }
 
+// booking is the state for people.
+func (p Place) booking() string {
+	if p.State == "waitlist" {
+		return "waiting list"
+	}
+	return p.State
+}
+
 func (p Place) capacity() string {
 	if p.Capacity == 0 {
 		return "no limit"
@@ -141,7 +153,7 @@ func WritePlacesText(w io.Writer, places []Place) error {
 	var listed, gone [][]string
 	for _, p := range places {
 		if p.Listed {
-			listed = append(listed, []string{p.Title, p.date(), p.capacity(), strconv.Itoa(p.Confirmed), strconv.Itoa(p.Waitlisted), p.left()})
+			listed = append(listed, []string{p.Title, p.date(), p.booking(), p.capacity(), strconv.Itoa(p.Confirmed), strconv.Itoa(p.Waitlisted), p.left()})
 		} else {
 			gone = append(gone, []string{p.Session, strconv.Itoa(p.Confirmed), strconv.Itoa(p.Waitlisted)})
 		}
@@ -150,7 +162,7 @@ func WritePlacesText(w io.Writer, places []Place) error {
 	if len(listed) == 0 {
 		b.WriteString("No sessions are open for booking.\n")
 	} else {
-		writeTable(&b, []string{"Course", "Date", "Places", "Confirmed", "Waiting list", "Left"}, listed, 2)
+		writeTable(&b, []string{"Course", "Date", "Booking", "Places", "Confirmed", "Waiting list", "Left"}, listed, 3)
 	}
 	if len(gone) > 0 {
 		b.WriteString("\nBookings for sessions no longer open for booking (past, or taken out of the content):\n")
@@ -187,21 +199,21 @@ func writeTable(b *strings.Builder, header []string, rows [][]string, text int) 
 }
 
 // WritePlacesCSV writes places as CSV that is safe to open in a
-// spreadsheet (see WriteCSV); a session no longer open for booking says
-// "no" under open.
+// spreadsheet (see WriteCSV); a session no longer open for booking has
+// the state "closed" and no capacity.
 func WritePlacesCSV(w io.Writer, places []Place) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	cw.Write([]string{"session", "course", "start", "capacity", "confirmed", "waitlisted", "left", "open"})
+	cw.Write([]string{"session", "course", "start", "state", "capacity", "confirmed", "waitlisted", "left"})
 	for _, p := range places {
-		capacity, left, open := strconv.Itoa(p.Capacity), "", "yes"
+		capacity, left := strconv.Itoa(p.Capacity), ""
 		if p.Left != nil {
 			left = strconv.Itoa(*p.Left)
 		}
 		if !p.Listed {
-			capacity, open = "", "no"
+			capacity = ""
 		}
-		cw.Write(safeRow([]string{p.Session, p.Title, p.Start, capacity, strconv.Itoa(p.Confirmed), strconv.Itoa(p.Waitlisted), left, open}))
+		cw.Write(safeRow([]string{p.Session, p.Title, p.Start, p.State, capacity, strconv.Itoa(p.Confirmed), strconv.Itoa(p.Waitlisted), left}))
 	}
 	cw.Flush()
 	return cw.Error()

@@ -175,10 +175,10 @@ func TestPlaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Without a start in the manifest, the date is the one in the id.
-	wantText := `Course     Date                Places  Confirmed  Waiting list      Left
-=Day       2027-01-20 09:30         3          3             2         0
-Later day  2027-03-18              12          0             0         0
-Open       2027-04-01        no limit          7             0  no limit
+	wantText := `Course     Date              Booking         Places  Confirmed  Waiting list      Left
+=Day       2027-01-20 09:30  open                 3          3             2         0
+Later day  2027-03-18        waiting list        12          0             0         0
+Open       2027-04-01        open          no limit          7             0  no limit
 
 Bookings for sessions no longer open for booking (past, or taken out of the content):
 Session         Confirmed  Waiting list
@@ -193,12 +193,12 @@ zed/2026-01-01          1             0
 	if err := WritePlacesCSV(&csv, places); err != nil {
 		t.Fatal(err)
 	}
-	wantCSV := "session,course,start,capacity,confirmed,waitlisted,left,open\r\n" +
-		"day/2027-01-20,'=Day,2027-01-20T09:30:00Z,3,3,2,0,yes\r\n" +
-		"day/2027-03-18,Later day,,12,0,0,0,yes\r\n" +
-		"open/2027-04-01,Open,,0,7,0,,yes\r\n" +
-		"old/2025-05-05,,,,4,1,,no\r\n" +
-		"zed/2026-01-01,,,,1,0,,no\r\n"
+	wantCSV := "session,course,start,state,capacity,confirmed,waitlisted,left\r\n" +
+		"day/2027-01-20,'=Day,2027-01-20T09:30:00Z,open,3,3,2,0\r\n" +
+		"day/2027-03-18,Later day,,waitlist,12,0,0,0\r\n" +
+		"open/2027-04-01,Open,,open,0,7,0,\r\n" +
+		"old/2025-05-05,,,closed,,4,1,\r\n" +
+		"zed/2026-01-01,,,closed,,1,0,\r\n"
 	if csv.String() != wantCSV {
 		t.Errorf("csv:\n%q\nwant\n%q", csv.String(), wantCSV)
 	}
@@ -217,7 +217,7 @@ zed/2026-01-01          1             0
 	if p := back[2]; p.Left != nil || !p.Listed {
 		t.Errorf("json without a limit: %+v", p)
 	}
-	if p := back[3]; p.Listed || p.Confirmed != 4 {
+	if p := back[3]; p.Listed || p.Confirmed != 4 || p.State != "closed" {
 		t.Errorf("json gone: %+v", p)
 	}
 
