@@ -225,7 +225,8 @@ func (s *Server) formServer() *forms.Server {
 	return srv
 }
 
-// submit passes a form submission to the current build's form endpoint.
+// submit passes a form submission, or a request for the places left, to
+// the current build's form endpoint.
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	fs := s.formServer()
 	if fs == nil {
@@ -253,6 +254,9 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_peerpress/events", s.events)
 	mux.HandleFunc("POST /forms/{name}", s.submit)
+	// The places left on each training session, which course pages show
+	// when their forms post to this server, as they do in a preview.
+	mux.HandleFunc("GET /"+forms.PlacesPath, s.submit)
 	mux.HandleFunc("GET /_peerpress/reload.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")

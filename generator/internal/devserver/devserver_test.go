@@ -259,6 +259,16 @@ func TestFormsWork(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"receipt"`) {
 		t.Errorf("POST /forms/request-support = %d %s, want 200 with a receipt", resp.StatusCode, body)
 	}
+	// Course pages read the places left from the same server.
+	resp, err = http.Get(base + "/forms/places.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"left":`) {
+		t.Errorf("GET /forms/places.json = %d %s, want 200 with the places left", resp.StatusCode, body)
+	}
 	cancel()
 	<-done
 	if entries, _ := os.ReadDir(data); len(entries) == 0 {
