@@ -58,10 +58,7 @@ func TestRequestSupporter(t *testing.T) {
 		chromedp.Click(`form[data-pp-form] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(".error-summary", chromedp.ByQuery),
 		chromedp.Title(&title),
-		chromedp.SendKeys("#f-name", "Jo Bloggs", chromedp.ByQuery),
-		chromedp.SendKeys("#f-email", "jo@example.org", chromedp.ByQuery),
-		chromedp.SendKeys("#f-school", "Oak Primary", chromedp.ByQuery),
-		chromedp.Click("#f-consent", chromedp.ByQuery),
+		fillRequester("Jo Bloggs", "jo@example.org", "Oak Primary"),
 		chromedp.Click(`form[data-pp-form] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(".receipt__id", chromedp.ByQuery),
 		chromedp.Text("h1", &h1, chromedp.ByQuery),
@@ -289,10 +286,7 @@ func TestLongSupporterList(t *testing.T) {
 	}
 	var receipt string
 	if err := chromedp.Run(ctx,
-		chromedp.SendKeys("#f-name", "Jo Bloggs", chromedp.ByQuery),
-		chromedp.SendKeys("#f-email", "jo@example.org", chromedp.ByQuery),
-		chromedp.SendKeys("#f-school", "Oak Primary", chromedp.ByQuery),
-		chromedp.Click("#f-consent", chromedp.ByQuery),
+		fillRequester("Jo Bloggs", "jo@example.org", "Oak Primary"),
 		chromedp.Click(`form[data-pp-form] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(".receipt__id", chromedp.ByQuery),
 		chromedp.Text(".receipt__id", &receipt, chromedp.ByQuery),
@@ -311,10 +305,7 @@ func TestLongSupporterList(t *testing.T) {
 		chromedp.Navigate(hs.URL+"/forms/request-support/"),
 		chromedp.WaitVisible("#f-supporter", chromedp.ByQuery),
 		chromedp.SendKeys("#f-supporter", "Helen Marshh", chromedp.ByQuery),
-		chromedp.SendKeys("#f-name", "Sam Lee", chromedp.ByQuery),
-		chromedp.SendKeys("#f-email", "sam@example.org", chromedp.ByQuery),
-		chromedp.SendKeys("#f-school", "Ash Academy", chromedp.ByQuery),
-		chromedp.Click("#f-consent", chromedp.ByQuery),
+		fillRequester("Sam Lee", "sam@example.org", "Ash Academy"),
 		chromedp.Click(`form[data-pp-form] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(".error-summary", chromedp.ByQuery),
 		chromedp.Text("#f-supporter-error", &problem, chromedp.ByQuery),
@@ -509,5 +500,16 @@ func TestPlacesLeft(t *testing.T) {
 	}
 	for _, v := range violations {
 		t.Errorf("with the session full: %s", v)
+	}
+}
+
+// fillRequester fills in the request form's questions about the sender
+// and ticks its consent.
+func fillRequester(name, email, school string) chromedp.Tasks {
+	return chromedp.Tasks{
+		chromedp.SendKeys("#f-name", name, chromedp.ByQuery),
+		chromedp.SendKeys("#f-email", email, chromedp.ByQuery),
+		chromedp.SendKeys("#f-school", school, chromedp.ByQuery),
+		chromedp.Click("#f-consent", chromedp.ByQuery),
 	}
 }
