@@ -58,7 +58,7 @@ func TestRequestSupporter(t *testing.T) {
 		chromedp.Click(`form[data-pp-form] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(".error-summary", chromedp.ByQuery),
 		chromedp.Title(&title),
-		fillRequester("Jo Bloggs", "jo@example.org", "Oak Primary"),
+		fillRequester("#f-", "Jo Bloggs", "jo@example.org", "Oak Primary"),
 		chromedp.Click(`form[data-pp-form] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(".receipt__id", chromedp.ByQuery),
 		chromedp.Text("h1", &h1, chromedp.ByQuery),
@@ -95,10 +95,7 @@ func TestRequestSupporter(t *testing.T) {
 		chromedp.Navigate(hs.URL+"/training/peer-support-training-day/"),
 		chromedp.Click(`a[href$="#book-session-peer-support-training-day-2027-01-20"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(prefix+"name", chromedp.ByQuery),
-		chromedp.SendKeys(prefix+"name", "Sam Lee", chromedp.ByQuery),
-		chromedp.SendKeys(prefix+"email", "sam@example.org", chromedp.ByQuery),
-		chromedp.SendKeys(prefix+"school", "Ash Academy", chromedp.ByQuery),
-		chromedp.Click(prefix+"consent", chromedp.ByQuery),
+		fillRequester(prefix, "Sam Lee", "sam@example.org", "Ash Academy"),
 		chromedp.Click(`#book-session-peer-support-training-day-2027-01-20 button`, chromedp.ByQuery),
 		chromedp.WaitVisible(".receipt__id", chromedp.ByQuery),
 		chromedp.Text("#pp-result-title", &h1, chromedp.ByQuery),
@@ -286,7 +283,7 @@ func TestLongSupporterList(t *testing.T) {
 	}
 	var receipt string
 	if err := chromedp.Run(ctx,
-		fillRequester("Jo Bloggs", "jo@example.org", "Oak Primary"),
+		fillRequester("#f-", "Jo Bloggs", "jo@example.org", "Oak Primary"),
 		chromedp.Click(`form[data-pp-form] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(".receipt__id", chromedp.ByQuery),
 		chromedp.Text(".receipt__id", &receipt, chromedp.ByQuery),
@@ -305,7 +302,7 @@ func TestLongSupporterList(t *testing.T) {
 		chromedp.Navigate(hs.URL+"/forms/request-support/"),
 		chromedp.WaitVisible("#f-supporter", chromedp.ByQuery),
 		chromedp.SendKeys("#f-supporter", "Helen Marshh", chromedp.ByQuery),
-		fillRequester("Sam Lee", "sam@example.org", "Ash Academy"),
+		fillRequester("#f-", "Sam Lee", "sam@example.org", "Ash Academy"),
 		chromedp.Click(`form[data-pp-form] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(".error-summary", chromedp.ByQuery),
 		chromedp.Text("#f-supporter-error", &problem, chromedp.ByQuery),
@@ -443,15 +440,21 @@ func TestPlacesLeft(t *testing.T) {
 	}
 	book(10)
 	shows(hs.URL, "2 left")
-	var said string
-	if err := chromedp.Run(ctx,
-		chromedp.Click(`a[href$="#book-`+anchor+`"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(line, chromedp.ByQuery),
-		chromedp.Text(line, &said, chromedp.ByQuery),
-	); err != nil {
-		t.Fatal(err)
+	// formSays opens the session's booking form and reads its line on
+	// places.
+	formSays := func() string {
+		t.Helper()
+		var said string
+		if err := chromedp.Run(ctx,
+			chromedp.Click(`a[href$="#book-`+anchor+`"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(line, chromedp.ByQuery),
+			chromedp.Text(line, &said, chromedp.ByQuery),
+		); err != nil {
+			t.Fatal(err)
+		}
+		return said
 	}
-	if said != "2 of 12 places left" {
+	if said := formSays(); said != "2 of 12 places left" {
 		t.Errorf("the booking form says %q, want 2 of 12 places left", said)
 	}
 	violations, err := Axe(ctx, axe)
@@ -465,10 +468,7 @@ func TestPlacesLeft(t *testing.T) {
 	// One more through the page itself, then the last by another head.
 	const prefix = "#" + anchor + "-"
 	if err := chromedp.Run(ctx,
-		chromedp.SendKeys(prefix+"name", "Sam Lee", chromedp.ByQuery),
-		chromedp.SendKeys(prefix+"email", "sam@example.org", chromedp.ByQuery),
-		chromedp.SendKeys(prefix+"school", "Ash Academy", chromedp.ByQuery),
-		chromedp.Click(prefix+"consent", chromedp.ByQuery),
+		fillRequester(prefix, "Sam Lee", "sam@example.org", "Ash Academy"),
 		chromedp.Click(`#book-`+anchor+` button`, chromedp.ByQuery),
 		chromedp.WaitVisible(".receipt__id", chromedp.ByQuery),
 	); err != nil {
@@ -477,14 +477,7 @@ func TestPlacesLeft(t *testing.T) {
 	shows(hs.URL, "1 left")
 	book(1)
 	shows(hs.URL, "Full")
-	if err := chromedp.Run(ctx,
-		chromedp.Click(`a[href$="#book-`+anchor+`"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(line, chromedp.ByQuery),
-		chromedp.Text(line, &said, chromedp.ByQuery),
-	); err != nil {
-		t.Fatal(err)
-	}
-	if said != "Full: bookings go on the waiting list" {
+	if said := formSays(); said != "Full: bookings go on the waiting list" {
 		t.Errorf("the full session's booking form says %q", said)
 	}
 	var png []byte
@@ -503,13 +496,13 @@ func TestPlacesLeft(t *testing.T) {
 	}
 }
 
-// fillRequester fills in the request form's questions about the sender
-// and ticks its consent.
-func fillRequester(name, email, school string) chromedp.Tasks {
+// fillRequester fills in a form's questions about the sender and ticks
+// its consent; prefix starts the fields' ids ("#f-" on a form's own page).
+func fillRequester(prefix, name, email, school string) chromedp.Tasks {
 	return chromedp.Tasks{
-		chromedp.SendKeys("#f-name", name, chromedp.ByQuery),
-		chromedp.SendKeys("#f-email", email, chromedp.ByQuery),
-		chromedp.SendKeys("#f-school", school, chromedp.ByQuery),
-		chromedp.Click("#f-consent", chromedp.ByQuery),
+		chromedp.SendKeys(prefix+"name", name, chromedp.ByQuery),
+		chromedp.SendKeys(prefix+"email", email, chromedp.ByQuery),
+		chromedp.SendKeys(prefix+"school", school, chromedp.ByQuery),
+		chromedp.Click(prefix+"consent", chromedp.ByQuery),
 	}
 }
