@@ -440,6 +440,18 @@ func TestPlacesLeft(t *testing.T) {
 	}
 	book(10)
 	shows(hs.URL, "2 left")
+	// The training page's and the home page's tables of dates say so too.
+	for _, list := range []string{"/training/", "/"} {
+		var got string
+		if err := chromedp.Run(ctx,
+			chromedp.Navigate(hs.URL+list),
+			chromedp.WaitVisible(cell, chromedp.ByQuery),
+			chromedp.Poll(`document.querySelector('`+cell+`').textContent === '2 left'`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		); err != nil {
+			chromedp.Run(ctx, chromedp.Text(cell, &got, chromedp.ByQuery))
+			t.Errorf("%s: the places cell says %q, want 2 left: %v", list, got, err)
+		}
+	}
 	// formSays opens the session's booking form and reads its line on
 	// places.
 	formSays := func() string {

@@ -150,7 +150,7 @@ func Build(cfg *config.Config, src Sources) (*Manifest, error) {
 		if f.ThanksTitle == "" {
 			f.ThanksTitle = "Thank you"
 		}
-		f.Action, f.External = action(cfg, &d)
+		f.Action, f.External = Action(cfg, &d)
 		for _, df := range d.Fields {
 			fl := Field{Name: df.Name, Label: df.Label, Type: df.Type, Help: df.Help, Required: df.Required,
 				MinLength: df.MinLength, MaxLength: df.Limit(), From: df.From, Autocomplete: df.Autocomplete, RuleField: df.RuleField}
@@ -205,8 +205,8 @@ func Build(cfg *config.Config, src Sources) (*Manifest, error) {
 	return m, nil
 }
 
-// action is where a form posts, and whether that is a third-party service.
-func action(cfg *config.Config, d *config.Form) (string, bool) {
+// Action is where a form posts, and whether that is a third-party service.
+func Action(cfg *config.Config, d *config.Form) (string, bool) {
 	ep := cfg.Forms.Endpoint
 	if d.Endpoint != "" {
 		ep = d.Endpoint

@@ -12,7 +12,7 @@ import (
 // it as it was.
 var LocalMembers = []string{
 	"Config", "Now", "Today", "Abs",
-	"FormsOn", "RequestURL", "BookingOnline", "BookingFormHTML",
+	"FormsOn", "RequestURL", "BookingOnline", "BookingFormHTML", "PlacesURL",
 	"SessionURL", "Organization", "Event",
 }
 

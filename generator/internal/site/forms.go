@@ -71,12 +71,33 @@ func (s *Site) RequestURL(p *Page) string {
 // booking form (rather than by e-mail): the cheap test behind the "book a
 // place" links of session tables.
 func (s *Site) BookingOnline(ss *Session) bool {
+	return ss.Bookable() && s.bookingForm() != nil
+}
+
+// bookingForm is the site's booking form, or nil when it has none that
+// books sessions: the form books one only if one of its fields names it.
+func (s *Site) bookingForm() *config.Form {
 	f := s.Config.Forms.Lookup(BookingForm)
-	if !s.FormsOn() || !ss.Bookable() || f == nil {
-		return false
+	if !s.FormsOn() || f == nil || !slices.ContainsFunc(f.Fields, func(fl config.Field) bool { return fl.From == config.FromOpenSessions }) {
+		return nil
 	}
-	// The form books a session only if one of its fields names it.
-	return slices.ContainsFunc(f.Fields, func(fl config.Field) bool { return fl.From == config.FromOpenSessions })
+	return f
+}
+
+// PlacesURL is where the site's own form server says how many places each
+// session has left (forms/places.json beside the booking form's address),
+// for the tables of dates to show; "" when the site takes no bookings
+// online or sends them to a third-party endpoint, which has no such file.
+func (s *Site) PlacesURL() string {
+	f := s.bookingForm()
+	if f == nil {
+		return ""
+	}
+	action, external := formspec.Action(s.Config, f)
+	if external {
+		return ""
+	}
+	return strings.TrimSuffix(action, BookingForm) + "places.json"
 }
 
 // BookingFormHTML is the "book a place" form of one session: the booking

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"peerpress/generator/internal/config"
@@ -97,5 +98,32 @@ func TestAttrSafe(t *testing.T) {
 		if got := attrSafe(s); got != want {
 			t.Errorf("attrSafe(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// TestPlacesURL checks where the tables of dates read the places left:
+// beside the booking form's address when it is the site's own form server,
+// nowhere when bookings go to a third party or the site takes none.
+func TestPlacesURL(t *testing.T) {
+	for _, tt := range []struct{ name, endpoint, want string }{
+		{"own server, same origin", `""`, "/peer/forms/places.json"}, // under the base path
+		{"own server elsewhere", "https://forms.example.org", "https://forms.example.org/forms/places.json"},
+		{"third party", "https://formspree.example/f/{form}", ""},
+	} {
+		cfg, diags := config.Parse([]byte(strings.Replace(bookingConfig, `endpoint: ""`, "endpoint: "+tt.endpoint, 1)))
+		if err := diags.Err(); err != nil {
+			t.Fatalf("%s: config.Parse: %v", tt.name, err)
+		}
+		s := &Site{Config: cfg}
+		if got := s.PlacesURL(); got != tt.want {
+			t.Errorf("%s: PlacesURL() = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	cfg, diags := config.Parse([]byte(testConfig))
+	if err := diags.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := (&Site{Config: cfg}).PlacesURL(); got != "" {
+		t.Errorf("without forms: PlacesURL() = %q, want none", got)
 	}
 }

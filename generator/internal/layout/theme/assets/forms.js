@@ -252,16 +252,19 @@
   }
 
   // places shows how many places each session has left, beside its
-  // capacity in the table of dates ([data-pp-places]) and at the top of its
-  // booking form (details[data-pp-session]), from the form server's
-  // forms/places.json. Only our own server has that file: the booking
-  // forms say where it is (their action, when they carry the server's
+  // capacity in the tables of dates ([data-pp-places]) and at the top of
+  // its booking form (details[data-pp-session]), from the form server's
+  // forms/places.json. Only our own server has that file: a table of dates
+  // says where it is (data-pp-places-url, which the build sets only then),
+  // as do the booking forms (their action, when they carry the server's
   // hidden fields); with a third-party endpoint, or if the fetch fails,
   // the page stays as built.
   function places() {
+    var table = document.querySelector("[data-pp-places-url]");
     var form = document.querySelector("details[data-pp-session] form[data-pp-form]");
-    if (!form || !form.querySelector("input[name=_visit]")) return;
-    var url = form.action.replace(/forms\/[^\/]*$/, "forms/places.json");
+    var url = table ? table.getAttribute("data-pp-places-url") :
+      form && form.querySelector("input[name=_visit]") ? form.action.replace(/forms\/[^\/]*$/, "forms/places.json") : "";
+    if (!url) return;
     var cells = document.querySelectorAll("[data-pp-places]");
     var booking = document.querySelectorAll("details[data-pp-session]");
     var last = 0;
