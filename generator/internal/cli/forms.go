@@ -218,7 +218,7 @@ func runFormsPlaces(ctx context.Context, args []string, stdout, stderr io.Writer
 	places := forms.Places(m, booked)
 	switch *format {
 	case "json":
-		err = forms.WritePlacesJSON(stdout, places)
+		err = forms.WriteJSON(stdout, places)
 	case "csv":
 		err = forms.WritePlacesCSV(stdout, places)
 	default:

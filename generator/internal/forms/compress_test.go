@@ -86,14 +86,7 @@ func TestCompression(t *testing.T) {
 	}
 	s, _ := newTestServer(t, Options{Public: public})
 	get := func(method, p string, hdr map[string]string) *httptest.ResponseRecorder {
-		t.Helper()
-		req := httptest.NewRequest(method, p, nil)
-		for k, v := range hdr {
-			req.Header.Set(k, v)
-		}
-		w := httptest.NewRecorder()
-		s.Handler().ServeHTTP(w, req)
-		return w
+		return request(s.Handler(), method, p, hdr)
 	}
 	gunzip := func(b []byte) string {
 		t.Helper()

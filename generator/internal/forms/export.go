@@ -71,10 +71,11 @@ func SafeCell(s string) string {
 	return s
 }
 
-// WriteJSON writes records as a JSON array.
-func WriteJSON(w io.Writer, records []Record) error {
+// WriteJSON writes records (submissions, or places) as an indented JSON
+// array, [] when there are none.
+func WriteJSON[T Record | Place](w io.Writer, records []T) error {
 	if records == nil {
-		records = []Record{}
+		records = []T{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -219,16 +219,6 @@ func WritePlacesCSV(w io.Writer, places []Place) error {
 	return cw.Error()
 }
 
-// WritePlacesJSON writes places as a JSON array.
-func WritePlacesJSON(w io.Writer, places []Place) error {
-	if places == nil {
-		places = []Place{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(places)
-}
-
 // PlacesPath is where the form server answers with the places left, under
 // the site's base path (and under / for a site elsewhere):
 // {"<session id>": {"places": 12, "left": 3, "waitlist": 0}}, for every

@@ -34,13 +34,7 @@ func testPlacesEndpoint(t *testing.T, b backend) {
 		}
 	}
 	get := func(method, path string, hdr map[string]string) *httptest.ResponseRecorder {
-		req := httptest.NewRequest(method, path, nil)
-		for k, v := range hdr {
-			req.Header.Set(k, v)
-		}
-		w := httptest.NewRecorder()
-		s.Handler().ServeHTTP(w, req)
-		return w
+		return request(s.Handler(), method, path, hdr)
 	}
 	places := func() map[string]map[string]any {
 		t.Helper()
@@ -204,7 +198,7 @@ zed/2026-01-01          1             0
 	}
 
 	var js bytes.Buffer
-	if err := WritePlacesJSON(&js, places); err != nil {
+	if err := WriteJSON(&js, places); err != nil {
 		t.Fatal(err)
 	}
 	var back []Place
