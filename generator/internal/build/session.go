@@ -165,6 +165,10 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Snapshot, erro
 			}
 		case top == layout.Dir:
 			layouts = true
+		case top == "static" && s.foundFavicon(c):
+			// Every page links the icon site.yaml leaves to static/:
+			// one added or gone changes them all.
+			full = true
 		case top == "static":
 			static = true
 		}
@@ -684,6 +688,17 @@ func (s *Session) patched(ctx context.Context, st *site.Site, e *site.Edit, edit
 	return snap, nil
 }
 
+// foundFavicon reports whether the changed file (a path from the site's
+// root) is one of the icons a site may keep in static/ without naming it,
+// and the site's site.yaml names none.
+func (s *Session) foundFavicon(file string) bool {
+	if s.proj == nil {
+		return false // not built yet: the build reads everything
+	}
+	_, named := s.proj.Config.Pos["favicon"]
+	return !named && slices.Contains(config.Favicons, strings.TrimPrefix(file, "static/"))
+}
+
 // checkLinks checks the links of snap's site st against paths, and
 // their fragments against the ids of its pages (outputs holds their
 // paths). When no file of the last good build has gone, only the links of
@@ -729,9 +744,9 @@ func checkSnapshotLinks(st *site.Site, links []linkcheck.Link, paths map[string]
 }
 
 // changedLinks are the links an update checks when no file has gone: those
-// of the pages read again, and those of the other pages whose fragment
-// points into a page rendered anew (rendered, sorted), which may have lost
-// the id they go to.
+// of site.yaml and of the pages read again, and those of the other pages
+// whose fragment points into a page rendered anew (rendered, sorted),
+// which may have lost the id they go to.
 func (s *Session) changedLinks(st *site.Site, rendered []string) []linkcheck.Link {
 	var read []*site.Page
 	var fragments []linkcheck.Link // of the other pages
@@ -747,7 +762,9 @@ func (s *Session) changedLinks(st *site.Site, rendered []string) []linkcheck.Lin
 			fragments = append(fragments, linkcheck.FragmentLinksOf(all[i:i+1])...)
 		}
 	}
-	links := linkcheck.LinksOf(read)
+	// site.yaml's few links are checked every time: a fragment of the
+	// menu's may point into any page rendered anew.
+	links := append(linkcheck.ConfigLinks(st.Config), linkcheck.LinksOf(read)...)
 	if len(fragments) == 0 {
 		return links
 	}

@@ -488,6 +488,19 @@ func TestSessionMatchesFullBuildAfterEachEdit(t *testing.T) {
 			})
 			return []string{name, "content/testimonials/first-headship-support.md"}
 		}},
+		{"the favicon removed", func() []string {
+			// Every page's <link rel="icon"> changes to none.
+			if err := os.Rename(filepath.Join(dir, "static", "favicon.svg"), filepath.Join(dir, "favicon.svg")); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"static/favicon.svg"}
+		}},
+		{"the favicon added", func() []string {
+			if err := os.Rename(filepath.Join(dir, "favicon.svg"), filepath.Join(dir, "static", "favicon.svg")); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"static/favicon.svg"}
+		}},
 		{"a supporter added", func() []string {
 			b, err := os.ReadFile(filepath.Join(dir, "content", "supporters", "helen-marsh.md"))
 			if err != nil {

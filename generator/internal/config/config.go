@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"path"
 	"regexp"
 	"strings"
 	"time"
@@ -43,11 +44,40 @@ type Config struct {
 	Rules Rules `yaml:"rules"`
 	// Forms are the site's forms and where their answers go (forms.go).
 	Forms Forms `yaml:"forms"`
+	// Favicon is the site path of the icon browsers show in tabs and
+	// bookmarks: an SVG, PNG or ICO file the site serves, usually from
+	// static/.
+	Favicon string `yaml:"favicon"`
 
 	// Location is Timezone loaded.
 	Location *time.Location `yaml:"-"`
 	// Base is BaseURL parsed; its path always ends in "/".
 	Base *url.URL `yaml:"-"`
+	// Pos is where each setting's value was written, keyed by its path
+	// ("navigation[1].url"); see PosOf.
+	Pos map[string]diag.Pos `yaml:"-"`
+}
+
+// PosOf returns where the setting at path was written, or the start of
+// site.yaml when it was not.
+func (c *Config) PosOf(path string) diag.Pos {
+	if p, ok := c.Pos[path]; ok {
+		return p
+	}
+	return diag.Pos{File: File, Line: 1, Col: 1}
+}
+
+// faviconTypes are the media types of the icons Favicon may name, by
+// extension: those every current browser shows.
+var faviconTypes = map[string]string{
+	".svg": "image/svg+xml",
+	".png": "image/png",
+	".ico": "image/x-icon",
+}
+
+// FaviconType is the media type of Favicon, for its <link>.
+func (c *Config) FaviconType() string {
+	return faviconTypes[strings.ToLower(path.Ext(c.Favicon))]
 }
 
 // Contact is how people reach the scheme (never an individual supporter).
@@ -202,7 +232,9 @@ func (vs *Vocabularies) SizeBand(pupils int) *SizeBand {
 	return nil
 }
 
-// Load reads and checks site.yaml from the root of fsys.
+// Load reads and checks site.yaml from the root of fsys. A site whose
+// site.yaml names no favicon gets the one it keeps in static/, if any
+// (FoundFavicon).
 func Load(fsys fs.FS) (*Config, diag.List) {
 	data, err := fs.ReadFile(fsys, File)
 	if err != nil {
@@ -210,7 +242,26 @@ func Load(fsys fs.FS) (*Config, diag.List) {
 		l.Add(diag.Pos{File: File}, "", "cannot read the site settings: %v", err)
 		return nil, l
 	}
-	return Parse(data)
+	c, diags := Parse(data)
+	if c != nil && c.Favicon == "" {
+		c.Favicon = FoundFavicon(fsys)
+	}
+	return c, diags
+}
+
+// Favicons are the names of the icons a site may keep in static/ without
+// naming one in site.yaml, in the order FoundFavicon looks for them.
+var Favicons = []string{"favicon.svg", "favicon.png", "favicon.ico"}
+
+// FoundFavicon is the site path of the first of Favicons that fsys has in
+// static/, or "" when it has none.
+func FoundFavicon(fsys fs.FS) string {
+	for _, name := range Favicons {
+		if info, err := fs.Stat(fsys, "static/"+name); err == nil && info.Mode().IsRegular() {
+			return "/" + name
+		}
+	}
+	return ""
 }
 
 // Parse decodes and checks the text of site.yaml.
@@ -260,6 +311,15 @@ func Parse(data []byte) (*Config, diag.List) {
 		}
 		prev = b.Max
 	}
+	if f := c.Favicon; f != "" {
+		switch {
+		case !strings.HasPrefix(f, "/") || strings.HasPrefix(f, "//"):
+			d.Diags.Add(pos("favicon"), "favicon", "%q is not a path from the site's root (expected e.g. /favicon.svg, for static/favicon.svg)", f)
+		case c.FaviconType() == "":
+			d.Diags.Add(pos("favicon"), "favicon", "%q is not an SVG, PNG or ICO file (expected a name ending in .svg, .png or .ico)", f)
+		}
+	}
+	c.Pos = d.Pos
 	return c, d.Diags.Sort()
 }
 

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 const minimal = `title: T
@@ -63,6 +64,9 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key", "title: T\nbase_url: https://e.org/\ncolor: red\nvocabularies: {streams: {a: A}, regions: {b: B}}\n", `site.yaml:3:1: color: unknown field`},
 		{"missing vocabularies", "title: T\nbase_url: https://e.org/\n", `site.yaml:1:1: vocabularies: required field is missing`},
 		{"bad base url", "title: T\nbase_url: /peer/\nvocabularies: {streams: {a: A}, regions: {b: B}}\n", `site.yaml:2:11: base_url: "/peer/" is not an absolute http(s) URL (expected e.g. https://peer-support.example.org/)`},
+		{"favicon not from the root", "title: T\nbase_url: https://e.org/\nfavicon: favicon.svg\nvocabularies: {streams: {a: A}, regions: {b: B}}\n", `site.yaml:3:10: favicon: "favicon.svg" is not a path from the site's root (expected e.g. /favicon.svg, for static/favicon.svg)`},
+		{"favicon on another host", "title: T\nbase_url: https://e.org/\nfavicon: //cdn.example/i.svg\nvocabularies: {streams: {a: A}, regions: {b: B}}\n", `site.yaml:3:10: favicon: "//cdn.example/i.svg" is not a path from the site's root (expected e.g. /favicon.svg, for static/favicon.svg)`},
+		{"favicon not an icon", "title: T\nbase_url: https://e.org/\nfavicon: /logo.jpg\nvocabularies: {streams: {a: A}, regions: {b: B}}\n", `site.yaml:3:10: favicon: "/logo.jpg" is not an SVG, PNG or ICO file (expected a name ending in .svg, .png or .ico)`},
 		{"bad time zone", "title: T\nbase_url: https://e.org/\ntimezone: Mars/Olympus\nvocabularies: {streams: {a: A}, regions: {b: B}}\n", `site.yaml:3:11: timezone: unknown time zone "Mars/Olympus" (expected an IANA name such as Europe/London)`},
 		{"id not a slug", "title: T\nbase_url: https://e.org/\nvocabularies:\n  streams: {Rural: A}\n  regions: {b: B}\n", `site.yaml:4:13: vocabularies.streams.Rural: id "Rural" is not a slug (expected lower-case letters, digits and hyphens)`},
 		{"vocabulary as list", "title: T\nbase_url: https://e.org/\nvocabularies:\n  streams: [a, b]\n  regions: {b: B}\n", `site.yaml:4:12: vocabularies.streams: expected id: label lines, such as "north: North Wealdshire"`},
@@ -75,6 +79,43 @@ func TestParseErrors(t *testing.T) {
 			_, diags := Parse([]byte(tt.src))
 			if got := diags.Error(); !strings.Contains(got, tt.want) {
 				t.Errorf("Parse problems:\n%s\nwant among them:\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFavicon checks which icon a site gets: the one site.yaml names, else
+// the first of static/favicon.svg, .png and .ico it keeps, else none; and
+// the media type its <link> says.
+func TestFavicon(t *testing.T) {
+	const yml = "title: T\nbase_url: https://e.org/\nvocabularies: {streams: {a: A}, regions: {b: B}}\n"
+	for _, tc := range []struct {
+		name, favicon string
+		static        []string
+		want, typ     string
+	}{
+		{"none", "", nil, "", ""},
+		{"named", "/img/Icon.PNG", []string{"favicon.svg"}, "/img/Icon.PNG", "image/png"},
+		{"svg first", "", []string{"favicon.ico", "favicon.svg"}, "/favicon.svg", "image/svg+xml"},
+		{"png before ico", "", []string{"favicon.ico", "favicon.png"}, "/favicon.png", "image/png"},
+		{"ico", "", []string{"favicon.ico"}, "/favicon.ico", "image/x-icon"},
+		{"elsewhere is not found", "", []string{"img/favicon.svg"}, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := yml
+			if tc.favicon != "" {
+				text += "favicon: " + tc.favicon + "\n"
+			}
+			fsys := fstest.MapFS{File: {Data: []byte(text)}}
+			for _, name := range tc.static {
+				fsys["static/"+name] = &fstest.MapFile{Data: []byte("icon")}
+			}
+			c, diags := Load(fsys)
+			if err := diags.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if c.Favicon != tc.want || c.FaviconType() != tc.typ {
+				t.Errorf("Favicon = %q (%q), want %q (%q)", c.Favicon, c.FaviconType(), tc.want, tc.typ)
 			}
 		})
 	}

@@ -12,7 +12,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Options say what to write.
@@ -148,7 +151,8 @@ func list(s []string) string { return "[" + strings.Join(s, ", ") + "]" }
 
 func date(y, m, d int) string { return fmt.Sprintf("%04d-%02d-%02d", y, m, d) }
 
-// Write writes site.yaml and content/ for opts.Docs documents into dir.
+// Write writes site.yaml and content/ for opts.Docs documents into dir,
+// and the free pages that site.yaml's menus link to.
 func Write(dir string, opts Options) error {
 	g := newGen(uint64(opts.Docs))
 	c := CountsFor(opts.Docs)
@@ -259,6 +263,13 @@ tags: %s
 ---
 %s`, strings.TrimSuffix(g.sentence(), "."), date(2018+g.r.IntN(8), 1+g.r.IntN(12), 1+g.r.IntN(28)), g.sentence(), list(g.some([]string{"training", "networks", "supporters", "inspection", "wellbeing"}, 2)), g.body(5000+g.r.IntN(5000)))
 	}
+	pages, err := menuPages(opts.SiteYAML)
+	if err != nil {
+		return err
+	}
+	for _, pg := range pages {
+		files["content/pages/"+pg.slug+".md"] = fmt.Sprintf("---\ntitle: %q\nsummary: %s\n---\n%s", pg.title, g.sentence(), g.body(3000))
+	}
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -269,4 +280,34 @@ tags: %s
 		}
 	}
 	return nil
+}
+
+// sections are the first segments of the paths the build makes pages at
+// from content's sections, rather than from free pages.
+var sections = []string{"networks", "supporters", "training", "testimonials", "news", "search", "forms"}
+
+type menuPage struct{ slug, title string }
+
+// menuPages are the free pages that siteYAML's menus link to, which the
+// corpus must have for its links to go somewhere, as a real site's do: a
+// link to /about/ asks for content/pages/about.md.
+func menuPages(siteYAML []byte) ([]menuPage, error) {
+	var cfg struct {
+		Navigation, Footer []struct{ Title, URL string }
+	}
+	if err := yaml.Unmarshal(siteYAML, &cfg); err != nil {
+		return nil, fmt.Errorf("site.yaml: %w", err)
+	}
+	var out []menuPage
+	seen := map[string]bool{}
+	for _, item := range append(cfg.Navigation, cfg.Footer...) {
+		slug, ok := strings.CutPrefix(item.URL, "/")
+		slug, ok2 := strings.CutSuffix(slug, "/")
+		if !ok || !ok2 || slug == "" || strings.Contains(slug, "/") || slices.Contains(sections, slug) || seen[slug] {
+			continue
+		}
+		seen[slug] = true
+		out = append(out, menuPage{slug, item.Title})
+	}
+	return out, nil
 }

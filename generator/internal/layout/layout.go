@@ -248,7 +248,7 @@ func Load(site fs.FS, cfg *config.Config, funcs template.FuncMap) (*Set, diag.Li
 		ts, _ := parseOrig()
 		return ts
 	}
-	assets, err := loadAssets()
+	assets, err := loadAssets(siteCSS(cfg))
 	if err != nil {
 		diags.Add(diag.Pos{File: "(built-in theme) assets"}, "", "%v", err)
 		return nil, diags
@@ -443,7 +443,40 @@ func (s *Set) Diagnostic(err error) diag.Diagnostic {
 	return d
 }
 
-func loadAssets() (map[string]*Asset, error) {
+// siteCSS is what the build adds to the theme's site.css for this site:
+// the --site-origin its print rules put before a link's path, the scheme
+// and host of base_url, so that a printed page's links are whole
+// addresses. Nothing when base_url is not set (a site with errors).
+func siteCSS(cfg *config.Config) string {
+	if cfg == nil || cfg.Base == nil {
+		return ""
+	}
+	origin := cfg.Base.Scheme + "://" + cfg.Base.Host
+	return "\n:root { --site-origin: " + cssString(origin) + "; }\n"
+}
+
+// cssString quotes s as a CSS string.
+func cssString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\%x ", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// loadAssets minifies and fingerprints the theme's assets, with extraCSS
+// added to the end of site.css.
+func loadAssets(extraCSS string) (map[string]*Asset, error) {
 	m := minify.New()
 	m.AddFunc("text/css", css.Minify)
 	m.AddFunc("application/javascript", js.Minify)
@@ -456,6 +489,9 @@ func loadAssets() (map[string]*Asset, error) {
 		raw, err := fs.ReadFile(theme, "theme/assets/"+e.Name())
 		if err != nil {
 			return nil, err
+		}
+		if e.Name() == "site.css" {
+			raw = append(raw, extraCSS...)
 		}
 		ext := path.Ext(e.Name())
 		mime := map[string]string{".css": "text/css", ".js": "application/javascript"}[ext]

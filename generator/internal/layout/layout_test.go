@@ -353,6 +353,17 @@ func TestAssets(t *testing.T) {
 		t.Errorf("Assets() not sorted by path")
 	}
 
+	// The style sheet ends with the site's origin, which its print rules
+	// put before a link's path; so a site elsewhere has its own.
+	if want := `:root{--site-origin:"https://example.org"}`; !bytes.HasSuffix(css.Body, []byte(want)) {
+		t.Errorf("CSS Body ends %q, want %q", css.Body[max(0, len(css.Body)-60):], want)
+	}
+	for _, a := range load(t, testConfig(t, "http://localhost:1313/"), nil).Assets() {
+		if strings.HasSuffix(a.Path, ".css") && (a.Path == css.Path || !bytes.Contains(a.Body, []byte(`"http://localhost:1313"`))) {
+			t.Errorf("CSS of a site at http://localhost:1313/ is %s, %.60q…, want its own origin and fingerprint", a.Path, a.Body[len(a.Body)-60:])
+		}
+	}
+
 	// Pages link the asset under the base path, with its integrity.
 	cfg := testConfig(t, "https://example.org/peer/")
 	sub := load(t, cfg, nil)
@@ -366,6 +377,19 @@ func TestAssets(t *testing.T) {
 	}
 	if got := html.UnescapeString(link[2]); got != css.Integrity {
 		t.Errorf("stylesheet integrity = %q, want %q", got, css.Integrity)
+	}
+}
+
+func TestCSSString(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://example.org", `"https://example.org"`},
+		{`a"b\c`, `"a\"b\\c"`},
+		{"a\nb", `"a\a b"`},
+		{"", `""`},
+	} {
+		if got := cssString(tc.in); got != tc.want {
+			t.Errorf("cssString(%q) = %s, want %s", tc.in, got, tc.want)
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/yuin/goldmark/util"
 
+	"peerpress/generator/internal/config"
 	"peerpress/generator/internal/decode"
 	"peerpress/generator/internal/diag"
 	"peerpress/generator/internal/site"
@@ -26,11 +27,41 @@ type Link struct {
 	// Page is the site path of the page the link is on, to resolve a
 	// relative link against.
 	Page string
+	// What the link is called in an error, when it is neither a link nor
+	// an image of a body ("favicon").
+	What string
 }
 
-// Links lists the links of every published page, with the file, line and
-// column where each was written.
-func Links(s *site.Site) []Link { return LinksOf(s.AllPages()) }
+// Links lists the links of every published page and of site.yaml, with
+// the file, line and column where each was written.
+func Links(s *site.Site) []Link { return append(ConfigLinks(s.Config), LinksOf(s.AllPages())...) }
+
+// ConfigLinks lists the links of site.yaml: the main menu's and the
+// footer's, which every page shows, and the favicon. Each is the address
+// pages link to: a path from the site's root gets the base path, as the
+// layouts' url function gives it.
+func ConfigLinks(c *config.Config) []Link {
+	based := func(dest string) string {
+		if c.Base == nil || !strings.HasPrefix(dest, "/") || strings.HasPrefix(dest, "//") {
+			return dest
+		}
+		return strings.TrimSuffix(c.BasePath(), "/") + dest
+	}
+	var out []Link
+	for _, menu := range []struct {
+		key   string
+		items []config.NavItem
+	}{{"navigation", c.Navigation}, {"footer", c.Footer}} {
+		for i, item := range menu.items {
+			field := fmt.Sprintf("%s[%d].url", menu.key, i)
+			out = append(out, Link{Pos: c.PosOf(field), Dest: based(item.URL), Page: "/", What: field})
+		}
+	}
+	if c.Favicon != "" {
+		out = append(out, Link{Pos: c.PosOf("favicon"), Dest: based(c.Favicon), Image: true, Page: "/", What: "favicon"})
+	}
+	return out
+}
 
 // LinksOf lists the links of the given pages, as Links does.
 func LinksOf(pages []*site.Page) []Link {
@@ -74,7 +105,10 @@ func Internal(links []Link, base string, files map[string]bool, ids IDs) diag.Li
 			continue
 		}
 		what := "link"
-		if l.Image {
+		switch {
+		case l.What != "":
+			what = l.What
+		case l.Image:
 			what = "image"
 		}
 		written := unbased(l.Dest, base)
