@@ -275,7 +275,7 @@ func pageTags(b []byte) []tag {
 			tags = append(tags, tag{name: string(lx.Text())})
 		case htmllex.AttributeToken:
 			v := lx.AttrVal()
-			if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
+			if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
 				v = v[1 : len(v)-1]
 			}
 			last := &tags[len(tags)-1]
@@ -315,10 +315,13 @@ var idRefAttrs = []string{
 	"headers", "popovertarget", "commandfor",
 }
 
-// scriptIDs are ids that attributes of the built HTML refer to although
-// no element of the page has them: a script makes the element when the
-// page runs. Each says which script and why the reference is written
-// before the element exists.
+// scriptIDs are ids that attributes of the built HTML may refer to
+// although no element of the page has them, because a script makes the
+// element when the page runs; each with the script and why the reference
+// is written before the element exists. None today: forms.js sets a
+// search box's aria-controls and aria-activedescendant only once it has
+// made the list and options they name, and the search page's
+// aria-controls names a panel the page already has.
 var scriptIDs = map[string]string{}
 
 // notAddresses are attributes whose value may begin with "/" and is not
@@ -572,5 +575,53 @@ func TestCheckOutputFindsProblems(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("checkOutput found:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestFormErrorsGoSomewhere checks the pages the form server sends back
+// when an answer is wrong: the built form page with its form rendered
+// again with an error on every field and on the consent, as writeForm in
+// package forms does. The error summary links each error to its field
+// (#f-name) and each field names its error and hint in aria-describedby;
+// all must be on the page.
+func TestFormErrorsGoSomewhere(t *testing.T) {
+	dest := buildExample(t)
+	m, err := formspec.Parse([]byte(read(t, dest, formspec.ManifestPath)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range m.Forms {
+		f := &m.Forms[i]
+		var errs []formspec.FieldError
+		for _, fl := range f.Fields {
+			errs = append(errs, formspec.FieldError{Field: fl.Name, Message: "Wrong."})
+		}
+		if f.Consent != "" {
+			errs = append(errs, formspec.FieldError{Field: formspec.ConsentField, Message: "Agree."})
+		}
+		form, err := formspec.Render(formspec.View{Form: f, Values: url.Values{}, Errors: errs, Prefill: true, Criteria: m.Rules})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(dest, filepath.FromSlash(strings.TrimPrefix(f.URL, "/")), "index.html")
+		page, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, rest, ok1 := strings.Cut(string(page), `<form class="form"`)
+		_, after, ok2 := strings.Cut(rest, `</form>`)
+		if !ok1 || !ok2 {
+			t.Fatalf("%s: no form to put the errors in", f.URL)
+		}
+		if err := os.WriteFile(file, []byte(before+string(form)+after), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base, err := url.Parse(m.BaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems := checkOutput(t, dest, base); len(problems) > 0 {
+		t.Errorf("%d addresses or ids of the forms sent back with errors go nowhere:\n%s", len(problems), strings.Join(problems, "\n"))
 	}
 }
