@@ -13,9 +13,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"peerpress/generator/internal/config"
 )
 
 // Options say what to write.
@@ -152,7 +153,8 @@ func list(s []string) string { return "[" + strings.Join(s, ", ") + "]" }
 func date(y, m, d int) string { return fmt.Sprintf("%04d-%02d-%02d", y, m, d) }
 
 // Write writes site.yaml and content/ for opts.Docs documents into dir,
-// and the free pages that site.yaml's menus link to.
+// and a short free page for each page the menus of site.yaml link that
+// the corpus would not have (see menuPages).
 func Write(dir string, opts Options) error {
 	g := newGen(uint64(opts.Docs))
 	c := CountsFor(opts.Docs)
@@ -263,13 +265,7 @@ tags: %s
 ---
 %s`, strings.TrimSuffix(g.sentence(), "."), date(2018+g.r.IntN(8), 1+g.r.IntN(12), 1+g.r.IntN(28)), g.sentence(), list(g.some([]string{"training", "networks", "supporters", "inspection", "wellbeing"}, 2)), g.body(5000+g.r.IntN(5000)))
 	}
-	pages, err := menuPages(opts.SiteYAML)
-	if err != nil {
-		return err
-	}
-	for _, pg := range pages {
-		files["content/pages/"+pg.slug+".md"] = fmt.Sprintf("---\ntitle: %q\nsummary: %s\n---\n%s", pg.title, g.sentence(), g.body(3000))
-	}
+	menuPages(files, opts.SiteYAML)
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -282,32 +278,30 @@ tags: %s
 	return nil
 }
 
-// sections are the first segments of the paths the build makes pages at
-// from content's sections, rather than from free pages.
-var sections = []string{"networks", "supporters", "training", "testimonials", "news", "search", "forms"}
+// sections are the sections a corpus has documents in, with a listing at
+// /<section>/.
+var sections = []string{"networks", "supporters", "training", "testimonials", "news"}
 
-type menuPage struct{ slug, title string }
-
-// menuPages are the free pages that siteYAML's menus link to, which the
-// corpus must have for its links to go somewhere, as a real site's do: a
-// link to /about/ asks for content/pages/about.md.
-func menuPages(siteYAML []byte) ([]menuPage, error) {
-	var cfg struct {
-		Navigation, Footer []struct{ Title, URL string }
+// menuPages adds to files a free page (content/pages/<slug>.md) for each
+// address /<slug>/ that siteYAML's menus (navigation, footer) link and no
+// section of the corpus answers, such as /about/ and /accessibility/ of
+// the example site: without them every page of a corpus would link four
+// pages that are not there. Their text is fixed, not drawn from the
+// corpus's random source, so the other documents are those they were.
+func menuPages(files map[string]string, siteYAML []byte) {
+	c, _ := config.Parse(siteYAML)
+	if c == nil {
+		return
 	}
-	if err := yaml.Unmarshal(siteYAML, &cfg); err != nil {
-		return nil, fmt.Errorf("site.yaml: %w", err)
-	}
-	var out []menuPage
-	seen := map[string]bool{}
-	for _, item := range append(cfg.Navigation, cfg.Footer...) {
+	for _, item := range append(slices.Clone(c.Navigation), c.Footer...) {
 		slug, ok := strings.CutPrefix(item.URL, "/")
 		slug, ok2 := strings.CutSuffix(slug, "/")
-		if !ok || !ok2 || slug == "" || strings.Contains(slug, "/") || slices.Contains(sections, slug) || seen[slug] {
+		if !ok || !ok2 || !config.IsSlug(slug) || slices.Contains(sections, slug) {
 			continue
 		}
-		seen[slug] = true
-		out = append(out, menuPage{slug, item.Title})
+		files["content/pages/"+slug+".md"] = fmt.Sprintf("---\ntitle: %s\nsummary: The page the menu links as %s.\n---\nA page of the synthetic programme.\n", yamlString(item.Title), yamlString(item.Title))
 	}
-	return out, nil
 }
+
+// yamlString quotes s for YAML.
+func yamlString(s string) string { return strconv.Quote(s) }

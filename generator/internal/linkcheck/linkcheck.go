@@ -183,6 +183,15 @@ func forms(frag string) []string {
 // forms as its id (ids are compared case by case, as a browser does), or
 // file is not a rendered page.
 func checkFragment(frag, file, base string, ids IDs) string {
+	if msg := fragmentProblem(frag, file, base, ids); msg != "" {
+		return "points to " + msg
+	}
+	return ""
+}
+
+// fragmentProblem is checkFragment's finding without its verb: "no
+// element with id "x" on /about/", or "".
+func fragmentProblem(frag, file, base string, ids IDs) string {
 	page, ok := ids(file)
 	if !ok {
 		return ""
@@ -193,7 +202,7 @@ func checkFragment(frag, file, base string, ids IDs) string {
 		}
 	}
 	id := unescapeFragment(frag)
-	return fmt.Sprintf("points to no element with id %q on %s%s", id, base+strings.TrimSuffix(file, "index.html"), decode.Suggest(id, page))
+	return fmt.Sprintf("no element with id %q on %s%s", id, base+strings.TrimSuffix(file, "index.html"), decode.Suggest(id, page))
 }
 
 // unescapeFragment percent-decodes a fragment as a browser does: a "%"
