@@ -311,6 +311,19 @@ func Parse(data []byte) (*Config, diag.List) {
 		}
 		prev = b.Max
 	}
+	for _, menu := range []struct {
+		key   string
+		items []NavItem
+	}{{"navigation", c.Navigation}, {"footer", c.Footer}} {
+		for i, item := range menu.items {
+			// A relative address would go somewhere else on every
+			// page of a different depth.
+			if u, err := url.Parse(item.URL); item.URL != "" && (err != nil || u.Scheme == "" && !strings.HasPrefix(item.URL, "/")) {
+				field := fmt.Sprintf("%s[%d].url", menu.key, i)
+				d.Diags.Add(pos(field), field, "%q is neither a path from the site's root nor a whole address (expected e.g. /about/ or https://example.org/)", item.URL)
+			}
+		}
+	}
 	if f := c.Favicon; f != "" {
 		switch {
 		case !strings.HasPrefix(f, "/") || strings.HasPrefix(f, "//"):
