@@ -13,11 +13,13 @@ import (
 )
 
 // printedJS describes the page as it prints: which of the screen's chrome
-// still shows, the page's own address under the site's name, and what
+// and of what is there to click rather than read (forms, buttons, booking
+// and calendar links) still shows, the page's own address under the site's name, and what
 // each visible link of the main content adds after its text.
 const printedJS = `(() => {
   const shown = el => el && getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0;
-  const chrome = ['.skip-link', '.site-nav', '.site-search', '.breadcrumbs', '.site-footer nav']
+  const chrome = ['.skip-link', '.site-nav', '.site-search', '.breadcrumbs', '.site-footer nav',
+    'form', '.button', '.booking', '.booking-link', '.calendar-link']
     .filter(sel => [...document.querySelectorAll(sel)].some(shown));
   const url = document.querySelector('.print-url');
   const links = [...document.querySelectorAll('main a[href]')].filter(shown).map(a => ({
@@ -36,17 +38,18 @@ type printedLink struct {
 	Tag     bool   `json:"tag"`
 }
 
-// TestPrint checks that a profile, the directory and the training page
-// print as the product promises a coordinator who e-mails them as PDFs: no
-// navigation chrome, the page's own address at the top, and the whole
-// address after each link of the text (the site's origin before a path
-// from its root), but not after the facts' and tags' links to listings nor
-// in a table's cells. It prints each to A4 too, which must give a PDF.
+// TestPrint checks that a profile, the directory, the training page and a
+// course print as the product promises a coordinator who e-mails them as
+// PDFs: no navigation chrome, forms or booking links, the page's own
+// address at the top, and the whole address after each link of the text
+// (the site's origin before a path from its root), but not after the
+// facts' and tags' links to listings nor in a table's cells. It prints
+// each to A4 too, which must give a PDF.
 func TestPrint(t *testing.T) {
 	ctx := New(t, 1280, 900)
 	base := Serve(t, example(t))
 	const origin = "https://peer-support.wealdshire.example.org" // site.yaml's base_url
-	for _, path := range []string{"/supporters/helen-marsh/", "/supporters/", "/training/"} {
+	for _, path := range []string{"/supporters/helen-marsh/", "/supporters/", "/training/", "/training/peer-support-training-day/"} {
 		t.Run(path, func(t *testing.T) {
 			var got struct {
 				Chrome []string      `json:"chrome"`
