@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"html"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -39,6 +42,8 @@ const folderBase = "https://example.org/peer-support/"
 // site's own absolute addresses (canonical, og:url) must go to a file of
 // the output, and a fragment to an element of the page it names; every id
 // an attribute refers to (aria-controls, label for, …) must be on the page.
+// So must the site's own addresses in what programs read: sitemap.xml,
+// robots.txt, the feeds, the calendars, JSON-LD and _redirects.
 // The Markdown link check covers what editors write; this covers what the
 // theme and the generator write around it.
 func TestOutputLinks(t *testing.T) {
@@ -213,6 +218,7 @@ func checkOutput(t *testing.T, dest string, base *url.URL) []string {
 		problems = append(problems, o.checkPage(t, page)...)
 	}
 	problems = append(problems, o.checkSearchResults(t)...)
+	problems = append(problems, o.checkMachineFiles(t)...)
 	slices.Sort(problems)
 	t.Logf("%d pages: %d addresses (%d with a fragment), %d id references", len(pages), o.addresses, o.fragments, o.idRefs)
 	return problems
@@ -458,6 +464,80 @@ func (o *builtSite) checkSearchResults(t *testing.T) []string {
 	return problems
 }
 
+// machineFiles are the files other programs read, by extension or name,
+// each with what turns its text into the addresses it holds: feed readers
+// (Atom), search engines (sitemap, robots.txt), calendars (iCalendar,
+// whose long lines are folded), hosts (_redirects).
+var machineFiles = map[string]func(text string) string{
+	".xml":       html.UnescapeString,
+	".txt":       func(s string) string { return s },
+	".ics":       func(s string) string { return strings.ReplaceAll(s, "\r\n ", "") },
+	"_redirects": func(s string) string { return s },
+	".html":      jsonLD,
+}
+
+// jsonLD returns the JSON-LD blocks of a page (ldScript), one per line:
+// the tag check steps over scripts, and their addresses are links for
+// search engines.
+func jsonLD(page string) string {
+	var b strings.Builder
+	for _, m := range ldScript.FindAllStringSubmatch(page, -1) {
+		b.WriteString(m[1])
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// checkMachineFiles checks the site's own absolute addresses in the files
+// that programs read rather than people (sitemap.xml, robots.txt, the
+// Atom feeds, the .ics files) and in pages' JSON-LD, and the targets of
+// _redirects: a search engine, feed reader or calendar sent to a missing
+// page is a broken link nobody sees in a browser.
+func (o *builtSite) checkMachineFiles(t *testing.T) []string {
+	t.Helper()
+	own := regexp.MustCompile(regexp.QuoteMeta(o.base.Scheme+"://"+o.base.Host) + `(/[^\s"'<>\\]*)`)
+	var problems []string
+	for _, file := range slices.Sorted(maps.Keys(o.files)) {
+		unescape, ok := machineFiles[path.Ext(file)]
+		if !ok {
+			unescape, ok = machineFiles[path.Base(file)]
+		}
+		if !ok || strings.HasPrefix(file, "search/") {
+			continue
+		}
+		text := unescape(string(o.read(t, file)))
+		if path.Base(file) == "_redirects" {
+			for line := range strings.Lines(text) {
+				if f := strings.Fields(line); len(f) >= 2 {
+					o.addresses++
+					if msg := linkcheck.CheckAddress(f[1], o.basePath, o.basePath, func(f string) bool { return o.files[f] }, o.pageIDs(t)); msg != "" {
+						problems = append(problems, fmt.Sprintf("%s: redirect to %q: %s", file, f[1], msg))
+					}
+				}
+			}
+			continue
+		}
+		for _, at := range own.FindAllStringSubmatchIndex(text, -1) {
+			m := []string{text[at[0]:at[1]], text[at[2]:at[3]]}
+			if strings.HasSuffix(text[:at[0]], `"@id":"`) {
+				// A JSON-LD node's name (".../#organization"), which
+				// other nodes refer to: an identifier, not a link.
+				continue
+			}
+			addr := strings.TrimRight(m[1], ".,;)")
+			if !strings.HasPrefix(addr, o.basePath) && addr+"/" != o.basePath {
+				problems = append(problems, fmt.Sprintf("%s: address %q: the site's host, outside its base path %s", file, m[0], o.basePath))
+				continue
+			}
+			o.addresses++
+			if msg := linkcheck.CheckAddress(addr, o.basePath, o.basePath, func(f string) bool { return o.files[f] }, o.pageIDs(t)); msg != "" {
+				problems = append(problems, fmt.Sprintf("%s: address %q: %s", file, m[0], msg))
+			}
+		}
+	}
+	return problems
+}
+
 // formServerPost reports whether a form posts to the form server, at an
 // address the forms manifest gives as a form's action: the server
 // answers it, and it is no file of public/.
@@ -536,6 +616,13 @@ func TestCheckOutputFindsProblems(t *testing.T) {
 		"about/index.html":    `<main id="main"></main><a name="old"></a>`,
 		"training/index.html": `<h2 id="book-x">`,
 		"café/index.html":     `<h2 id="déjà">`,
+		"news/index.html": `<script type="application/ld+json">{"@graph":[{"@id":"https://example.org/p/#org","url":"https://example.org/p/"},` +
+			`{"url":"https://example.org/p/nope/"}]}</script><link rel="canonical" href="https://example.org/p/news/">`,
+		"sitemap.xml":         `<urlset><url><loc>https://example.org/p/about/</loc></url><url><loc>https://example.org/p/gone/?a=1&amp;b=2</loc></url></urlset>`,
+		"robots.txt":          "Sitemap: https://example.org/p/sitemap.xml\n",
+		"training/x.ics":      "BEGIN:VCALENDAR\r\nURL:https://example.org/p/traini\r\n ng/#book-z\r\nEND:VCALENDAR\r\n",
+		"news/feed.xml":       `<feed><link href="https://example.org/elsewhere/"/><id>https://example.org/p/news/</id></feed>`,
+		"_redirects":          "/p/old/ /p/about/ 301\n/p/older/ /p/gone/ 301\n",
 		"404.html":            `<a href="about/">relative</a><a href="/p/about/#old">ok, a named anchor</a>`,
 		"search/index.json":   `{"docs":[[0,"d.1.txt"]]}`,
 		"search/d.1.txt":      "[\"About\",\"/about/\"]\n[\"Gone\",\"/gone/\"]\n",
@@ -570,9 +657,15 @@ func TestCheckOutputFindsProblems(t *testing.T) {
 		`index.html: href "/p/training/#book-y": no element with id "book-y" on /p/training/ (did you mean "book-x"?)`,
 		`index.html: og:url "/p/nope/": no page or file at /p/nope/`,
 		`index.html: src "/p/assets/x.js": no page or file at /p/assets/x.js`,
+		`_redirects: redirect to "/p/gone/": no page or file at /p/gone/`,
+		`news/feed.xml: address "https://example.org/elsewhere/": the site's host, outside its base path /p/`,
+		`news/index.html: address "https://example.org/p/nope/": no page or file at /p/nope/`,
+		`sitemap.xml: address "https://example.org/p/gone/?a=1&b=2": no page or file at /p/gone/`,
+		`training/x.ics: address "https://example.org/p/training/#book-z": no element with id "book-z" on /p/training/ (did you mean "book-x"?)`,
 		`index.html: srcset "/p/img/b.jpg": no page or file at /p/img/b.jpg`,
 		`search/d.1.txt: result "/p/gone/": no page or file at /p/gone/`,
 	}
+	slices.Sort(want) // as checkOutput sorts them
 	if !slices.Equal(got, want) {
 		t.Errorf("checkOutput found:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
