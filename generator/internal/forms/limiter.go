@@ -1,9 +1,32 @@
 package forms
 
 import (
+	"context"
 	"sync"
 	"time"
 )
+
+// rateLimiter limits each client's submissions with a token bucket: burst
+// at once, then one per every, the bucket never holding more than burst.
+// allow takes a token from client's bucket at now, reporting whether
+// there was one; an error means it could not tell (the database is
+// unreachable), and the server then refuses as for a store that cannot
+// save.
+//
+// A single server (SQLite) keeps the buckets in memory (limiter); servers
+// sharing PostgreSQL keep them in a table there (pgLimiter), so that the
+// limit is per client however many servers it reaches.
+type rateLimiter interface {
+	allow(ctx context.Context, client string, now time.Time) (bool, error)
+}
+
+// memoryLimiter is the rateLimiter of a server that has its clients to
+// itself.
+type memoryLimiter struct{ *limiter }
+
+func (m memoryLimiter) allow(_ context.Context, client string, now time.Time) (bool, error) {
+	return m.limiter.allow(client, now), nil
+}
 
 // limiter is a token bucket per client: burst submissions at once, then
 // one per every. It forgets clients whose bucket has filled up again, so

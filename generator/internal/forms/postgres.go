@@ -2,11 +2,16 @@ package forms
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -58,6 +63,17 @@ var pgSchema = []string{
 	`CREATE INDEX IF NOT EXISTS submissions_session ON submissions (session, status)`,
 	`CREATE INDEX IF NOT EXISTS submissions_created ON submissions (form, created)`,
 	`CREATE TABLE IF NOT EXISTS health (id integer PRIMARY KEY CHECK (id = 1), checked timestamptz NOT NULL)`,
+	// The rate limit's buckets (see pgLimiter): unlogged, since they are
+	// worth nothing after a crash (PostgreSQL empties the table then), and
+	// so that no keyed hash of a client's address is written to the WAL,
+	// its archives or a standby.
+	`CREATE UNLOGGED TABLE IF NOT EXISTS rate_buckets (
+	client  bytea PRIMARY KEY,
+	tokens  double precision NOT NULL,
+	at      timestamptz NOT NULL,
+	took    boolean NOT NULL
+)`,
+	`CREATE TABLE IF NOT EXISTS rate_key (id integer PRIMARY KEY CHECK (id = 1), key bytea NOT NULL)`,
 }
 
 // IsPostgresURL reports whether where names a PostgreSQL database rather
@@ -159,6 +175,13 @@ func (s *Store) createSchema(ctx context.Context) error {
 			return fmt.Errorf("create tables: %w", err)
 		}
 	}
+	// The first server to start chooses the key every server hashes
+	// client addresses with; the rest keep it.
+	key := make([]byte, 32)
+	rand.Read(key)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO rate_key (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`, key); err != nil {
+		return fmt.Errorf("create tables: %w", err)
+	}
 	return tx.Commit()
 }
 
@@ -221,4 +244,133 @@ func RedactURL(raw string) string {
 		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
+}
+
+// pgLimiter is the rate limit of servers sharing a PostgreSQL database:
+// each client's token bucket is a row of rate_buckets, which one statement
+// (takeSQL) refills and takes a token from. INSERT ... ON CONFLICT DO
+// UPDATE locks the row and computes from its latest committed version, so
+// takes for one client arriving at any number of servers at once are
+// applied one after another, and together never take more than the bucket
+// holds.
+//
+// A row is named by a keyed hash (HMAC-SHA256, cut to 128 bits) of the
+// client's address, with a random key kept in rate_key, so the table is
+// not a list of addresses; and a row is deleted once its bucket has filled
+// up again (sweep), when it says nothing a missing row would not, so the
+// table holds only the clients of about the last burst × every.
+type pgLimiter struct {
+	db    *sql.DB
+	key   []byte
+	burst float64
+	every time.Duration
+	// dbClock makes the statements use the database's clock rather than
+	// the now they are given: the servers' own clocks may differ a little,
+	// and the database's is the one they share. Tests give a clock of
+	// their own (Options.Now), and then it is used.
+	dbClock bool
+	// sweepEvery and sweepAfter are how many takes, or how long, after a
+	// sweep this server sweeps again; takes counts the takes since the
+	// last one, swept is when it was (by the server's clock).
+	sweepEvery int64
+	sweepAfter time.Duration
+	takes      atomic.Int64
+	sweeping   sync.Mutex
+	swept      atomic.Int64
+}
+
+// sweepEvery is how many takes a server makes between sweeps at most:
+// under a flood of distinct clients each take is a new row, so the table
+// holds the clients of the last burst × every, plus at most this many per
+// server.
+const sweepEvery = 1000
+
+// limiterTimeout bounds a take: a database that does not answer in that
+// long gets the same answer as one that is down.
+const limiterTimeout = 10 * time.Second
+
+// newPGLimiter returns the rate limit kept in the database of s, which
+// must be a PostgreSQL store whose tables exist.
+func newPGLimiter(ctx context.Context, s *Store, burst int, every time.Duration, dbClock bool) (*pgLimiter, error) {
+	l := &pgLimiter{db: s.db, burst: float64(burst), every: every, dbClock: dbClock,
+		sweepEvery: sweepEvery, sweepAfter: max(time.Minute, time.Duration(burst)*every)}
+	if err := s.db.QueryRowContext(ctx, `SELECT key FROM rate_key WHERE id = 1`).Scan(&l.key); err != nil {
+		return nil, fmt.Errorf("store: %s: rate limit key: %w", s.where, err)
+	}
+	return l, nil
+}
+
+// clientKey is the row of client: a keyed hash of its address.
+func (l *pgLimiter) clientKey(client string) []byte {
+	h := hmac.New(sha256.New, l.key)
+	h.Write([]byte(client))
+	return h.Sum(nil)[:16]
+}
+
+// clock is the time to pass for $now: nil, for the database's clock, or
+// the server's now.
+func (l *pgLimiter) clock(now time.Time) any {
+	if l.dbClock {
+		return nil
+	}
+	return now.UTC()
+}
+
+// refillSQL is the tokens in bucket b at excluded.at: what it held, plus
+// one per every ($3, seconds) since b.at, never more than burst ($2); none
+// when the clock is behind b.at (the memory limiter's refill).
+const refillSQL = `least($2::float8, b.tokens + greatest(0, extract(epoch FROM excluded.at - b.at))::float8 / $3::float8)`
+
+// takeSQL takes a token from client $1's bucket at $4 (NULL: the database's
+// clock), making a full one if it has none, and returns whether there was
+// one. Every right-hand side of the SET reads the row as it was.
+const takeSQL = `INSERT INTO rate_buckets AS b (client, tokens, at, took)
+VALUES ($1, CASE WHEN $2::float8 >= 1 THEN $2::float8 - 1 ELSE $2::float8 END, coalesce($4::timestamptz, statement_timestamp()), $2::float8 >= 1)
+ON CONFLICT (client) DO UPDATE SET
+	tokens = ` + refillSQL + ` - CASE WHEN ` + refillSQL + ` >= 1 THEN 1 ELSE 0 END,
+	took = ` + refillSQL + ` >= 1,
+	at = greatest(b.at, excluded.at)
+RETURNING took`
+
+func (l *pgLimiter) allow(ctx context.Context, client string, now time.Time) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, limiterTimeout)
+	defer cancel()
+	var took bool
+	if err := l.db.QueryRowContext(ctx, takeSQL, l.clientKey(client), l.burst, l.every.Seconds(), l.clock(now)).Scan(&took); err != nil {
+		return false, fmt.Errorf("store: rate limit: %w", err)
+	}
+	l.takes.Add(1)
+	l.tidy(ctx, now)
+	return took, nil
+}
+
+// tidy sweeps when sweepEvery takes or sweepAfter have passed since the
+// last sweep, unless another request of this server is sweeping. It is
+// called after each take, and by the health check, which a load balancer
+// calls often, so that a quiet server's table empties too. A sweep that
+// fails is tried again next time: the take has been made.
+func (l *pgLimiter) tidy(ctx context.Context, now time.Time) {
+	last := time.Unix(0, l.swept.Load())
+	if l.takes.Load() < l.sweepEvery && now.Sub(last) < l.sweepAfter && !now.Before(last) {
+		return
+	}
+	if !l.sweeping.TryLock() {
+		return
+	}
+	defer l.sweeping.Unlock()
+	l.takes.Store(0)
+	l.swept.Store(now.UnixNano())
+	l.sweep(ctx, now)
+}
+
+// sweep deletes the buckets that have filled up again by now (or the
+// database's now), returning how many. A take that changes a bucket as it
+// is swept is seen: DELETE checks the row again once the take commits.
+func (l *pgLimiter) sweep(ctx context.Context, now time.Time) (int64, error) {
+	res, err := l.db.ExecContext(ctx, `DELETE FROM rate_buckets WHERE tokens + greatest(0, extract(epoch FROM coalesce($3::timestamptz, statement_timestamp()) - at))::float8 / $2::float8 >= $1::float8`,
+		l.burst, l.every.Seconds(), l.clock(now))
+	if err != nil {
+		return 0, fmt.Errorf("store: rate limit sweep: %w", err)
+	}
+	return res.RowsAffected()
 }

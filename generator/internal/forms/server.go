@@ -75,7 +75,7 @@ type Options struct {
 type Server struct {
 	opts   Options
 	store  *Store
-	limits *limiter
+	limits rateLimiter
 	log    *slog.Logger
 	// site is the built site as its manifest now describes it.
 	site atomic.Pointer[site]
@@ -121,13 +121,27 @@ func New(opts Options, store *Store) (*Server, error) {
 	if opts.Burst == 0 {
 		opts.Burst = 10
 	}
+	// Without a clock of the caller's own, servers sharing PostgreSQL
+	// refill their clients' buckets by the database's clock.
+	dbClock := opts.Now == nil
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{opts: opts, store: store, log: opts.Logger, limits: newLimiter(opts.Burst, opts.Rate)}
+	s := &Server{opts: opts, store: store, log: opts.Logger}
+	if store.pg {
+		ctx, cancel := context.WithTimeout(context.Background(), limiterTimeout)
+		l, err := newPGLimiter(ctx, store, opts.Burst, opts.Rate, dbClock)
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+		s.limits = l
+	} else {
+		s.limits = memoryLimiter{newLimiter(opts.Burst, opts.Rate)}
+	}
 	data, err := fs.ReadFile(opts.Files, formspec.ManifestPath)
 	if err != nil {
 		return nil, fmt.Errorf("the built site has no forms manifest (build a site whose site.yaml has forms:): %w", err)
@@ -262,6 +276,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "store not writable", http.StatusServiceUnavailable)
 		return
 	}
+	if l, ok := s.limits.(*pgLimiter); ok {
+		l.tidy(ctx, s.opts.Now())
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	io.WriteString(w, "ok\n")
 }
@@ -297,7 +314,15 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 		fail(problem{http.StatusNotFound, "There is no such form.", "unknown-form"})
 		return
 	}
-	if !s.limits.allow(s.clientIP(r).String(), s.opts.Now()) {
+	allowed, err := s.limits.allow(r.Context(), s.clientIP(r).String(), s.opts.Now())
+	if err != nil {
+		// Without the database no submission can be stored either; never
+		// let one through unlimited.
+		s.log.Error("submission", "form", name, "outcome", "store-failed", "err", err)
+		fail(problem{http.StatusServiceUnavailable, "Your answers could not be saved just now. Please try again in a few minutes.", "store-failed"})
+		return
+	}
+	if !allowed {
 		w.Header().Set("Retry-After", strconv.Itoa(int(s.opts.Rate.Seconds())+1))
 		fail(problem{http.StatusTooManyRequests, "Too many forms have been sent from your connection. Please wait a minute and try again.", "rate-limited"})
 		return
