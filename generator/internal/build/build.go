@@ -104,6 +104,9 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 		}
 		cfg.SetBase(u)
 	}
+	if cfg.Favicon == "" {
+		cfg.Favicon = config.FoundFavicon(fsys)
+	}
 	// The layouts (parsed, minified, their assets fingerprinted) and the
 	// content are read side by side: neither needs the other.
 	var layouts *layout.Set

@@ -232,9 +232,7 @@ func (vs *Vocabularies) SizeBand(pupils int) *SizeBand {
 	return nil
 }
 
-// Load reads and checks site.yaml from the root of fsys. A site whose
-// site.yaml names no favicon gets the one it keeps in static/, if any
-// (FoundFavicon).
+// Load reads and checks site.yaml from the root of fsys.
 func Load(fsys fs.FS) (*Config, diag.List) {
 	data, err := fs.ReadFile(fsys, File)
 	if err != nil {
@@ -242,19 +240,16 @@ func Load(fsys fs.FS) (*Config, diag.List) {
 		l.Add(diag.Pos{File: File}, "", "cannot read the site settings: %v", err)
 		return nil, l
 	}
-	c, diags := Parse(data)
-	if c != nil && c.Favicon == "" {
-		c.Favicon = FoundFavicon(fsys)
-	}
-	return c, diags
+	return Parse(data)
 }
 
 // Favicons are the names of the icons a site may keep in static/ without
 // naming one in site.yaml, in the order FoundFavicon looks for them.
 var Favicons = []string{"favicon.svg", "favicon.png", "favicon.ico"}
 
-// FoundFavicon is the site path of the first of Favicons that fsys has in
-// static/, or "" when it has none.
+// FoundFavicon is the site path of the first of Favicons that fsys (a
+// site's root) has in static/, or "" when it has none: the favicon of a
+// site whose site.yaml names none.
 func FoundFavicon(fsys fs.FS) string {
 	for _, name := range Favicons {
 		if info, err := fs.Stat(fsys, "static/"+name); err == nil && info.Mode().IsRegular() {
