@@ -99,6 +99,27 @@ type NavItem struct {
 	URL   string `yaml:"url" pp:"required"`
 }
 
+// MenuItem is an item of one of site.yaml's menus, with the path of its
+// url setting ("footer[2].url"), where problems with it are reported.
+type MenuItem struct {
+	Field string
+	NavItem
+}
+
+// MenuItems lists the items of the main menu, then the footer's.
+func (c *Config) MenuItems() []MenuItem {
+	var out []MenuItem
+	for _, menu := range []struct {
+		key   string
+		items []NavItem
+	}{{"navigation", c.Navigation}, {"footer", c.Footer}} {
+		for i, item := range menu.items {
+			out = append(out, MenuItem{fmt.Sprintf("%s[%d].url", menu.key, i), item})
+		}
+	}
+	return out
+}
+
 // Vocabularies are the values content fields may take, so each scheme can
 // use its own without touching code.
 type Vocabularies struct {
@@ -306,17 +327,11 @@ func Parse(data []byte) (*Config, diag.List) {
 		}
 		prev = b.Max
 	}
-	for _, menu := range []struct {
-		key   string
-		items []NavItem
-	}{{"navigation", c.Navigation}, {"footer", c.Footer}} {
-		for i, item := range menu.items {
-			// A relative address would go somewhere else on every
-			// page of a different depth.
-			if u, err := url.Parse(item.URL); item.URL != "" && (err != nil || u.Scheme == "" && !strings.HasPrefix(item.URL, "/")) {
-				field := fmt.Sprintf("%s[%d].url", menu.key, i)
-				d.Diags.Add(pos(field), field, "%q is neither a path from the site's root nor a whole address (expected e.g. /about/ or https://example.org/)", item.URL)
-			}
+	for _, item := range c.MenuItems() {
+		// A relative address would go somewhere else on every page of
+		// a different depth.
+		if u, err := url.Parse(item.URL); item.URL != "" && (err != nil || u.Scheme == "" && !strings.HasPrefix(item.URL, "/")) {
+			d.Diags.Add(pos(item.Field), item.Field, "%q is neither a path from the site's root nor a whole address (expected e.g. /about/ or https://example.org/)", item.URL)
 		}
 	}
 	if f := c.Favicon; f != "" {
@@ -344,3 +359,13 @@ func (c *Config) SetBase(u *url.URL) {
 
 // BasePath is the path the site lives under, "/" or "/peer-support/".
 func (c *Config) BasePath() string { return c.Base.Path }
+
+// Link is the address pages link p at: a path from the site's root with
+// the base path before it ("/about/" is "/peer-support/about/"), anything
+// else (a relative, whole or protocol-relative address, "#top") as it is.
+func (c *Config) Link(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return p
+	}
+	return c.Base.Path + p[1:]
+}

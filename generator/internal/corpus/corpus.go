@@ -293,7 +293,7 @@ func menuPages(files map[string]string, siteYAML []byte) {
 	if c == nil {
 		return
 	}
-	for _, item := range append(slices.Clone(c.Navigation), c.Footer...) {
+	for _, item := range c.MenuItems() {
 		slug, ok := strings.CutPrefix(item.URL, "/")
 		slug, ok2 := strings.CutSuffix(slug, "/")
 		if !ok || !ok2 || !config.IsSlug(slug) || slices.Contains(sections, slug) {

@@ -17,12 +17,7 @@ func (s *Set) funcs(cfg *config.Config, ts *tset) template.FuncMap {
 	base := cfg.BasePath()
 	return template.FuncMap{
 		// url turns a site path into a link that honours the base path.
-		"url": func(p string) string {
-			if !strings.HasPrefix(p, "/") {
-				return p
-			}
-			return base + strings.TrimPrefix(p, "/")
-		},
+		"url": cfg.Link,
 		// facetURL links a facet value's listing, with the base path:
 		// facetURL "supporters" "region" "north" is /supporters/region/north/.
 		// It is url (print …) in one call, which costs pages with many such

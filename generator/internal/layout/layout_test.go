@@ -427,6 +427,7 @@ func TestFuncs(t *testing.T) {
 		{`url "about/" (base /peer/)`, str(peer, "url", "about/"), "about/"},
 		{`url "https://x.org/a/" (base /peer/)`, str(peer, "url", "https://x.org/a/"), "https://x.org/a/"},
 		{`url "#top" (base /peer/)`, str(peer, "url", "#top"), "#top"},
+		{`url "//cdn.example/a.js" (base /peer/)`, str(peer, "url", "//cdn.example/a.js"), "//cdn.example/a.js"},
 		{`url "/about/" (base /)`, str(root, "url", "/about/"), "/about/"},
 		{`url "/" (base /)`, str(root, "url", "/"), "/"},
 		{`facetURL "supporters" "region" "north" (base /peer/)`, str(peer, "facetURL", "supporters", "region", "north"), "/peer/supporters/region/north/"},

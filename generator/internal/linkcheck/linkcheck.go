@@ -37,28 +37,15 @@ type Link struct {
 func Links(s *site.Site) []Link { return append(ConfigLinks(s.Config), LinksOf(s.AllPages())...) }
 
 // ConfigLinks lists the links of site.yaml: the main menu's and the
-// footer's, which every page shows, and the favicon. Each is the address
-// pages link to: a path from the site's root gets the base path, as the
-// layouts' url function gives it.
+// footer's, which every page shows, and the favicon, each as pages link
+// it (config.Link).
 func ConfigLinks(c *config.Config) []Link {
-	based := func(dest string) string {
-		if c.Base == nil || !strings.HasPrefix(dest, "/") || strings.HasPrefix(dest, "//") {
-			return dest
-		}
-		return strings.TrimSuffix(c.BasePath(), "/") + dest
-	}
 	var out []Link
-	for _, menu := range []struct {
-		key   string
-		items []config.NavItem
-	}{{"navigation", c.Navigation}, {"footer", c.Footer}} {
-		for i, item := range menu.items {
-			field := fmt.Sprintf("%s[%d].url", menu.key, i)
-			out = append(out, Link{Pos: c.PosOf(field), Dest: based(item.URL), Page: "/", What: field})
-		}
+	for _, item := range c.MenuItems() {
+		out = append(out, Link{Pos: c.PosOf(item.Field), Dest: c.Link(item.URL), Page: "/", What: item.Field})
 	}
 	if c.Favicon != "" {
-		out = append(out, Link{Pos: c.PosOf("favicon"), Dest: based(c.Favicon), Image: true, Page: "/", What: "favicon"})
+		out = append(out, Link{Pos: c.PosOf("favicon"), Dest: c.Link(c.Favicon), Image: true, Page: "/", What: "favicon"})
 	}
 	return out
 }
