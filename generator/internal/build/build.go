@@ -283,16 +283,27 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	return &Result{Pages: out.pages, Files: len(out.paths), Elapsed: time.Since(start), Diags: p.Diags, Destination: dest}, nil
 }
 
+// Assemble makes the site of a loaded project as Build does, with the
+// build date, drafts and hidden pages of opts, before anything is
+// rendered.
+func (p *Project) Assemble(ctx context.Context, opts Options) (*site.Site, error) {
+	s, err := site.New(ctx, p.Pages, p.Config, markdown.New(markdown.Options{BasePath: p.Config.BasePath(), UnsafeHTML: p.Config.Markdown.UnsafeHTML}),
+		site.Options{Now: opts.buildTime(p.Config), Drafts: opts.Drafts, Hidden: func(pg *content.Page) bool { return p.Hidden[pg.File] }})
+	if err != nil {
+		return nil, fmt.Errorf("assemble: %w", err)
+	}
+	return s, nil
+}
+
 // produce runs the phases between validation and writing: it assembles the
 // site, makes the photos' sizes, renders every page, adds the static files
 // and checks every internal link against the result. Files go to out as
 // they are made.
 func produce(ctx context.Context, p *Project, opts Options, out *output) error {
 	clock := time.Now()
-	s, err := site.New(ctx, p.Pages, p.Config, markdown.New(markdown.Options{BasePath: p.Config.BasePath(), UnsafeHTML: p.Config.Markdown.UnsafeHTML}),
-		site.Options{Now: opts.buildTime(p.Config), Drafts: opts.Drafts, Hidden: func(pg *content.Page) bool { return p.Hidden[pg.File] }})
+	s, err := p.Assemble(ctx, opts)
 	if err != nil {
-		return fmt.Errorf("assemble: %w", err)
+		return err
 	}
 	if p.dropBodies {
 		for _, pg := range p.Pages {

@@ -3,12 +3,9 @@ package build
 import (
 	"context"
 	"errors"
-	"fmt"
 
-	"peerpress/generator/internal/content"
 	"peerpress/generator/internal/diag"
 	"peerpress/generator/internal/linkcheck"
-	"peerpress/generator/internal/markdown"
 	"peerpress/generator/internal/site"
 )
 
@@ -45,10 +42,9 @@ func Verify(ctx context.Context, p *Project, opts Options) (diag.List, error) {
 // writing, and returns the links of its published pages, for
 // `generator check --external`.
 func Links(ctx context.Context, p *Project, opts Options) ([]linkcheck.Link, error) {
-	s, err := site.New(ctx, p.Pages, p.Config, markdown.New(markdown.Options{BasePath: p.Config.BasePath(), UnsafeHTML: p.Config.Markdown.UnsafeHTML}),
-		site.Options{Now: opts.buildTime(p.Config), Drafts: opts.Drafts, Hidden: func(pg *content.Page) bool { return p.Hidden[pg.File] }})
+	s, err := p.Assemble(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("assemble: %w", err)
+		return nil, err
 	}
 	return linkcheck.Links(s), nil
 }

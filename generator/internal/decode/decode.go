@@ -226,7 +226,9 @@ type typeInfo struct {
 	unmarshaler bool
 }
 
-// typeInfos caches typeInfo by reflect.Type.
+// typeInfos caches typeInfo by reflect.Type, as encoding/json caches its
+// encoders: an entry is reused for as long as the process runs, which is
+// safe because a type's fields and methods never change.
 var typeInfos sync.Map
 
 func infoOf(t reflect.Type) *typeInfo {

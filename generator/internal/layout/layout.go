@@ -88,6 +88,8 @@ type Set struct {
 	// unminified lists the layout files used as they are, because
 	// minifying one failed or gave text that does not parse.
 	unminified []string
+	// check records what the compiled programs did, for tests.
+	check progCheck
 }
 
 // tset is one parse of the layouts.
@@ -287,7 +289,7 @@ func (s *Set) parse(texts map[string]string, cfg *config.Config, funcs template.
 	if !ok {
 		return nil, diags
 	}
-	ts.partials = newPrograms(root, fm, !uncached)
+	ts.partials = newPrograms(root, fm, !uncached, &s.check)
 	for _, n := range names {
 		if n == baseFile || strings.Contains(n, "/") {
 			continue
@@ -303,7 +305,7 @@ func (s *Set) parse(texts map[string]string, cfg *config.Config, funcs template.
 			t.Funcs(shared)
 			pfm := maps.Clone(fm)
 			maps.Copy(pfm, shared)
-			ps = newPrograms(t, pfm, !uncached)
+			ps = newPrograms(t, pfm, !uncached, &s.check)
 			ts.pages[strings.TrimSuffix(n, ".html")] = ps
 		}
 	}

@@ -5,18 +5,22 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
 	"peerpress/generator/internal/build"
 	"peerpress/generator/internal/corpus"
 	"peerpress/generator/internal/layout"
+	"peerpress/generator/internal/par"
+	"peerpress/generator/internal/site"
 )
 
 var oracleCorpus = flag.String("oracle-corpus", "", "also compare compiled and html/template execution on the site in this directory")
 
-// TestProgramsOracle builds the example site and a generated corpus with
-// every compiled execution compared with html/template's, byte for byte,
+// TestProgramsOracle renders every page of the example site and of a
+// generated corpus with every compiled execution compared with
+// html/template's, byte for byte,
 // and requires that every template of the theme compiled and no execution
 // fell back.
 func TestProgramsOracle(t *testing.T) {
@@ -38,10 +42,18 @@ func TestProgramsOracle(t *testing.T) {
 	}
 	for name, src := range sources {
 		t.Run(name, func(t *testing.T) {
-			done := layout.VerifyPrograms()
 			opts := build.Options{Source: src, Destination: filepath.Join(t.TempDir(), "public"),
 				Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NowIsDate: true}
-			_, err := build.Build(context.Background(), opts)
+			p, err := build.Load(context.Background(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := p.Assemble(context.Background(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := p.Layouts.VerifyPrograms()
+			err = renderAll(p.Layouts, s.Outputs())
 			compileErrs, mismatches, runs, fallbacks := done()
 			t.Logf("%d compiled executions", runs)
 			if err != nil {
@@ -65,4 +77,13 @@ func TestProgramsOracle(t *testing.T) {
 			}
 		})
 	}
+}
+
+// renderAll renders every output with layouts on all cores, as a build
+// does, and returns the first error.
+func renderAll(layouts *layout.Set, outputs []site.Output) error {
+	return par.Each(context.Background(), len(outputs), runtime.GOMAXPROCS(0), func(i int) error {
+		_, err := layouts.Render(outputs[i].Layout, outputs[i].View)
+		return err
+	})
 }

@@ -28,6 +28,9 @@ type programs struct {
 	// slots holds a slot by template name, made when the set is parsed;
 	// nil when the set is executed through html/template alone.
 	slots map[string]*slot
+	// check is the Set's record of what compiled programs did, which
+	// tests read.
+	check *progCheck
 }
 
 // slot is the program of one template, once compiled.
@@ -36,16 +39,10 @@ type slot struct {
 	tried atomic.Bool
 }
 
-// compiledExecution says sets use compiled programs; tests turn it off to
-// compare with html/template.
-var compiledExecution atomic.Bool
-
-func init() { compiledExecution.Store(true) }
-
-// newPrograms makes the programs of the set t with its functions; none if
-// compile is false.
-func newPrograms(t *template.Template, funcs template.FuncMap, compile bool) *programs {
-	ps := &programs{t: t}
+// newPrograms makes the programs of the set t with its functions, which
+// note what they do in check; none if compile is false.
+func newPrograms(t *template.Template, funcs template.FuncMap, compile bool, check *progCheck) *programs {
+	ps := &programs{t: t, check: check}
 	if !compile {
 		return ps
 	}
@@ -60,19 +57,19 @@ func newPrograms(t *template.Template, funcs template.FuncMap, compile bool) *pr
 // execute appends the output of the template name with data to b.
 func (ps *programs) execute(b *bytes.Buffer, name string, data any) error {
 	sl := ps.slots[name]
-	if sl != nil && compiledExecution.Load() {
+	if sl != nil {
 		if p := sl.prog.Load(); p != nil {
 			n := b.Len()
 			err := p.Execute(b, data)
 			if err == nil {
-				if verifyPrograms.Load() {
-					progStats.runs.Add(1)
+				if ps.check.verify.Load() {
+					ps.check.runs.Add(1)
 					ps.verify(b.Bytes()[n:], name, data)
 				}
 				return nil
 			}
 			b.Truncate(n)
-			progStats.fallbacks.Add(1)
+			ps.check.fallbacks.Add(1)
 		}
 	}
 	if err := ps.t.ExecuteTemplate(b, name, data); err != nil {
@@ -82,7 +79,7 @@ func (ps *programs) execute(b *bytes.Buffer, name string, data any) error {
 		// html/template has escaped the template and those it invokes.
 		p, err := tmplexec.Compile(ps.lookup, name, ps.funcs)
 		if err != nil {
-			progStats.note(&progStats.compileErrs, err.Error())
+			ps.check.note(&ps.check.compileErrs, err.Error())
 			return nil
 		}
 		sl.prog.Store(p)
@@ -98,15 +95,13 @@ func (ps *programs) lookup(name string) *parse.Tree {
 	return nil
 }
 
-// verifyPrograms makes every compiled execution compare its output with
-// html/template's, for tests.
-var verifyPrograms atomic.Bool
-
-// progStats counts, for tests, what compiled programs did.
-var progStats programStats
-
-type programStats struct {
-	// runs counts compiled executions while verifying.
+// progCheck is a Set's record, for tests, of what its compiled programs
+// did; verify makes every compiled execution compare its output with
+// html/template's.
+type progCheck struct {
+	verify atomic.Bool
+	// runs counts compiled executions while verifying, and fallbacks
+	// those that failed and ran through html/template.
 	runs, fallbacks atomic.Int64
 	mu              sync.Mutex
 	// compileErrs are the templates that could not be compiled;
@@ -117,16 +112,16 @@ type programStats struct {
 func (ps *programs) verify(got []byte, name string, data any) {
 	var want bytes.Buffer
 	if err := ps.t.ExecuteTemplate(&want, name, data); err != nil {
-		progStats.note(&progStats.mismatches, fmt.Sprintf("%s: html/template fails: %v", name, err))
+		ps.check.note(&ps.check.mismatches, fmt.Sprintf("%s: html/template fails: %v", name, err))
 		return
 	}
 	if !bytes.Equal(got, want.Bytes()) {
-		progStats.note(&progStats.mismatches, fmt.Sprintf("%s:\ncompiled:      %q\nhtml/template: %q", name, got, want.Bytes()))
+		ps.check.note(&ps.check.mismatches, fmt.Sprintf("%s:\ncompiled:      %q\nhtml/template: %q", name, got, want.Bytes()))
 	}
 }
 
 // note adds msg to list.
-func (st *programStats) note(list *[]string, msg string) {
+func (st *progCheck) note(list *[]string, msg string) {
 	st.mu.Lock()
 	*list = append(*list, msg)
 	st.mu.Unlock()

@@ -354,7 +354,9 @@ type resolveKey struct {
 	name    string
 }
 
-// resolutions are shared by every program: a type's members do not change.
+// resolutions are shared by every program and reused for as long as the
+// process runs, as encoding/json's encoders are: a type's fields and
+// methods never change.
 var resolutions sync.Map // resolveKey -> *resolved
 
 func resolve(typ reflect.Type, canAddr bool, name string) *resolved {
