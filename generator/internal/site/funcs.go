@@ -28,6 +28,14 @@ var formatLabels = map[string]string{
 	"cluster": "Cluster of local schools",
 }
 
+// formatNames are the short names of network formats, for a card, where
+// the label's explanation is too long and the id ("triad") is jargon.
+var formatNames = map[string]string{
+	"network": "Network",
+	"triad":   "Peer-review triad",
+	"cluster": "Local cluster",
+}
+
 // Funcs are the template functions that speak the site's vocabulary.
 func Funcs(cfg *config.Config) template.FuncMap {
 	base := cfg.BasePath()
@@ -54,6 +62,12 @@ func Funcs(cfg *config.Config) template.FuncMap {
 		"formatLabel": func(f string) string {
 			if l, ok := formatLabels[f]; ok {
 				return l
+			}
+			return f
+		},
+		"formatName": func(f string) string {
+			if n, ok := formatNames[f]; ok {
+				return n
 			}
 			return f
 		},

@@ -1102,6 +1102,7 @@ func TestFuncs(t *testing.T) {
 	label := fm["label"].(func(string, string) string)
 	status := fm["statusLabel"].(func(string) string)
 	format := fm["formatLabel"].(func(string) string)
+	formatName := fm["formatName"].(func(string) string)
 	section := fm["sectionTitle"].(func(content.Section) string)
 	tests := []struct {
 		call string
@@ -1116,6 +1117,8 @@ func TestFuncs(t *testing.T) {
 		{`statusLabel "odd"`, status("odd"), "odd"},
 		{`formatLabel "cluster"`, format("cluster"), "Cluster of local schools"},
 		{`formatLabel "odd"`, format("odd"), "odd"},
+		{`formatName "triad"`, formatName("triad"), "Peer-review triad"},
+		{`formatName "odd"`, formatName("odd"), "odd"},
 		{`sectionTitle "supporters"`, section(content.Supporters), "Peer supporters"},
 	}
 	for _, tt := range tests {
