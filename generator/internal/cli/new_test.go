@@ -23,7 +23,7 @@ func TestNew(t *testing.T) {
 		problems []string
 	}{
 		{"network", "Fenland Rural Heads", "content/networks/fenland-rural-heads.md", []string{"stream: required field is empty"}},
-		{"supporter", "Jo Évans", "content/supporters/jo-vans.md", []string{"school.name: required field is empty", "role: required field is empty", "region: required field is empty"}},
+		{"supporter", "Jo Évans", "content/supporters/jo-evans.md", []string{"school.name: required field is empty", "role: required field is empty", "region: required field is empty"}},
 		{"course", "Coaching skills", "content/training/coaching-skills.md", nil},
 		{"training", "Second course", "content/training/second-course.md", nil},
 		{"testimonial", "It helped me: truly.", "content/testimonials/it-helped-me-truly.md", []string{"attribution: required field is empty"}},

@@ -20,6 +20,7 @@ import (
 	"peerpress/generator/internal/decode"
 	"peerpress/generator/internal/diag"
 	"peerpress/generator/internal/par"
+	"peerpress/generator/internal/textfold"
 )
 
 // Dir is the content directory at the root of a site.
@@ -261,10 +262,23 @@ func sectionList() string {
 }
 
 // Slugify turns a title or file name into a slug: "Jo Evans" -> "jo-evans".
+// Accented letters lose their accents ("Zoë O’Neil" -> "zoe-oneil"), as
+// search folds them, rather than splitting a word at each one.
 func Slugify(s string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(s) {
+		if f, ok := textfold.Rune(r); ok {
+			if f == "" {
+				continue // an apostrophe joins its word
+			}
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteString(f)
+			continue
+		}
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			if dash && b.Len() > 0 {
@@ -324,8 +338,15 @@ func Parse(file string, data []byte, cfg *config.Config) *Page {
 	case len(data) > MaxFileSize:
 		p.Diags.Add(start, "", "file is larger than %d MiB, the most a content file may be (is it a generated or binary file?)", MaxFileSize>>20)
 		return p
-	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		p.Diags.Add(start, "", "file is UTF-16 text, not UTF-8 (save it as UTF-8)")
+		return p
+	case bytes.IndexByte(data, 0) >= 0:
 		p.Diags.Add(start, "", "file is not UTF-8 text (is it a binary file saved as .md?)")
+		return p
+	case !utf8.Valid(data):
+		pos, b := firstInvalid(file, data)
+		p.Diags.Add(pos, "", "byte 0x%02X is not UTF-8 (the file was saved in another encoding, such as Latin-1 or Windows-1252: save it as UTF-8)", b)
 		return p
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
@@ -353,6 +374,25 @@ func Parse(file string, data []byte, cfg *config.Config) *Page {
 	p.Diags = d.Diags
 	p.fill()
 	return p
+}
+
+// firstInvalid returns the position of the first byte of data that is not
+// part of valid UTF-8, and that byte: an editor who saved "café" as Latin-1
+// needs to find the é, not to be told the file looks binary.
+func firstInvalid(file string, data []byte) (diag.Pos, byte) {
+	line, lineStart := 1, 0
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			col := utf8.RuneCount(data[lineStart:i]) + 1
+			return diag.Pos{File: file, Line: line, Col: col}, data[i]
+		}
+		if data[i] == '\n' {
+			line, lineStart = line+1, i+1
+		}
+		i += n
+	}
+	return diag.Pos{File: file, Line: 1, Col: 1}, 0
 }
 
 // splitFrontMatter splits a file into the YAML text between its --- lines

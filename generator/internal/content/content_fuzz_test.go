@@ -80,9 +80,15 @@ func TestParseBadInput(t *testing.T) {
 		{"binary", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", []string{
 			"content/networks/x.md:1:1: file is not UTF-8 text (is it a binary file saved as .md?)"}},
 		{"latin-1", "---\ntitle: Caf\xe9\nstream: rural\n---\n", []string{
-			"content/networks/x.md:1:1: file is not UTF-8 text (is it a binary file saved as .md?)"}},
+			"content/networks/x.md:2:11: byte 0xE9 is not UTF-8 (the file was saved in another encoding, such as Latin-1 or Windows-1252: save it as UTF-8)"}},
+		{"latin-1 after accented UTF-8", "---\ntitle: Zoë’s café\nstream: rural\n---\nCaf\xe9 au lait\n", []string{
+			"content/networks/x.md:5:4: byte 0xE9 is not UTF-8 (the file was saved in another encoding, such as Latin-1 or Windows-1252: save it as UTF-8)"}},
+		{"Windows-1252 quote", "---\ntitle: T\nstream: rural\n---\nIt\x92s here\n", []string{
+			"content/networks/x.md:5:3: byte 0x92 is not UTF-8 (the file was saved in another encoding, such as Latin-1 or Windows-1252: save it as UTF-8)"}},
 		{"UTF-16", "\xff\xfe-\x00-\x00-\x00\n\x00", []string{
-			"content/networks/x.md:1:1: file is not UTF-8 text (is it a binary file saved as .md?)"}},
+			"content/networks/x.md:1:1: file is UTF-16 text, not UTF-8 (save it as UTF-8)"}},
+		{"UTF-16 big-endian", "\xfe\xff\x00-\x00-\x00-\x00\n", []string{
+			"content/networks/x.md:1:1: file is UTF-16 text, not UTF-8 (save it as UTF-8)"}},
 		{"empty", "", []string{
 			"content/networks/x.md:1:1: no front matter (a content file starts with a line of three hyphens, ---, then YAML fields, then another --- line)"}},
 		{"only ---", "---", []string{

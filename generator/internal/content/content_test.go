@@ -86,3 +86,27 @@ func TestLoadFileIsLoad(t *testing.T) {
 		t.Error("LoadFile of an invalid path gave no error")
 	}
 }
+
+// TestSlugify covers the titles editors give `generator new` and the file
+// names a slug is suggested for.
+func TestSlugify(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Jo Evans", "jo-evans"},
+		{"Bad_Name", "bad-name"},
+		{"  Training -- 2027  ", "training-2027"},
+		{"Café été", "cafe-ete"},
+		{"Zoë O’Neil", "zoe-oneil"},
+		{"Headteachers' wellbeing", "headteachers-wellbeing"},
+		{"Straße", "strasse"},
+		{"Ærø", "aero"},
+		{"!!!", ""},
+		{"日本", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := Slugify(tt.in); got != tt.want {
+				t.Errorf("Slugify(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
