@@ -131,7 +131,7 @@ func TestParseBadInput(t *testing.T) {
 			`content/networks/x.md:2:1: expected a set of fields (key: value lines), found "Just a title"`}},
 		{"second document", "---\ntitle: T\nstream: rural\n...\n---\n", nil},
 		{"huge key", "---\ntitle: T\nstream: rural\n" + strings.Repeat("k", 1<<20) + ": v\n---\n", []string{
-			"content/networks/x.md:4: invalid YAML: could not find expected ':'"}},
+			"content/networks/x.md:4: invalid YAML: could not find expected ':' (each line is a field, name: value, with a space after the colon)"}},
 		{"long key", "---\ntitle: T\nstream: rural\n" + strings.Repeat("k", 1000) + ": v\n---\n", []string{
 			"content/networks/x.md:4:1: " + strings.Repeat("k", 1000) + ": unknown field"}},
 		{"huge value", "---\ntitle: T\nstream: " + strings.Repeat("r", 5<<20) + "\n---\n", []string{

@@ -118,20 +118,27 @@ func TestDecodeValues(t *testing.T) {
 
 func TestParseSyntaxErrorLine(t *testing.T) {
 	tests := []struct{ src, want string }{
-		{"a: 1\nb: [x\n", "f.md:3: invalid YAML: did not find expected ',' or ']'"},
+		{"a: 1\nb: [x\n", "f.md:3: invalid YAML: did not find expected ',' or ']' (a list written [a, b] needs its closing ], and an item that contains a comma or \": \" needs double quotes)"},
 		{"a: 1\n\tb: 2\n", "f.md:3:1: invalid YAML: found a tab character in the indentation (YAML is indented with spaces, never tabs)"},
-		{"a: 1\nb: c: d\n", "f.md:3: invalid YAML: mapping values are not allowed in this context"},
-		{"a: 1\n- x\n", "f.md:3: invalid YAML: did not find expected key"},
+		{"a: 1\nb: c: d\n", `f.md:3:5: invalid YAML: mapping values are not allowed in this context (a value that contains ": " must be in double quotes, such as role: "Headteacher: Hollowford")`},
+		{"a: 1\nrole: Héad: teacher\n", `f.md:3:11: invalid YAML: mapping values are not allowed in this context (a value that contains ": " must be in double quotes, such as role: "Headteacher: Hollowford")`},
+		{"a: 1\n- x\n", "f.md:3: invalid YAML: did not find expected key (check the indentation of this line and the lines above it: the fields of one set line up exactly; and a quoted value ends only at its closing quote mark)"},
+		{"a: 1\nrole: \"Head\nb: 2\n", "f.md:3: invalid YAML: found unexpected end of stream (a value opened with a quote mark on this line is never closed: end it with the same quote mark)"},
+		{"a: 1\nrole:Head\nb: 2\n", "f.md:3: invalid YAML: could not find expected ':' (each line is a field, name: value, with a space after the colon)"},
+		{"a: 1\nsummary: - Head\n", `f.md:3: invalid YAML: block sequence entries are not allowed in this context (a value that starts with "- " must be in double quotes; a list goes on the lines below its field, each item starting with "- ")`},
+		{"a: 1\nb: {c: 1\n", `f.md:3: invalid YAML: did not find expected ',' or '}' (a set written {key: value} needs its closing }, and a value that contains a comma or ": " needs double quotes)`},
 		{"a: 1\nb: &\n", "f.md:3: invalid YAML: did not find expected alphabetic or numeric character"},
 	}
 	for _, tt := range tests {
-		n, diags := Parse([]byte(tt.src), "f.md", 1)
-		if n != nil || len(diags) != 1 {
-			t.Fatalf("Parse(%q) = %v, %v; want one problem", tt.src, n, diags)
-		}
-		if got := diags[0].Error(); got != tt.want {
-			t.Errorf("Parse(%q) = %s, want %s", tt.src, got, tt.want)
-		}
+		t.Run(tt.src, func(t *testing.T) {
+			n, diags := Parse([]byte(tt.src), "f.md", 1)
+			if n != nil || len(diags) != 1 {
+				t.Fatalf("Parse(%q) = %v, %v; want one problem", tt.src, n, diags)
+			}
+			if got := diags[0].Error(); got != tt.want {
+				t.Errorf("Parse(%q) = %s, want %s", tt.src, got, tt.want)
+			}
+		})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -63,9 +64,50 @@ func Parse(data []byte, file string, lineOffset int) (*yaml.Node, diag.List) {
 	if strings.HasPrefix(msg, "exceeded max depth") {
 		msg = "values are nested too deeply (" + msg + ")"
 	}
+	if h, ok := syntaxHints[msg]; ok {
+		msg += " (" + h + ")"
+		if msg0 := "mapping values are not allowed in this context"; strings.HasPrefix(msg, msg0) && pos.Col == 0 {
+			pos.Col = secondColon(data, pos.Line-lineOffset)
+		}
+	}
 	var l diag.List
 	l.Add(pos, "", "invalid YAML: %s", msg)
 	return nil, l
+}
+
+// syntaxHints say what an editor most likely did to get one of yaml.v3's
+// syntax errors, which name the parser's state, not the mistake.
+var syntaxHints = map[string]string{
+	"could not find expected ':'":                            "each line is a field, name: value, with a space after the colon",
+	"mapping values are not allowed in this context":         `a value that contains ": " must be in double quotes, such as role: "Headteacher: Hollowford"`,
+	"found unexpected end of stream":                         "a value opened with a quote mark on this line is never closed: end it with the same quote mark",
+	"did not find expected key":                              "check the indentation of this line and the lines above it: the fields of one set line up exactly; and a quoted value ends only at its closing quote mark",
+	"did not find expected ',' or ']'":                       `a list written [a, b] needs its closing ], and an item that contains a comma or ": " needs double quotes`,
+	"did not find expected ',' or '}'":                       `a set written {key: value} needs its closing }, and a value that contains a comma or ": " needs double quotes`,
+	"block sequence entries are not allowed in this context": `a value that starts with "- " must be in double quotes; a list goes on the lines below its field, each item starting with "- "`,
+	"did not find expected '-' indicator":                    `the items of a list line up exactly, each starting with "- "`,
+}
+
+// secondColon returns the column (counted from 1) of the second ": " on
+// line of data, where a value holding a colon broke the YAML, or 0.
+func secondColon(data []byte, line int) int {
+	for i := 1; i < line; i++ {
+		_, rest, ok := bytes.Cut(data, []byte("\n"))
+		if !ok {
+			return 0
+		}
+		data = rest
+	}
+	l, _, _ := bytes.Cut(data, []byte("\n"))
+	first := bytes.Index(l, []byte(": "))
+	if first < 0 {
+		return 0
+	}
+	second := bytes.Index(l[first+2:], []byte(": "))
+	if second < 0 {
+		return 0
+	}
+	return utf8.RuneCount(l[:first+2+second]) + 1
 }
 
 // unmarshal is yaml.Unmarshal that turns a panic of the parser into an
