@@ -36,6 +36,12 @@ type Options struct {
 // reserved are top-level URL segments a free page may not take.
 var reserved = []string{"assets", "search", "forms", "page", "404", "sitemap.xml", "robots.txt"}
 
+// ReservedPage reports whether slug is a name a free page may not take: a
+// section's or one of the site's own top-level addresses.
+func ReservedPage(slug string) bool {
+	return content.IsSection(slug) || slices.Contains(reserved, slug)
+}
+
 // Check runs every check over pages: site.yaml's rules and the checks
 // between fields of one page (CheckPage), and the references between pages
 // (CheckRefs). Problems found only in pages's own files are already in
@@ -388,7 +394,7 @@ func (c *pageChecker) page() {
 				Msg: "not published: a testimonial needs consent: true"})
 		}
 	case *content.Article:
-		if p.Section == content.Pages && (content.IsSection(p.Slug) || slices.Contains(reserved, p.Slug)) {
+		if p.Section == content.Pages && ReservedPage(p.Slug) {
 			c.diags.Add(diag.Pos{File: p.File}, "", "free page %q clashes with the site's own /%s/ (choose another file name)", p.Slug, p.Slug)
 		}
 	}
