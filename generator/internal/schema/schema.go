@@ -4,7 +4,6 @@
 package schema
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -216,8 +215,10 @@ func (c *Checker) RefsCached(pages []*content.Page, cache *RefCache) diag.List {
 			field := "aliases[" + strconv.Itoa(i) + "]"
 			pos := p.FieldPos(field)
 			clean := CleanAlias(a)
-			if by := cmp.Or(cache.urls[clean].File, claimed[clean].File); by != "" {
+			if by := cache.urls[clean].File; by != "" {
 				diags.Add(pos, field, "%q is already the address of %s", a, by)
+			} else if by := claimed[clean]; by.File != "" {
+				diags.Add(pos, field, "%q is already an alias of %s, line %d (an old address can lead to one page only)", a, by.File, by.Line)
 			} else {
 				if claimed == nil {
 					claimed = map[string]diag.Pos{}

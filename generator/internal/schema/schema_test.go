@@ -49,7 +49,7 @@ func TestCheck(t *testing.T) {
 		`content/networks/net.md:4:34: sessions_per_year.max: 3 is below min 5 (expected max >= min)`,
 		`content/pages/about.md:3:11: aliases[0]: "/networks/net/" is already the address of content/networks/net.md`,
 		`content/pages/about.md:3:27: aliases[1]: "old" is not a site path (expected one starting with /, such as /old-page/)`,
-		`content/pages/help.md:3:11: aliases[0]: "/gone" is already the address of content/pages/about.md`,
+		`content/pages/help.md:3:11: aliases[0]: "/gone" is already an alias of content/pages/about.md, line 3 (an old address can lead to one page only)`,
 		`content/pages/search.md: free page "search" clashes with the site's own /search/ (choose another file name)`,
 		`content/supporters/sam.md:6:8: photo: no file "sam.jpg" (expected a path under static/ or content/)`,
 		`content/supporters/sam.md:7:12: networks[0]: no network "nett" (expected the name of a file in content/networks/; did you mean "net"?)`,
