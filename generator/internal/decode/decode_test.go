@@ -72,7 +72,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"empty list item", "name: A\ntags:\n  -\n", []string{`f.md:4:4: tags[0]: list item is empty`}},
 		{"string expected", "name: [A]\n", []string{`f.md:2:7: name: expected text, found a list`}},
 		{"mapping expected", "name: A\ninner: good\n", []string{`f.md:3:8: inner: expected a set of fields (key: value lines), found "good"`}},
-		{"bad date", "name: A\ninner: {date: 2024-13-01}\n", []string{`f.md:3:15: inner.date: "2024-13-01" is not a date (expected YYYY-MM-DD, such as 2024-09-01)`}},
+		{"bad date", "name: A\ninner: {date: 2024-13-01}\n", []string{`f.md:3:15: inner.date: "2024-13-01" is not a date: there is no month 13 (expected YYYY-MM-DD, such as 2024-09-01)`}},
 		{"bad date-time", "name: A\nstart: soon\n", []string{`f.md:3:8: start: "soon" is not a date and time (expected YYYY-MM-DD HH:MM, such as 2026-03-04 09:30)`}},
 		{"nested list position", "name: A\nitems:\n  - grade: good\n  - grade: poor\n", []string{`f.md:5:12: items[1].grade: "poor" is not in site.yaml vocabularies.grades (expected one of: good, outstanding)`}},
 		{"anchor", "name: &x A\ntitle: *x\n", []string{`f.md:2:7: name: YAML anchors and aliases are not supported here; write the value out`, `f.md:3:8: title: YAML anchors and aliases are not supported here; write the value out`}},
@@ -217,6 +217,48 @@ func TestCompactPositions(t *testing.T) {
 
 // TestParseDateOnly compares parseDateOnly with time.Parse on every date
 // of four years and on malformed text.
+// TestDateMessages checks that the usual ways of writing a date wrongly
+// are explained, not only refused.
+func TestDateMessages(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2026-02-31", `"2026-02-31" is not a date: February 2026 has 28 days (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"2028-02-30", `"2028-02-30" is not a date: February 2028 has 29 days (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"2026-13-01", `"2026-13-01" is not a date: there is no month 13 (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"2026-9-1", `"2026-9-1" is not a date: write the month and day with two digits, 2026-09-01 (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"01/09/2012", `"01/09/2012" is not a date: dates are written year first; for 1 September 2012 write 2012-09-01 (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"1.9.2012", `"1.9.2012" is not a date: dates are written year first; for 1 September 2012 write 2012-09-01 (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"31/02/2026", `"31/02/2026" is not a date: February 2026 has 28 days (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"next Tuesday", `"next Tuesday" is not a date (expected YYYY-MM-DD, such as 2024-09-01)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := ParseDate(tt.in)
+			if got := fmt.Sprint(err); got != tt.want {
+				t.Errorf("ParseDate(%q):\n got %s\nwant %s", tt.in, got, tt.want)
+			}
+		})
+	}
+	const expect = " (expected YYYY-MM-DD HH:MM, such as 2026-03-04 09:30)"
+	timeTests := []struct{ in, want string }{
+		{"2025-03-12 09:30 BST", `"2025-03-12 09:30 BST" is not a date and time: leave out "BST"; times are in site.yaml's time zone (or give an offset, such as 2025-03-12T09:30:00+01:00)`},
+		{"2025-03-12T09:30Z", `"2025-03-12T09:30Z" is not a date and time: leave out "Z"; times are in site.yaml's time zone (or give an offset, such as 2025-03-12T09:30:00+01:00)`},
+		{"2025-03-12 9.30am", `"2025-03-12 9.30am" is not a date and time: write the time as HH:MM on the 24-hour clock, such as 09:30 or 14:00`},
+		{"2025-03-12", `"2025-03-12" is not a date and time: the time is needed as well as the date`},
+		{"12:30", `"12:30" is not a date and time: the date is needed as well as the time`},
+		{"2025-02-30 09:30", `"2025-02-30 09:30" is not a date and time: February 2025 has 28 days`},
+		{"12/03/2025 09:30", `"12/03/2025 09:30" is not a date and time: dates are written year first; for 12 March 2025 write 2025-03-12`},
+		{"tomorrow", `"tomorrow" is not a date and time`},
+	}
+	for _, tt := range timeTests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := ParseDateTime(tt.in, time.UTC)
+			if got := fmt.Sprint(err); got != tt.want+expect {
+				t.Errorf("ParseDateTime(%q):\n got %s\nwant %s", tt.in, got, tt.want+expect)
+			}
+		})
+	}
+}
+
 func TestParseDateOnly(t *testing.T) {
 	var texts []string
 	for y := 2023; y <= 2025; y++ {
