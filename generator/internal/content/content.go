@@ -6,6 +6,7 @@ package content
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -154,7 +155,16 @@ func skippedDir(p string) bool {
 // skipped directories before it asks.
 func classify(p string) (ok bool, problem *diag.Diagnostic) {
 	name := path.Base(p)
-	if p != Dir+"/_index.md" && skipped(name) || !strings.HasSuffix(name, ".md") {
+	if p != Dir+"/_index.md" && skipped(name) {
+		return false, nil
+	}
+	if !strings.HasSuffix(name, ".md") {
+		if stem, ok := markdownLike(name); ok {
+			// Most likely meant as a page: say why it is not one, rather
+			// than leave the editor looking for it on the site.
+			return false, &diag.Diagnostic{Pos: diag.Pos{File: p}, Severity: diag.Warning,
+				Msg: fmt.Sprintf("file %q is not read: only files ending in .md are pages (rename it %q)", name, cmp.Or(Slugify(stem), stem)+".md")}
+		}
 		return false, nil
 	}
 	rel := strings.TrimPrefix(p, Dir+"/")
@@ -175,6 +185,18 @@ func classify(p string) (ok bool, problem *diag.Diagnostic) {
 		return true, nil
 	}
 	return false, &l[0]
+}
+
+// markdownLike reports whether a file name ends in another spelling of
+// .md (.MD, .markdown, .mdown, ...), and returns the name without it.
+func markdownLike(name string) (string, bool) {
+	ext := path.Ext(name)
+	switch strings.ToLower(ext) {
+	case ".md", ".markdown", ".mdown", ".mkd", ".mkdn":
+		stem := strings.TrimSuffix(name, ext)
+		return stem, stem != ""
+	}
+	return "", false
 }
 
 // LoadFile loads one content file, given its path from the site root
