@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -394,8 +395,50 @@ func Parse(file string, data []byte, cfg *config.Config) *Page {
 	p.Pos = d.Positions
 	p.Typos = d.Typos
 	p.Diags = d.Diags
+	p.hintWrongSection()
 	p.fill()
 	return p
+}
+
+// sectionNouns name a page of each section in messages.
+var sectionNouns = map[Section]string{Networks: "a network", Supporters: "a supporter profile", Training: "a course",
+	Testimonials: "a testimonial", News: "a news post", Pages: "a free page"}
+
+// sectionKeys holds the top-level field names of each section's type.
+var sectionKeys = func() map[Section][]string {
+	m := map[Section][]string{}
+	for _, s := range Sections {
+		data, _ := newData(s)
+		for _, f := range decode.FieldsOf(reflect.TypeOf(data).Elem()) {
+			m[s] = append(m[s], f.Key)
+		}
+	}
+	return m
+}()
+
+// hintWrongSection adds, to each unknown top-level field that is a field of
+// another section with no likely typo, which pages have it: a news post
+// saved in content/supporters/ otherwise reads as a list of unknown
+// fields and missing ones, without the cause.
+func (p *Page) hintWrongSection() {
+	if p.Section == Home {
+		return
+	}
+	for i := range p.Diags {
+		d := &p.Diags[i]
+		if d.Msg != "unknown field" || strings.ContainsAny(d.Field, ".[") {
+			continue
+		}
+		var in []string
+		for _, s := range Sections {
+			if s != p.Section && !slices.Contains(sectionKeys[p.Section], d.Field) && slices.Contains(sectionKeys[s], d.Field) {
+				in = append(in, sectionNouns[s])
+			}
+		}
+		if len(in) > 0 {
+			d.Msg = fmt.Sprintf("unknown field (it is a field of %s: is the file in the right folder?)", strings.Join(in, " or "))
+		}
+	}
 }
 
 // firstInvalid returns the position of the first byte of data that is not

@@ -126,6 +126,11 @@ func TestParseBadInput(t *testing.T) {
 			"content/networks/x.md:8:1: e: unknown field",
 			"content/networks/x.md:9:1: f: unknown field",
 			"content/networks/x.md:10:7: tags: YAML anchors and aliases are not supported here; write the value out"}},
+		{"news post in the networks folder", "---\ntitle: T\nstream: rural\nauthor: Jo\nquote: Q\nstreem: x\ncolour: red\n---\n", []string{
+			"content/networks/x.md:4:1: author: unknown field (it is a field of a news post or a free page: is the file in the right folder?)",
+			"content/networks/x.md:5:1: quote: unknown field (it is a field of a testimonial: is the file in the right folder?)",
+			`content/networks/x.md:6:1: streem: unknown field (did you mean "stream"?)`,
+			"content/networks/x.md:7:1: colour: unknown field"}},
 		{"text instead of fields", "---\nJust a title\n---\n", []string{
 			"content/networks/x.md:1:1: title: required field is missing",
 			`content/networks/x.md:2:1: expected a set of fields (key: value lines), found "Just a title"`}},
