@@ -4,6 +4,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -263,7 +264,11 @@ func Load(fsys fs.FS) (*Config, diag.List) {
 	data, err := fs.ReadFile(fsys, File)
 	if err != nil {
 		var l diag.List
-		l.Add(diag.Pos{File: File}, "", "cannot read the site settings: %v", err)
+		if errors.Is(err, fs.ErrNotExist) {
+			l.Add(diag.Pos{File: File}, "", "cannot read the site settings: there is no site.yaml here (run the generator in the site's folder, or give --source with that folder)")
+		} else {
+			l.Add(diag.Pos{File: File}, "", "cannot read the site settings: %v", err)
+		}
 		return nil, l
 	}
 	return Parse(data)

@@ -131,6 +131,8 @@ func TestParseBadInput(t *testing.T) {
 			"content/networks/x.md:5:1: quote: unknown field (it is a field of a testimonial: is the file in the right folder?)",
 			`content/networks/x.md:6:1: streem: unknown field (did you mean "stream"?)`,
 			"content/networks/x.md:7:1: colour: unknown field"}},
+		{"range as text", "---\ntitle: T\nstream: rural\ngroup_size: 3-5\n---\n", []string{
+			`content/networks/x.md:4:13: group_size: expected a set of fields (key: value lines), found "3-5" (its fields: min, max)`}},
 		{"text instead of fields", "---\nJust a title\n---\n", []string{
 			"content/networks/x.md:1:1: title: required field is missing",
 			`content/networks/x.md:2:1: expected a set of fields (key: value lines), found "Just a title"`}},

@@ -393,9 +393,23 @@ func (d *Decoder) checkEnum(n *yaml.Node, path, s string, o options) {
 	}
 }
 
+// fieldList is " (its fields: a, b)" for a set of fields with a few, so
+// that group_size: 3-5 is told what to write; "" for the front matter as a
+// whole and for sets with many fields.
+func fieldList(path string, t reflect.Type) string {
+	if path == "" || t.Kind() != reflect.Struct {
+		return ""
+	}
+	keys := infoOf(t).keys
+	if len(keys) == 0 || len(keys) > 8 {
+		return ""
+	}
+	return " (its fields: " + strings.Join(keys, ", ") + ")"
+}
+
 func (d *Decoder) structure(n *yaml.Node, path string, v reflect.Value) {
 	if n.Kind != yaml.MappingNode {
-		d.Errorf(n, path, "expected a set of fields (key: value lines), found %s", Describe(n))
+		d.Errorf(n, path, "expected a set of fields (key: value lines), found %s%s", Describe(n), fieldList(path, v.Type()))
 		return
 	}
 	ti := infoOf(v.Type())

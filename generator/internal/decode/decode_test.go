@@ -71,7 +71,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"list expected", "name: A\ntags: good\n", []string{`f.md:3:7: tags: expected a list, found "good" (write [a, b] or one "- item" a line)`}},
 		{"empty list item", "name: A\ntags:\n  -\n", []string{`f.md:4:4: tags[0]: list item is empty`}},
 		{"string expected", "name: [A]\n", []string{`f.md:2:7: name: expected text, found a list`}},
-		{"mapping expected", "name: A\ninner: good\n", []string{`f.md:3:8: inner: expected a set of fields (key: value lines), found "good"`}},
+		{"mapping expected", "name: A\ninner: good\n", []string{`f.md:3:8: inner: expected a set of fields (key: value lines), found "good" (its fields: grade, date)`}},
 		{"bad date", "name: A\ninner: {date: 2024-13-01}\n", []string{`f.md:3:15: inner.date: "2024-13-01" is not a date: there is no month 13 (expected YYYY-MM-DD, such as 2024-09-01)`}},
 		{"bad date-time", "name: A\nstart: soon\n", []string{`f.md:3:8: start: "soon" is not a date and time (expected YYYY-MM-DD HH:MM, such as 2026-03-04 09:30)`}},
 		{"nested list position", "name: A\nitems:\n  - grade: good\n  - grade: poor\n", []string{`f.md:5:12: items[1].grade: "poor" is not in site.yaml vocabularies.grades (expected one of: good, outstanding)`}},
