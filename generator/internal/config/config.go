@@ -212,6 +212,18 @@ func (vs *Vocabularies) Lookup(name string) ([]string, bool) {
 	return v.IDs(), ok
 }
 
+// IDOfLabel returns the id whose label in the named vocabulary is label,
+// ignoring case, or "".
+func (vs *Vocabularies) IDOfLabel(name, label string) string {
+	v, _ := vs.vocabulary(name)
+	for _, t := range v {
+		if strings.EqualFold(t.Label, strings.TrimSpace(label)) {
+			return t.ID
+		}
+	}
+	return ""
+}
+
 // Vocabulary returns the named vocabulary; size bands are returned as terms.
 func (vs *Vocabularies) Vocabulary(name string) Vocabulary {
 	v, _ := vs.vocabulary(name)

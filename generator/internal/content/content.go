@@ -390,7 +390,7 @@ func Parse(file string, data []byte, cfg *config.Config) *Page {
 		p.Diags = diags
 		return p
 	}
-	d := &decode.Decoder{File: file, LineOffset: open, Location: cfg.Location, Vocab: cfg.Vocabularies.Lookup, Compact: true}
+	d := &decode.Decoder{File: file, LineOffset: open, Location: cfg.Location, Vocab: cfg.Vocabularies.Lookup, VocabID: cfg.Vocabularies.IDOfLabel, Compact: true}
 	d.Decode(node, p.Data)
 	p.Pos = d.Positions
 	p.Typos = d.Typos

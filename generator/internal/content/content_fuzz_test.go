@@ -15,7 +15,7 @@ import (
 const fuzzSite = `title: T
 base_url: https://example.org/
 vocabularies:
-  streams: {rural: Rural}
+  streams: {rural: Rural Schools}
   regions: {north: North}
   skills: {coaching: Coaching}
   inspection_grades: {good: Good}
@@ -131,6 +131,8 @@ func TestParseBadInput(t *testing.T) {
 			"content/networks/x.md:5:1: quote: unknown field (it is a field of a testimonial: is the file in the right folder?)",
 			`content/networks/x.md:6:1: streem: unknown field (did you mean "stream"?)`,
 			"content/networks/x.md:7:1: colour: unknown field"}},
+		{"vocabulary label for its id", "---\ntitle: T\nstream: Rural Schools\n---\n", []string{
+			`content/networks/x.md:3:9: stream: "Rural Schools" is not in site.yaml vocabularies.streams (that is the label of "rural": write the id) (expected one of: rural)`}},
 		{"range as text", "---\ntitle: T\nstream: rural\ngroup_size: 3-5\n---\n", []string{
 			`content/networks/x.md:4:13: group_size: expected a set of fields (key: value lines), found "3-5" (its fields: min, max)`}},
 		{"text instead of fields", "---\nJust a title\n---\n", []string{

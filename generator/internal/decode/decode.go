@@ -42,6 +42,10 @@ type Decoder struct {
 	// Vocab returns the ids of the named vocabulary; nil means "no
 	// vocabularies", and vocab= options are then not checked.
 	Vocab func(name string) ([]string, bool)
+	// VocabID returns the id whose label in the named vocabulary is label
+	// (ignoring case), or ""; nil means labels are not looked up. An editor
+	// copies "North Wealdshire" from a page and should be told "north".
+	VocabID func(name, label string) string
 
 	// Diags collects every problem found.
 	Diags diag.List
@@ -388,7 +392,13 @@ func (d *Decoder) checkEnum(n *yaml.Node, path, s string, o options) {
 			return
 		}
 		if !slices.Contains(ids, s) {
-			d.Errorf(n, path, "%q is not in site.yaml vocabularies.%s%s (expected one of: %s)", s, o.vocab, suggest(s, ids), strings.Join(ids, ", "))
+			hint := suggest(s, ids)
+			if hint == "" && d.VocabID != nil {
+				if id := d.VocabID(o.vocab, s); id != "" {
+					hint = fmt.Sprintf(" (that is the label of %q: write the id)", id)
+				}
+			}
+			d.Errorf(n, path, "%q is not in site.yaml vocabularies.%s%s (expected one of: %s)", s, o.vocab, hint, strings.Join(ids, ", "))
 		}
 	}
 }
