@@ -126,6 +126,11 @@ func TestParseSyntaxErrorLine(t *testing.T) {
 		{"a: 1\nrole: \"Head\nb: 2\n", "f.md:3: invalid YAML: found unexpected end of stream (a value opened with a quote mark on this line is never closed: end it with the same quote mark)"},
 		{"a: 1\nrole:Head\nb: 2\n", "f.md:3: invalid YAML: could not find expected ':' (each line is a field, name: value, with a space after the colon)"},
 		{"a: 1\nsummary: - Head\n", `f.md:3: invalid YAML: block sequence entries are not allowed in this context (a value that starts with "- " must be in double quotes; a list goes on the lines below its field, each item starting with "- ")`},
+		{"a: 1\nrole: 'Helen's role'\nb: 2\n", `f.md:3:13: invalid YAML: text after the closing quote mark (inside '…', write '' for an apostrophe, or put the value in double quotes)`},
+		{"a: 1\nrole: \"Helen \"the head\" Marsh\"\nb: 2\n", `f.md:3:14: invalid YAML: text after the closing quote mark (inside "…", write \" for a quote mark, or put the value in single quotes)`},
+		{"a: 1\nrole: 'Head\nb: 2\nc: Jo's\nd: 3\n", `f.md:3:7: invalid YAML: the value in quotes that starts here is not closed on its line (end it with another ')`},
+		{"a: 1\nlist:\n  - 'it''s fine'\n  - 'Jo's'\n", `f.md:5:8: invalid YAML: text after the closing quote mark (inside '…', write '' for an apostrophe, or put the value in double quotes)`},
+		{"a: 1\nrole: \"say \\\"hi\\\"\" # ok\n  b: 2\n", "f.md:4: invalid YAML: did not find expected key (check the indentation of this line and the lines above it: the fields of one set line up exactly; and a quoted value ends only at its closing quote mark)"},
 		{"a: 1\nb: {c: 1\n", `f.md:3: invalid YAML: did not find expected ',' or '}' (a set written {key: value} needs its closing }, and a value that contains a comma or ": " needs double quotes)`},
 		{"a: 1\nb: &\n", "f.md:3: invalid YAML: did not find expected alphabetic or numeric character"},
 	}
