@@ -502,17 +502,50 @@ func (d *Decoder) list(n *yaml.Node, path string, v reflect.Value, o options) {
 		return
 	}
 	s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
+	// A value of a vocabulary or a fixed list is there or not: written
+	// twice, it would show twice on the page and count twice in a facet.
+	once := o.vocab != "" || len(o.enum) > 0
+	var seen map[string]int // for long lists; short ones are searched
+	if once && len(n.Content) > 16 {
+		seen = make(map[string]int, len(n.Content))
+	}
 	for i, item := range n.Content {
 		ip := path + "[" + strconv.Itoa(i) + "]"
 		if isNull(item) {
 			d.Errorf(item, ip, "list item is empty")
 			continue
 		}
+		if once && item.Kind == yaml.ScalarNode {
+			if first := firstScalar(n.Content[:i], item.Value, seen); first >= 0 {
+				d.Errorf(item, ip, "%q is already in the list, as %s[%d] (write each value once)", item.Value, path, first)
+				continue
+			}
+			if seen != nil {
+				seen[item.Value] = i
+			}
+		}
 		ev := reflect.New(v.Type().Elem()).Elem()
 		d.value(item, ip, ev, options{vocab: o.vocab, enum: o.enum, min: o.min})
 		s = reflect.Append(s, ev)
 	}
 	v.Set(s)
+}
+
+// firstScalar returns the index of the first scalar among items whose value
+// is s, or -1; seen, when not nil, holds the items' values instead.
+func firstScalar(items []*yaml.Node, s string, seen map[string]int) int {
+	if seen != nil {
+		if i, ok := seen[s]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, it := range items {
+		if it.Kind == yaml.ScalarNode && it.Value == s {
+			return i
+		}
+	}
+	return -1
 }
 
 // Suggest returns ` (did you mean "x"?)` for the closest of candidates, or

@@ -68,6 +68,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"enum", "name: A\nkind: c\n", []string{`f.md:3:7: kind: "c" is not allowed (expected one of: a, b)`}},
 		{"vocab with suggestion", "name: A\ninner: {grade: goood}\n", []string{`f.md:3:16: inner.grade: "goood" is not in site.yaml vocabularies.grades (did you mean "good"?) (expected one of: good, outstanding)`}},
 		{"vocab in list", "name: A\ntags: [good, bad]\n", []string{`f.md:3:14: tags[1]: "bad" is not in site.yaml vocabularies.grades (expected one of: good, outstanding)`}},
+		{"vocab value twice in list", "name: A\ntags: [good, outstanding, good]\n", []string{`f.md:3:27: tags[2]: "good" is already in the list, as tags[0] (write each value once)`}},
+		{"vocab value twice in long list", "name: A\ntags: [good, outstanding" + strings.Repeat(", good", 1) + strings.Repeat(", outstanding", 15) + "]\n", longListWant()},
 		{"list expected", "name: A\ntags: good\n", []string{`f.md:3:7: tags: expected a list, found "good" (write [a, b] or one "- item" a line)`}},
 		{"empty list item", "name: A\ntags:\n  -\n", []string{`f.md:4:4: tags[0]: list item is empty`}},
 		{"string expected", "name: [A]\n", []string{`f.md:2:7: name: expected text, found a list`}},
@@ -114,6 +116,16 @@ func TestDecodeValues(t *testing.T) {
 			t.Errorf("Pos[%q] = %s, want %s", path, got, want)
 		}
 	}
+}
+
+// longListWant is what a list of good, outstanding, good and 15 more
+// outstanding gives: past 16 items, duplicates are found with a map.
+func longListWant() []string {
+	want := []string{`f.md:3:27: tags[2]: "good" is already in the list, as tags[0] (write each value once)`}
+	for i := 3; i < 18; i++ {
+		want = append(want, fmt.Sprintf(`f.md:3:%d: tags[%d]: "outstanding" is already in the list, as tags[1] (write each value once)`, 33+13*(i-3), i))
+	}
+	return want
 }
 
 func TestParseSyntaxErrorLine(t *testing.T) {

@@ -297,8 +297,28 @@ func (c *refChecker) ref(p *content.Page, field string, section content.Section,
 }
 
 func (c *refChecker) refs(p *content.Page, field string, section content.Section, slugs []string) {
+	var seen map[string]int // for long lists; short ones are searched
+	if len(slugs) > 16 {
+		seen = make(map[string]int, len(slugs))
+	}
 	for i, s := range slugs {
-		c.ref(p, field+"["+strconv.Itoa(i)+"]", section, s)
+		f := field + "[" + strconv.Itoa(i) + "]"
+		j := -1
+		if seen != nil {
+			if k, ok := seen[s]; ok {
+				j = k
+			} else {
+				seen[s] = i
+			}
+		} else {
+			j = slices.Index(slugs[:i], s)
+		}
+		// A page named twice would be shown twice, on both pages.
+		if j >= 0 && s != "" {
+			c.diags.Add(p.FieldPos(f), f, "%q is already in the list, as %s[%d] (write each %s once)", s, field, j, singular(section))
+			continue
+		}
+		c.ref(p, f, section, s)
 	}
 }
 

@@ -32,7 +32,7 @@ func TestCheck(t *testing.T) {
 		"content/pages/about.md":         "---\ntitle: About\naliases: [/networks/net/, old, /gone/]\n---\n",
 		"content/pages/help.md":          "---\ntitle: Help\naliases: [/gone]\n---\n",
 		"content/pages/search.md":        "---\ntitle: Search\n---\n",
-		"content/supporters/sam.md":      "---\nname: Sam\nrole: Head\nregion: r\nschool: {name: S}\nphoto: sam.jpg\nnetworks: [nett]\n---\n",
+		"content/supporters/sam.md":      "---\nname: Sam\nrole: Head\nregion: r\nschool: {name: S}\nphoto: sam.jpg\nnetworks: [nett, net, net]\n---\n",
 		"content/testimonials/quote.md":  "---\nquote: Q\nattribution: A\nconsent: false\n---\n",
 		"content/training/two-starts.md": "---\ntitle: Two\nsessions:\n  - {start: \"2027-01-01 09:00\", location: {online: true}}\n  - {start: \"2027-01-01 09:00\"}\n---\n",
 	}
@@ -53,6 +53,7 @@ func TestCheck(t *testing.T) {
 		`content/pages/search.md: free page "search" clashes with the site's own /search/ (choose another file name)`,
 		`content/supporters/sam.md:6:8: photo: no file "sam.jpg" (expected a path under static/ or content/)`,
 		`content/supporters/sam.md:7:12: networks[0]: no network "nett" (expected the name of a file in content/networks/; did you mean "net"?)`,
+		`content/supporters/sam.md:7:23: networks[2]: "net" is already in the list, as networks[1] (write each network once)`,
 		`content/testimonials/quote.md:4:10: hidden: consent: not published: a testimonial needs consent: true`,
 		`content/training/two-starts.md:5:5: sessions[1].location: required field is missing (expected a name and address, or online: true)`,
 		`content/training/two-starts.md:5:13: sessions[1].start: same start as sessions[0]`,
