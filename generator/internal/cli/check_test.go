@@ -265,7 +265,7 @@ func TestCheckUsage(t *testing.T) {
 		{[]string{"check", "--format", "xml"}, ExitUsage, `generator check: unknown --format "xml" (expected text, json or github)`},
 		{[]string{"check", "--now", "soon"}, ExitUsage, `invalid value "soon" for flag -now`},
 		{[]string{"check", "extra"}, ExitUsage, `generator check: unexpected argument "extra"`},
-		{[]string{"check", "--source", filepath.Join(t.TempDir(), "nowhere")}, ExitContent, "site.yaml: cannot read the site settings"},
+		{[]string{"check", "--source", filepath.Join(t.TempDir(), "nowhere")}, ExitContent, "site.yaml: cannot read the site settings: there is no site.yaml here (run the generator in the site's folder, or give --source with that folder)"},
 		{[]string{"check", "-h"}, ExitOK, "Usage: generator check"},
 		{[]string{"schema", "extra"}, ExitUsage, `generator schema: unexpected argument "extra"`},
 		{[]string{"schema", "--draft", "04"}, ExitUsage, `generator schema: unknown --draft "04" (expected 2020-12 or 07)`},

@@ -82,6 +82,10 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 			today = today.In(cfg.Location)
 		}
 	}
+	if section == content.Pages && schema.ReservedPage(slug) {
+		fmt.Fprintf(stderr, "generator new: a free page may not be called %q: /%s/ is the site's own address (choose another title)\n", slug, slug)
+		return ExitContent
+	}
 	rel := content.Dir + "/" + string(section) + "/" + slug + ".md"
 	target := filepath.Join(*source, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
@@ -162,6 +166,7 @@ var (
 	dateT      = reflect.TypeFor[decode.Date]()
 	timeT      = reflect.TypeFor[time.Time]()
 	programmeT = reflect.TypeFor[content.Programme]()
+	locationT  = reflect.TypeFor[content.Location]()
 )
 
 // hasRequired reports whether a struct type has a required field at any
@@ -211,7 +216,7 @@ func (w *scaffolder) field(f decode.Field, indent string, on bool) {
 			}
 			// The first sub-field carries the item's hyphen, so it is
 			// written whenever the list is.
-			w.subField(sub, prefix, indent+"    ", on && (i == 0 || sub.Required || hasRequired(sub.Type)))
+			w.subField(sub, prefix, indent+"    ", on && (i == 0 || sub.Required || hasRequired(sub.Type) || sub.Type == locationT))
 		}
 	default:
 		if on {
@@ -231,6 +236,13 @@ func (w *scaffolder) subField(f decode.Field, prefix, indent string, on bool) {
 	}
 	if hint := requiredNote(f) + w.hint(f, t); hint != "" {
 		fmt.Fprintf(w.b, "%s# %s\n", indent, strings.TrimSpace(hint))
+	}
+	if t == locationT && on {
+		// A session needs a place; written out, the editor sees it must
+		// be filled in, rather than meeting the error on the first check.
+		fmt.Fprintf(w.b, "%s# Required: a name, an address or online: true.\n", indent)
+		fmt.Fprintf(w.b, "%slocation:\n%s  name: \"\"\n%s  address: \"\"\n%s  # online: false\n", indent, indent, indent, indent)
+		return
 	}
 	if t.Kind() == reflect.Struct && t != dateT && t != timeT {
 		// A struct inside a list item is written commented: uncommenting
@@ -317,6 +329,8 @@ func (w *scaffolder) sample(f decode.Field, t reflect.Type, on bool) string {
 	switch {
 	case t == dateT:
 		return " " + w.today.String()
+	case t == timeT && f.Key == "end":
+		return ` "` + w.today.String() + ` 12:30"` // after the sample start
 	case t == timeT:
 		return ` "` + w.today.String() + ` 09:30"`
 	case on && f.Required:

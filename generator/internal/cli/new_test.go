@@ -23,7 +23,7 @@ func TestNew(t *testing.T) {
 		problems []string
 	}{
 		{"network", "Fenland Rural Heads", "content/networks/fenland-rural-heads.md", []string{"stream: required field is empty"}},
-		{"supporter", "Jo Évans", "content/supporters/jo-vans.md", []string{"school.name: required field is empty", "role: required field is empty", "region: required field is empty"}},
+		{"supporter", "Jo Évans", "content/supporters/jo-evans.md", []string{"school.name: required field is empty", "role: required field is empty", "region: required field is empty"}},
 		{"course", "Coaching skills", "content/training/coaching-skills.md", nil},
 		{"training", "Second course", "content/training/second-course.md", nil},
 		{"testimonial", "It helped me: truly.", "content/testimonials/it-helped-me-truly.md", []string{"attribution: required field is empty"}},
@@ -144,5 +144,81 @@ func TestNewUsage(t *testing.T) {
 		if code != tt.code || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%q = %d, %q; want %d and %q", tt.args, code, stderr, tt.code, tt.want)
 		}
+	}
+}
+
+// TestNewFilledIn checks that a new file of each type passes every check of
+// a page alone (schema.CheckPage, without site.yaml's rules) once the
+// editor fills in the fields the scaffold leaves empty and removes draft:
+// a course's session, for instance, comes with the place it needs.
+func TestNewFilledIn(t *testing.T) {
+	cfg, diags := config.Parse([]byte("title: T\nbase_url: https://x.example/\nvocabularies:\n  streams: {s: S}\n  regions: {r: R}\n"))
+	if diags.Err() != nil {
+		t.Fatal(diags.Err())
+	}
+	// fill maps a line of a scaffold, without its indentation, to what the
+	// editor writes there.
+	fill := map[string]string{
+		"role:":            "role: Headteacher",
+		"name:":            "name: North School",
+		"region:":          "region: r",
+		"stream:":          "stream: s",
+		"attribution:":     "attribution: A head",
+		`name: ""`:         "name: Education Centre",
+		"# consent: false": "consent: true",
+		"draft: true":      "draft: false",
+	}
+	for _, sec := range content.Sections {
+		t.Run(string(sec), func(t *testing.T) {
+			b := Scaffold(sec, "Title", decode.Date{Year: 2026, Month: 11, Day: 22}, cfg)
+			var lines []string
+			for l := range strings.Lines(string(b)) {
+				trimmed := strings.TrimLeft(l, " ")
+				if v, ok := fill[strings.TrimRight(trimmed, "\n")]; ok {
+					l = l[:len(l)-len(trimmed)] + v + "\n"
+				}
+				lines = append(lines, l)
+			}
+			out := strings.Join(lines, "")
+			p := content.Parse("content/"+string(sec)+"/title.md", []byte(out), cfg)
+			all := append(p.Diags, schema.CheckPage(p, cfg, schema.Options{})...)
+			for _, d := range all {
+				t.Errorf("filled-in %s: %s\n%s", sec, d.Error(), out)
+			}
+		})
+	}
+}
+
+// TestNewReservedPage checks that new refuses a free page whose address
+// the site already uses, rather than writing a file check then rejects.
+func TestNewReservedPage(t *testing.T) {
+	src := t.TempDir()
+	site, err := os.ReadFile("../../../site.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "site.yaml"), site, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		typ, title string
+		code       int
+		want       string
+	}{
+		{"page", "News", ExitContent, `a free page may not be called "news"`},
+		{"page", "Search", ExitContent, `a free page may not be called "search"`},
+		{"news", "News", ExitOK, "Wrote content/news/news.md"},
+		{"page", "News and views", ExitOK, "Wrote content/pages/news-and-views.md"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typ+" "+tt.title, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "new", "--source", src, tt.typ, tt.title)
+			if code != tt.code || !strings.Contains(stdout+stderr, tt.want) {
+				t.Errorf("new %s %q = %d, %q%q; want %d and %q", tt.typ, tt.title, code, stdout, stderr, tt.code, tt.want)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(src, "content", "pages", "news.md")); err == nil {
+		t.Errorf("content/pages/news.md was written")
 	}
 }

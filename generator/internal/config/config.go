@@ -4,6 +4,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -166,20 +167,22 @@ func (v *Vocabulary) DecodeYAML(d *decode.Decoder, path string, n *yaml.Node) {
 		d.Errorf(n, path, "expected id: label lines, such as \"north: North Wealdshire\"")
 		return
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{} // the line each id is first on
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		switch {
 		case !IsSlug(k.Value):
 			d.Errorf(k, path+"."+k.Value, "id %q is not a slug (expected lower-case letters, digits and hyphens)", k.Value)
-		case seen[k.Value]:
-			d.Errorf(k, path+"."+k.Value, "id appears twice")
+		case seen[k.Value] > 0:
+			d.Errorf(k, path+"."+k.Value, "id appears twice (first on line %d)", seen[k.Value]+d.LineOffset)
 		case val.Kind != yaml.ScalarNode || strings.TrimSpace(val.Value) == "":
 			d.Errorf(val, path+"."+k.Value, "expected a label")
 		default:
 			*v = append(*v, Term{ID: k.Value, Label: val.Value})
 		}
-		seen[k.Value] = true
+		if seen[k.Value] == 0 {
+			seen[k.Value] = k.Line
+		}
 	}
 }
 
@@ -209,11 +212,26 @@ func (vs *Vocabularies) Lookup(name string) ([]string, bool) {
 	return v.IDs(), ok
 }
 
+// IDOfLabel returns the id whose label in the named vocabulary is label,
+// ignoring case, or "".
+func (vs *Vocabularies) IDOfLabel(name, label string) string {
+	v, _ := vs.vocabulary(name)
+	for _, t := range v {
+		if strings.EqualFold(t.Label, strings.TrimSpace(label)) {
+			return t.ID
+		}
+	}
+	return ""
+}
+
 // Vocabulary returns the named vocabulary; size bands are returned as terms.
 func (vs *Vocabularies) Vocabulary(name string) Vocabulary {
 	v, _ := vs.vocabulary(name)
 	return v
 }
+
+// vocabularyNames are the vocabularies' names, as site.yaml writes them.
+var vocabularyNames = []string{"streams", "regions", "themes", "audiences", "school_types", "phases", "inspection_grades", "skills", "size_bands"}
 
 func (vs *Vocabularies) vocabulary(name string) (Vocabulary, bool) {
 	switch name {
@@ -258,7 +276,11 @@ func Load(fsys fs.FS) (*Config, diag.List) {
 	data, err := fs.ReadFile(fsys, File)
 	if err != nil {
 		var l diag.List
-		l.Add(diag.Pos{File: File}, "", "cannot read the site settings: %v", err)
+		if errors.Is(err, fs.ErrNotExist) {
+			l.Add(diag.Pos{File: File}, "", "cannot read the site settings: there is no site.yaml here (run the generator in the site's folder, or give --source with that folder)")
+		} else {
+			l.Add(diag.Pos{File: File}, "", "cannot read the site settings: %v", err)
+		}
 		return nil, l
 	}
 	return Parse(data)

@@ -70,6 +70,7 @@ func TestParseErrors(t *testing.T) {
 		{"favicon not an icon", "title: T\nbase_url: https://e.org/\nfavicon: /logo.jpg\nvocabularies: {streams: {a: A}, regions: {b: B}}\n", `site.yaml:3:10: favicon: "/logo.jpg" is not an SVG, PNG or ICO file (expected a name ending in .svg, .png or .ico)`},
 		{"bad time zone", "title: T\nbase_url: https://e.org/\ntimezone: Mars/Olympus\nvocabularies: {streams: {a: A}, regions: {b: B}}\n", `site.yaml:3:11: timezone: unknown time zone "Mars/Olympus" (expected an IANA name such as Europe/London)`},
 		{"id not a slug", "title: T\nbase_url: https://e.org/\nvocabularies:\n  streams: {Rural: A}\n  regions: {b: B}\n", `site.yaml:4:13: vocabularies.streams.Rural: id "Rural" is not a slug (expected lower-case letters, digits and hyphens)`},
+		{"id twice", "title: T\nbase_url: https://e.org/\nvocabularies:\n  streams: {a: A}\n  regions:\n    north: North\n    south: South\n    north: North again\n", `site.yaml:8:5: vocabularies.regions.north: id appears twice (first on line 6)`},
 		{"vocabulary as list", "title: T\nbase_url: https://e.org/\nvocabularies:\n  streams: [a, b]\n  regions: {b: B}\n", `site.yaml:4:12: vocabularies.streams: expected id: label lines, such as "north: North Wealdshire"`},
 		{"empty label", "title: T\nbase_url: https://e.org/\nvocabularies:\n  streams: {a: \"\"}\n  regions: {b: B}\n", `site.yaml:4:16: vocabularies.streams.a: expected a label`},
 		{"bands out of order", "title: T\nbase_url: https://e.org/\nvocabularies:\n  streams: {a: A}\n  regions: {b: B}\n  size_bands:\n    - {id: big, label: Big, max: 400}\n    - {id: small, label: Small, max: 100}\n    - {id: huge, label: Huge}\n", `site.yaml:8:38: vocabularies.size_bands[1].max: 100 is not above the previous band's max 400 (bands go from small to large)`},
@@ -82,6 +83,16 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("Parse problems:\n%s\nwant among them:\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestVocabularyNames checks that every name a form's from may give is a
+// vocabulary Lookup knows.
+func TestVocabularyNames(t *testing.T) {
+	for _, name := range vocabularyNames {
+		if _, ok := (&Vocabularies{}).Lookup(name); !ok {
+			t.Errorf("Lookup(%q) = false, want true", name)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -197,13 +198,17 @@ func (f *Form) DecodeYAML(d *decode.Decoder, path string, n *yaml.Node) {
 			d.Errorf(at("name"), fp+".label", "a %s field needs a label", fl.Type)
 		}
 		choice := fl.Type == FieldChoice || fl.Type == FieldMultiChoice
+		if !slices.Contains(fieldTypes, fl.Type) {
+			// The type is reported already; what suits it cannot be said.
+			continue
+		}
 		switch {
 		case fl.From != "" && fl.Choices != nil:
 			d.Errorf(at("from"), fp+".from", "give choices or from, not both")
 		case fl.From != "" && !choice && fl.Type != FieldHidden:
 			d.Errorf(at("from"), fp+".from", "from applies to choice, multi-choice and hidden fields, not %s", fl.Type)
 		case fl.From != "" && !knownFrom(fl.From):
-			d.Errorf(at("from"), fp+".from", "unknown list %q (expected supporters, open-sessions or a vocabulary such as regions)", fl.From)
+			d.Errorf(at("from"), fp+".from", "unknown list %q%s (expected supporters, open-sessions or a vocabulary: %s)", fl.From, didYouMean(fl.From, fromLists()), strings.Join(vocabularyNames, ", "))
 		case fl.From == FromOpenSessions && fl.Type == FieldMultiChoice:
 			d.Errorf(at("from"), fp+".from", "a booking is for one session: use a choice field")
 		case choice && fl.From == "" && len(fl.Choices) == 0:
@@ -271,6 +276,22 @@ func (f *Forms) DecodeYAML(d *decode.Decoder, path string, n *yaml.Node) {
 		}
 		names[form.Name] = i
 	}
+}
+
+// fieldTypes are the types a form field may have.
+var fieldTypes = []string{FieldText, FieldEmail, FieldTextarea, FieldChoice, FieldMultiChoice, FieldDate, FieldCheckbox, FieldHidden}
+
+// fromLists are the names a field's from may give.
+func fromLists() []string {
+	return append([]string{FromSupporters, FromOpenSessions}, vocabularyNames...)
+}
+
+// didYouMean is ` (did you mean "x"?)` for the closest of known to s, or "".
+func didYouMean(s string, known []string) string {
+	if c := decode.Closest(s, known); c != "" {
+		return fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	return ""
 }
 
 func knownFrom(s string) bool {

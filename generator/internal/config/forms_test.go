@@ -57,9 +57,11 @@ func TestFormsErrors(t *testing.T) {
 		{"  endpoint: ftp://x\n", "site.yaml:13:13: forms.endpoint: \"ftp://x\" is not an absolute http(s) URL"},
 		{"  definitions:\n    - name: Bad Name\n      title: T\n      fields: [{name: x, label: X, type: text}]\n", "site.yaml:14:13: forms.definitions[0].name: form name \"Bad Name\" is not a slug"},
 		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: x, label: X, type: radio}\n", "site.yaml:17:37: forms.definitions[0].fields[0].type: \"radio\" is not allowed"},
+		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: x, label: X, type: select, from: regions}\n", "site.yaml:17:37: forms.definitions[0].fields[0].type: \"select\" is not allowed"},
 		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: x, label: X, type: choice}\n", "site.yaml:17:37: forms.definitions[0].fields[0].choices: a choice field needs choices"},
 		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: x, label: X, type: choice, from: teachers}\n", "site.yaml:17:51: forms.definitions[0].fields[0].from: unknown list \"teachers\""},
 		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: x, label: X, type: text, from: regions}\n", "forms.definitions[0].fields[0].from: from applies to choice"},
+		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: x, label: X, type: choice, from: region}\n", `site.yaml:17:51: forms.definitions[0].fields[0].from: unknown list "region" (did you mean "regions"?) (expected supporters, open-sessions or a vocabulary: streams, regions, themes, audiences, school_types, phases, inspection_grades, skills, size_bands)`},
 		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: x, label: X, type: text}\n        - {name: x, label: Y, type: text}\n", "site.yaml:18:18: forms.definitions[0].fields[1].name: field name \"x\" appears twice"},
 		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: homepage, label: X, type: text}\n", "field name \"homepage\" is used by the form server itself"},
 		{"  definitions:\n    - name: a\n      title: T\n      fields:\n        - {name: x, type: text}\n", "forms.definitions[0].fields[0].label: a text field needs a label"},
@@ -71,6 +73,13 @@ func TestFormsErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, diags := Parse([]byte(minimal + "forms:\n" + tt.yaml))
+		if strings.Contains(tt.yaml, "type: select") {
+			// Only the type is reported: what suits a select field cannot
+			// be said.
+			if len(diags) != 1 {
+				t.Errorf("Parse(forms:\n%s) = %d problems, want 1:\n%v", tt.yaml, len(diags), diags.Error())
+			}
+		}
 		var got []string
 		for _, d := range diags {
 			got = append(got, d.Error())

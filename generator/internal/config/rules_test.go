@@ -139,7 +139,7 @@ func TestRulesErrors(t *testing.T) {
 		{"unknown section", "  supporter:\n    - {id: a, field: name, present: true, message: m}\n",
 			[]string{`site.yaml:5:3: rules.supporter: unknown field (did you mean "supporters"?)`}},
 		{"rules not a mapping", "  - {id: a}\n",
-			[]string{`site.yaml:5:3: rules: expected a set of fields (key: value lines), found a list`}},
+			[]string{`site.yaml:5:3: rules: expected a set of fields (key: value lines), found a list (its fields: supporters, networks, training, testimonials, news, pages)`}},
 		{"anchor", "  supporters:\n    - &r {id: a, field: name, present: true, message: m}\n  news:\n    - *r\n",
 			[]string{
 				`site.yaml:6:7: rules.supporters[0]: YAML anchors and aliases are not supported here; write the value out`,

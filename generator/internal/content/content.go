@@ -6,12 +6,14 @@ package content
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -20,6 +22,7 @@ import (
 	"peerpress/generator/internal/decode"
 	"peerpress/generator/internal/diag"
 	"peerpress/generator/internal/par"
+	"peerpress/generator/internal/textfold"
 )
 
 // Dir is the content directory at the root of a site.
@@ -153,7 +156,16 @@ func skippedDir(p string) bool {
 // skipped directories before it asks.
 func classify(p string) (ok bool, problem *diag.Diagnostic) {
 	name := path.Base(p)
-	if p != Dir+"/_index.md" && skipped(name) || !strings.HasSuffix(name, ".md") {
+	if p != Dir+"/_index.md" && skipped(name) {
+		return false, nil
+	}
+	if !strings.HasSuffix(name, ".md") {
+		if stem, ok := markdownLike(name); ok {
+			// Most likely meant as a page: say why it is not one, rather
+			// than leave the editor looking for it on the site.
+			return false, &diag.Diagnostic{Pos: diag.Pos{File: p}, Severity: diag.Warning,
+				Msg: fmt.Sprintf("file %q is not read: only files ending in .md are pages (rename it %q)", name, cmp.Or(Slugify(stem), stem)+".md")}
+		}
 		return false, nil
 	}
 	rel := strings.TrimPrefix(p, Dir+"/")
@@ -174,6 +186,18 @@ func classify(p string) (ok bool, problem *diag.Diagnostic) {
 		return true, nil
 	}
 	return false, &l[0]
+}
+
+// markdownLike reports whether a file name ends in another spelling of
+// .md (.MD, .markdown, .mdown, ...), and returns the name without it.
+func markdownLike(name string) (string, bool) {
+	ext := path.Ext(name)
+	switch strings.ToLower(ext) {
+	case ".md", ".markdown", ".mdown", ".mkd", ".mkdn":
+		stem := strings.TrimSuffix(name, ext)
+		return stem, stem != ""
+	}
+	return "", false
 }
 
 // LoadFile loads one content file, given its path from the site root
@@ -261,10 +285,23 @@ func sectionList() string {
 }
 
 // Slugify turns a title or file name into a slug: "Jo Evans" -> "jo-evans".
+// Accented letters lose their accents ("Zoë O’Neil" -> "zoe-oneil"), as
+// search folds them, rather than splitting a word at each one.
 func Slugify(s string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(s) {
+		if f, ok := textfold.Rune(r); ok {
+			if f == "" {
+				continue // an apostrophe joins its word
+			}
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteString(f)
+			continue
+		}
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			if dash && b.Len() > 0 {
@@ -324,8 +361,15 @@ func Parse(file string, data []byte, cfg *config.Config) *Page {
 	case len(data) > MaxFileSize:
 		p.Diags.Add(start, "", "file is larger than %d MiB, the most a content file may be (is it a generated or binary file?)", MaxFileSize>>20)
 		return p
-	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		p.Diags.Add(start, "", "file is UTF-16 text, not UTF-8 (save it as UTF-8)")
+		return p
+	case bytes.IndexByte(data, 0) >= 0:
 		p.Diags.Add(start, "", "file is not UTF-8 text (is it a binary file saved as .md?)")
+		return p
+	case !utf8.Valid(data):
+		pos, b := firstInvalid(file, data)
+		p.Diags.Add(pos, "", "byte 0x%02X is not UTF-8 (the file was saved in another encoding, such as Latin-1 or Windows-1252: save it as UTF-8)", b)
 		return p
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
@@ -346,13 +390,74 @@ func Parse(file string, data []byte, cfg *config.Config) *Page {
 		p.Diags = diags
 		return p
 	}
-	d := &decode.Decoder{File: file, LineOffset: open, Location: cfg.Location, Vocab: cfg.Vocabularies.Lookup, Compact: true}
+	d := &decode.Decoder{File: file, LineOffset: open, Location: cfg.Location, Vocab: cfg.Vocabularies.Lookup, VocabID: cfg.Vocabularies.IDOfLabel, Compact: true}
 	d.Decode(node, p.Data)
 	p.Pos = d.Positions
 	p.Typos = d.Typos
 	p.Diags = d.Diags
+	p.hintWrongSection()
 	p.fill()
 	return p
+}
+
+// sectionNouns name a page of each section in messages.
+var sectionNouns = map[Section]string{Networks: "a network", Supporters: "a supporter profile", Training: "a course",
+	Testimonials: "a testimonial", News: "a news post", Pages: "a free page"}
+
+// sectionKeys holds the top-level field names of each section's type.
+var sectionKeys = func() map[Section][]string {
+	m := map[Section][]string{}
+	for _, s := range Sections {
+		data, _ := newData(s)
+		for _, f := range decode.FieldsOf(reflect.TypeOf(data).Elem()) {
+			m[s] = append(m[s], f.Key)
+		}
+	}
+	return m
+}()
+
+// hintWrongSection adds, to each unknown top-level field that is a field of
+// another section with no likely typo, which pages have it: a news post
+// saved in content/supporters/ otherwise reads as a list of unknown
+// fields and missing ones, without the cause.
+func (p *Page) hintWrongSection() {
+	if p.Section == Home {
+		return
+	}
+	for i := range p.Diags {
+		d := &p.Diags[i]
+		if d.Msg != "unknown field" || strings.ContainsAny(d.Field, ".[") {
+			continue
+		}
+		var in []string
+		for _, s := range Sections {
+			if s != p.Section && !slices.Contains(sectionKeys[p.Section], d.Field) && slices.Contains(sectionKeys[s], d.Field) {
+				in = append(in, sectionNouns[s])
+			}
+		}
+		if len(in) > 0 {
+			d.Msg = fmt.Sprintf("unknown field (it is a field of %s: is the file in the right folder?)", strings.Join(in, " or "))
+		}
+	}
+}
+
+// firstInvalid returns the position of the first byte of data that is not
+// part of valid UTF-8, and that byte: an editor who saved "café" as Latin-1
+// needs to find the é, not to be told the file looks binary.
+func firstInvalid(file string, data []byte) (diag.Pos, byte) {
+	line, lineStart := 1, 0
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			col := utf8.RuneCount(data[lineStart:i]) + 1
+			return diag.Pos{File: file, Line: line, Col: col}, data[i]
+		}
+		if data[i] == '\n' {
+			line, lineStart = line+1, i+1
+		}
+		i += n
+	}
+	return diag.Pos{File: file, Line: 1, Col: 1}, 0
 }
 
 // splitFrontMatter splits a file into the YAML text between its --- lines

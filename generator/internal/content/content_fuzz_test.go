@@ -15,7 +15,7 @@ import (
 const fuzzSite = `title: T
 base_url: https://example.org/
 vocabularies:
-  streams: {rural: Rural}
+  streams: {rural: Rural Schools}
   regions: {north: North}
   skills: {coaching: Coaching}
   inspection_grades: {good: Good}
@@ -80,9 +80,15 @@ func TestParseBadInput(t *testing.T) {
 		{"binary", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", []string{
 			"content/networks/x.md:1:1: file is not UTF-8 text (is it a binary file saved as .md?)"}},
 		{"latin-1", "---\ntitle: Caf\xe9\nstream: rural\n---\n", []string{
-			"content/networks/x.md:1:1: file is not UTF-8 text (is it a binary file saved as .md?)"}},
+			"content/networks/x.md:2:11: byte 0xE9 is not UTF-8 (the file was saved in another encoding, such as Latin-1 or Windows-1252: save it as UTF-8)"}},
+		{"latin-1 after accented UTF-8", "---\ntitle: Zoë’s café\nstream: rural\n---\nCaf\xe9 au lait\n", []string{
+			"content/networks/x.md:5:4: byte 0xE9 is not UTF-8 (the file was saved in another encoding, such as Latin-1 or Windows-1252: save it as UTF-8)"}},
+		{"Windows-1252 quote", "---\ntitle: T\nstream: rural\n---\nIt\x92s here\n", []string{
+			"content/networks/x.md:5:3: byte 0x92 is not UTF-8 (the file was saved in another encoding, such as Latin-1 or Windows-1252: save it as UTF-8)"}},
 		{"UTF-16", "\xff\xfe-\x00-\x00-\x00\n\x00", []string{
-			"content/networks/x.md:1:1: file is not UTF-8 text (is it a binary file saved as .md?)"}},
+			"content/networks/x.md:1:1: file is UTF-16 text, not UTF-8 (save it as UTF-8)"}},
+		{"UTF-16 big-endian", "\xfe\xff\x00-\x00-\x00-\x00\n", []string{
+			"content/networks/x.md:1:1: file is UTF-16 text, not UTF-8 (save it as UTF-8)"}},
 		{"empty", "", []string{
 			"content/networks/x.md:1:1: no front matter (a content file starts with a line of three hyphens, ---, then YAML fields, then another --- line)"}},
 		{"only ---", "---", []string{
@@ -120,12 +126,21 @@ func TestParseBadInput(t *testing.T) {
 			"content/networks/x.md:8:1: e: unknown field",
 			"content/networks/x.md:9:1: f: unknown field",
 			"content/networks/x.md:10:7: tags: YAML anchors and aliases are not supported here; write the value out"}},
+		{"news post in the networks folder", "---\ntitle: T\nstream: rural\nauthor: Jo\nquote: Q\nstreem: x\ncolour: red\n---\n", []string{
+			"content/networks/x.md:4:1: author: unknown field (it is a field of a news post or a free page: is the file in the right folder?)",
+			"content/networks/x.md:5:1: quote: unknown field (it is a field of a testimonial: is the file in the right folder?)",
+			`content/networks/x.md:6:1: streem: unknown field (did you mean "stream"?)`,
+			"content/networks/x.md:7:1: colour: unknown field"}},
+		{"vocabulary label for its id", "---\ntitle: T\nstream: Rural Schools\n---\n", []string{
+			`content/networks/x.md:3:9: stream: "Rural Schools" is not in site.yaml vocabularies.streams (that is the label of "rural": write the id) (expected one of: rural)`}},
+		{"range as text", "---\ntitle: T\nstream: rural\ngroup_size: 3-5\n---\n", []string{
+			`content/networks/x.md:4:13: group_size: expected a set of fields (key: value lines), found "3-5" (its fields: min, max)`}},
 		{"text instead of fields", "---\nJust a title\n---\n", []string{
 			"content/networks/x.md:1:1: title: required field is missing",
 			`content/networks/x.md:2:1: expected a set of fields (key: value lines), found "Just a title"`}},
 		{"second document", "---\ntitle: T\nstream: rural\n...\n---\n", nil},
 		{"huge key", "---\ntitle: T\nstream: rural\n" + strings.Repeat("k", 1<<20) + ": v\n---\n", []string{
-			"content/networks/x.md:4: invalid YAML: could not find expected ':'"}},
+			"content/networks/x.md:4: invalid YAML: could not find expected ':' (each line is a field, name: value, with a space after the colon)"}},
 		{"long key", "---\ntitle: T\nstream: rural\n" + strings.Repeat("k", 1000) + ": v\n---\n", []string{
 			"content/networks/x.md:4:1: " + strings.Repeat("k", 1000) + ": unknown field"}},
 		{"huge value", "---\ntitle: T\nstream: " + strings.Repeat("r", 5<<20) + "\n---\n", []string{

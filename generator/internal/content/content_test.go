@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -42,6 +43,8 @@ func TestLoadFileIsLoad(t *testing.T) {
 		"content/supporters/binary.md":    {Data: []byte("---\x00")},
 		"content/supporters/tabbed.md":    {Data: []byte("---\nname: Jo\nschool:\n\tname: S\n---\n")},
 		"content/networks/only-fields.md": {Data: []byte("---\n---")},
+		"content/news/later.markdown":     {Data: []byte("---\ntitle: Later\n---\n")},
+		"content/news/SHOUT.MD":           {Data: []byte("---\ntitle: Shout\n---\n")},
 	}
 	pages, tree, err := Load(context.Background(), fsys, cfg)
 	if err != nil {
@@ -76,13 +79,45 @@ func TestLoadFileIsLoad(t *testing.T) {
 	if got := treeOneByOne.Sort(); !slices.Equal(got, tree) {
 		t.Errorf("LoadFile's tree problems:\n%s\nLoad's:\n%s", got.Error(), tree.Error())
 	}
-	if len(tree) != 4 || len(pages) != 13 {
-		t.Errorf("Load gave %d pages and %d tree problems; the fixture has 13 and 4:\n%s", len(pages), len(tree), tree.Error())
+	if len(tree) != 6 || len(pages) != 13 {
+		t.Errorf("Load gave %d pages and %d tree problems; the fixture has 13 and 6:\n%s", len(pages), len(tree), tree.Error())
+	}
+	for _, want := range []string{
+		`content/news/SHOUT.MD: warning: file "SHOUT.MD" is not read: only files ending in .md are pages (rename it "shout.md")`,
+		`content/news/later.markdown: warning: file "later.markdown" is not read: only files ending in .md are pages (rename it "later.md")`,
+	} {
+		if !strings.Contains(tree.Error(), want) {
+			t.Errorf("tree problems lack\n%s\ngot:\n%s", want, tree.Error())
+		}
 	}
 	if _, _, err := LoadFile(fsys, "content/networks/gone.md", cfg); err == nil {
 		t.Error("LoadFile of a missing file gave no error")
 	}
 	if _, _, err := LoadFile(fsys, "content/../x.md", cfg); err == nil {
 		t.Error("LoadFile of an invalid path gave no error")
+	}
+}
+
+// TestSlugify covers the titles editors give `generator new` and the file
+// names a slug is suggested for.
+func TestSlugify(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Jo Evans", "jo-evans"},
+		{"Bad_Name", "bad-name"},
+		{"  Training -- 2027  ", "training-2027"},
+		{"Café été", "cafe-ete"},
+		{"Zoë O’Neil", "zoe-oneil"},
+		{"Headteachers' wellbeing", "headteachers-wellbeing"},
+		{"Straße", "strasse"},
+		{"Ærø", "aero"},
+		{"!!!", ""},
+		{"日本", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := Slugify(tt.in); got != tt.want {
+				t.Errorf("Slugify(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
 	}
 }

@@ -3,6 +3,9 @@ package decode
 import (
 	"fmt"
 	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -20,7 +23,7 @@ type Date struct {
 func ParseDate(s string) (Date, error) {
 	d, ok := parseDateOnly(s)
 	if !ok {
-		return Date{}, fmt.Errorf("%q is not a date (expected YYYY-MM-DD, such as 2024-09-01)", s)
+		return Date{}, fmt.Errorf("%q is not a date%s (expected YYYY-MM-DD, such as 2024-09-01)", s, dateHint(s))
 	}
 	return d, nil
 }
@@ -119,7 +122,73 @@ func ParseDateTime(s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date and time (expected YYYY-MM-DD HH:MM, such as 2026-03-04 09:30)", s)
+	return time.Time{}, fmt.Errorf("%q is not a date and time%s (expected YYYY-MM-DD HH:MM, such as 2026-03-04 09:30)", s, dateTimeHint(s))
+}
+
+var (
+	// isoLike is a date written year first, perhaps with one-digit parts.
+	isoLike = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
+	// dayFirst is a date written the British way, 31/01/2026 or 31.1.26.
+	dayFirst = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$`)
+	// zoned is a date and time followed by a time zone's name.
+	zoned = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2})(?::\d{2})? *([A-Za-z]{1,5})$`)
+	// timeOnly is a time of day with no date.
+	timeOnly = regexp.MustCompile(`^\d{1,2}[:.]\d{2}(?: ?[ap]m)?$`)
+)
+
+// dateHint says, after "is not a date", what is wrong with s when it is a
+// usual mistake: a day the month does not have, one-digit parts, a date
+// written day first; or "".
+func dateHint(s string) string {
+	if m := isoLike.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		day, _ := strconv.Atoi(m[3])
+		if h := calendarHint(y, mo, day); h != "" {
+			return h
+		}
+		return fmt.Sprintf(": write the month and day with two digits, %04d-%02d-%02d", y, mo, day)
+	}
+	if m := dayFirst.FindStringSubmatch(s); m != nil {
+		day, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		y, _ := strconv.Atoi(m[3])
+		if h := calendarHint(y, mo, day); h != "" {
+			return h
+		}
+		return fmt.Sprintf(": dates are written year first; for %d %s %d write %04d-%02d-%02d", day, time.Month(mo), y, y, mo, day)
+	}
+	return ""
+}
+
+// calendarHint explains why year y, month mo, day day is no date, or is ""
+// for a date the calendar has.
+func calendarHint(y, mo, day int) string {
+	switch {
+	case mo < 1 || mo > 12:
+		return fmt.Sprintf(": there is no month %d", mo)
+	case day < 1 || day > daysIn(time.Month(mo), y):
+		return fmt.Sprintf(": %s %d has %d days", time.Month(mo), y, daysIn(time.Month(mo), y))
+	}
+	return ""
+}
+
+// dateTimeHint is dateHint for a date and time: the date part's problem,
+// or a time zone written after the time.
+func dateTimeHint(s string) string {
+	if m := zoned.FindStringSubmatch(s); m != nil {
+		return fmt.Sprintf(": leave out %q; times are in site.yaml's time zone (or give an offset, such as %s:00+01:00)", m[2], strings.Replace(m[1], " ", "T", 1))
+	}
+	date, clock, _ := strings.Cut(strings.Replace(s, "T", " ", 1), " ")
+	switch _, ok := parseDateOnly(date); {
+	case timeOnly.MatchString(s):
+		return ": the date is needed as well as the time"
+	case !ok:
+		return dateHint(date)
+	case clock == "":
+		return ": the time is needed as well as the date"
+	}
+	return ": write the time as HH:MM on the 24-hour clock, such as 09:30 or 14:00"
 }
 
 func (d *Decoder) dateTime(n *yaml.Node, path string, v reflect.Value) {

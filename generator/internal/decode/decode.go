@@ -42,6 +42,10 @@ type Decoder struct {
 	// Vocab returns the ids of the named vocabulary; nil means "no
 	// vocabularies", and vocab= options are then not checked.
 	Vocab func(name string) ([]string, bool)
+	// VocabID returns the id whose label in the named vocabulary is label
+	// (ignoring case), or ""; nil means labels are not looked up. An editor
+	// copies "North Wealdshire" from a page and should be told "north".
+	VocabID func(name, label string) string
 
 	// Diags collects every problem found.
 	Diags diag.List
@@ -390,14 +394,34 @@ func (d *Decoder) checkEnum(n *yaml.Node, path, s string, o options) {
 			return
 		}
 		if !slices.Contains(ids, s) {
-			d.Errorf(n, path, "%q is not in site.yaml vocabularies.%s%s (expected one of: %s)", s, o.vocab, suggest(s, ids), strings.Join(ids, ", "))
+			hint := suggest(s, ids)
+			if hint == "" && d.VocabID != nil {
+				if id := d.VocabID(o.vocab, s); id != "" {
+					hint = fmt.Sprintf(" (that is the label of %q: write the id)", id)
+				}
+			}
+			d.Errorf(n, path, "%q is not in site.yaml vocabularies.%s%s (expected one of: %s)", s, o.vocab, hint, strings.Join(ids, ", "))
 		}
 	}
 }
 
+// fieldList is " (its fields: a, b)" for a set of fields with a few, so
+// that group_size: 3-5 is told what to write; "" for the front matter as a
+// whole and for sets with many fields.
+func fieldList(path string, t reflect.Type) string {
+	if path == "" || t.Kind() != reflect.Struct {
+		return ""
+	}
+	keys := infoOf(t).keys
+	if len(keys) == 0 || len(keys) > 8 {
+		return ""
+	}
+	return " (its fields: " + strings.Join(keys, ", ") + ")"
+}
+
 func (d *Decoder) structure(n *yaml.Node, path string, v reflect.Value) {
 	if n.Kind != yaml.MappingNode {
-		d.Errorf(n, path, "expected a set of fields (key: value lines), found %s", Describe(n))
+		d.Errorf(n, path, "expected a set of fields (key: value lines), found %s%s", Describe(n), fieldList(path, v.Type()))
 		return
 	}
 	ti := infoOf(v.Type())
@@ -480,17 +504,50 @@ func (d *Decoder) list(n *yaml.Node, path string, v reflect.Value, o options) {
 		return
 	}
 	s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
+	// A value of a vocabulary or a fixed list is there or not: written
+	// twice, it would show twice on the page and count twice in a facet.
+	once := o.vocab != "" || len(o.enum) > 0
+	var seen map[string]int // for long lists; short ones are searched
+	if once && len(n.Content) > 16 {
+		seen = make(map[string]int, len(n.Content))
+	}
 	for i, item := range n.Content {
 		ip := path + "[" + strconv.Itoa(i) + "]"
 		if isNull(item) {
 			d.Errorf(item, ip, "list item is empty")
 			continue
 		}
+		if once && item.Kind == yaml.ScalarNode {
+			if first := firstScalar(n.Content[:i], item.Value, seen); first >= 0 {
+				d.Errorf(item, ip, "%q is already in the list, as %s[%d] (write each value once)", item.Value, path, first)
+				continue
+			}
+			if seen != nil {
+				seen[item.Value] = i
+			}
+		}
 		ev := reflect.New(v.Type().Elem()).Elem()
 		d.value(item, ip, ev, options{vocab: o.vocab, enum: o.enum, min: o.min})
 		s = reflect.Append(s, ev)
 	}
 	v.Set(s)
+}
+
+// firstScalar returns the index of the first scalar among items whose value
+// is s, or -1; seen, when not nil, holds the items' values instead.
+func firstScalar(items []*yaml.Node, s string, seen map[string]int) int {
+	if seen != nil {
+		if i, ok := seen[s]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, it := range items {
+		if it.Kind == yaml.ScalarNode && it.Value == s {
+			return i
+		}
+	}
+	return -1
 }
 
 // Suggest returns ` (did you mean "x"?)` for the closest of candidates, or

@@ -68,11 +68,13 @@ func TestDecodeErrors(t *testing.T) {
 		{"enum", "name: A\nkind: c\n", []string{`f.md:3:7: kind: "c" is not allowed (expected one of: a, b)`}},
 		{"vocab with suggestion", "name: A\ninner: {grade: goood}\n", []string{`f.md:3:16: inner.grade: "goood" is not in site.yaml vocabularies.grades (did you mean "good"?) (expected one of: good, outstanding)`}},
 		{"vocab in list", "name: A\ntags: [good, bad]\n", []string{`f.md:3:14: tags[1]: "bad" is not in site.yaml vocabularies.grades (expected one of: good, outstanding)`}},
+		{"vocab value twice in list", "name: A\ntags: [good, outstanding, good]\n", []string{`f.md:3:27: tags[2]: "good" is already in the list, as tags[0] (write each value once)`}},
+		{"vocab value twice in long list", "name: A\ntags: [good, outstanding" + strings.Repeat(", good", 1) + strings.Repeat(", outstanding", 15) + "]\n", longListWant()},
 		{"list expected", "name: A\ntags: good\n", []string{`f.md:3:7: tags: expected a list, found "good" (write [a, b] or one "- item" a line)`}},
 		{"empty list item", "name: A\ntags:\n  -\n", []string{`f.md:4:4: tags[0]: list item is empty`}},
 		{"string expected", "name: [A]\n", []string{`f.md:2:7: name: expected text, found a list`}},
-		{"mapping expected", "name: A\ninner: good\n", []string{`f.md:3:8: inner: expected a set of fields (key: value lines), found "good"`}},
-		{"bad date", "name: A\ninner: {date: 2024-13-01}\n", []string{`f.md:3:15: inner.date: "2024-13-01" is not a date (expected YYYY-MM-DD, such as 2024-09-01)`}},
+		{"mapping expected", "name: A\ninner: good\n", []string{`f.md:3:8: inner: expected a set of fields (key: value lines), found "good" (its fields: grade, date)`}},
+		{"bad date", "name: A\ninner: {date: 2024-13-01}\n", []string{`f.md:3:15: inner.date: "2024-13-01" is not a date: there is no month 13 (expected YYYY-MM-DD, such as 2024-09-01)`}},
 		{"bad date-time", "name: A\nstart: soon\n", []string{`f.md:3:8: start: "soon" is not a date and time (expected YYYY-MM-DD HH:MM, such as 2026-03-04 09:30)`}},
 		{"nested list position", "name: A\nitems:\n  - grade: good\n  - grade: poor\n", []string{`f.md:5:12: items[1].grade: "poor" is not in site.yaml vocabularies.grades (expected one of: good, outstanding)`}},
 		{"anchor", "name: &x A\ntitle: *x\n", []string{`f.md:2:7: name: YAML anchors and aliases are not supported here; write the value out`, `f.md:3:8: title: YAML anchors and aliases are not supported here; write the value out`}},
@@ -116,22 +118,44 @@ func TestDecodeValues(t *testing.T) {
 	}
 }
 
+// longListWant is what a list of good, outstanding, good and 15 more
+// outstanding gives: past 16 items, duplicates are found with a map.
+func longListWant() []string {
+	want := []string{`f.md:3:27: tags[2]: "good" is already in the list, as tags[0] (write each value once)`}
+	for i := 3; i < 18; i++ {
+		want = append(want, fmt.Sprintf(`f.md:3:%d: tags[%d]: "outstanding" is already in the list, as tags[1] (write each value once)`, 33+13*(i-3), i))
+	}
+	return want
+}
+
 func TestParseSyntaxErrorLine(t *testing.T) {
 	tests := []struct{ src, want string }{
-		{"a: 1\nb: [x\n", "f.md:3: invalid YAML: did not find expected ',' or ']'"},
+		{"a: 1\nb: [x\n", "f.md:3: invalid YAML: did not find expected ',' or ']' (a list written [a, b] needs its closing ], and an item that contains a comma or \": \" needs double quotes)"},
 		{"a: 1\n\tb: 2\n", "f.md:3:1: invalid YAML: found a tab character in the indentation (YAML is indented with spaces, never tabs)"},
-		{"a: 1\nb: c: d\n", "f.md:3: invalid YAML: mapping values are not allowed in this context"},
-		{"a: 1\n- x\n", "f.md:3: invalid YAML: did not find expected key"},
+		{"a: 1\nb: c: d\n", `f.md:3:5: invalid YAML: mapping values are not allowed in this context (a value that contains ": " must be in double quotes, such as role: "Headteacher: Hollowford")`},
+		{"a: 1\nrole: Héad: teacher\n", `f.md:3:11: invalid YAML: mapping values are not allowed in this context (a value that contains ": " must be in double quotes, such as role: "Headteacher: Hollowford")`},
+		{"a: 1\n- x\n", "f.md:3: invalid YAML: did not find expected key (check the indentation of this line and the lines above it: the fields of one set line up exactly; and a quoted value ends only at its closing quote mark)"},
+		{"a: 1\nrole: \"Head\nb: 2\n", "f.md:3: invalid YAML: found unexpected end of stream (a value opened with a quote mark on this line is never closed: end it with the same quote mark)"},
+		{"a: 1\nrole:Head\nb: 2\n", "f.md:3: invalid YAML: could not find expected ':' (each line is a field, name: value, with a space after the colon)"},
+		{"a: 1\nsummary: - Head\n", `f.md:3: invalid YAML: block sequence entries are not allowed in this context (a value that starts with "- " must be in double quotes; a list goes on the lines below its field, each item starting with "- ")`},
+		{"a: 1\nrole: 'Helen's role'\nb: 2\n", `f.md:3:13: invalid YAML: text after the closing quote mark (inside '…', write '' for an apostrophe, or put the value in double quotes)`},
+		{"a: 1\nrole: \"Helen \"the head\" Marsh\"\nb: 2\n", `f.md:3:14: invalid YAML: text after the closing quote mark (inside "…", write \" for a quote mark, or put the value in single quotes)`},
+		{"a: 1\nrole: 'Head\nb: 2\nc: Jo's\nd: 3\n", `f.md:3:7: invalid YAML: the value in quotes that starts here is not closed on its line (end it with another ')`},
+		{"a: 1\nlist:\n  - 'it''s fine'\n  - 'Jo's'\n", `f.md:5:8: invalid YAML: text after the closing quote mark (inside '…', write '' for an apostrophe, or put the value in double quotes)`},
+		{"a: 1\nrole: \"say \\\"hi\\\"\" # ok\n  b: 2\n", "f.md:4: invalid YAML: did not find expected key (check the indentation of this line and the lines above it: the fields of one set line up exactly; and a quoted value ends only at its closing quote mark)"},
+		{"a: 1\nb: {c: 1\n", `f.md:3: invalid YAML: did not find expected ',' or '}' (a set written {key: value} needs its closing }, and a value that contains a comma or ": " needs double quotes)`},
 		{"a: 1\nb: &\n", "f.md:3: invalid YAML: did not find expected alphabetic or numeric character"},
 	}
 	for _, tt := range tests {
-		n, diags := Parse([]byte(tt.src), "f.md", 1)
-		if n != nil || len(diags) != 1 {
-			t.Fatalf("Parse(%q) = %v, %v; want one problem", tt.src, n, diags)
-		}
-		if got := diags[0].Error(); got != tt.want {
-			t.Errorf("Parse(%q) = %s, want %s", tt.src, got, tt.want)
-		}
+		t.Run(tt.src, func(t *testing.T) {
+			n, diags := Parse([]byte(tt.src), "f.md", 1)
+			if n != nil || len(diags) != 1 {
+				t.Fatalf("Parse(%q) = %v, %v; want one problem", tt.src, n, diags)
+			}
+			if got := diags[0].Error(); got != tt.want {
+				t.Errorf("Parse(%q) = %s, want %s", tt.src, got, tt.want)
+			}
+		})
 	}
 }
 
@@ -210,6 +234,48 @@ func TestCompactPositions(t *testing.T) {
 
 // TestParseDateOnly compares parseDateOnly with time.Parse on every date
 // of four years and on malformed text.
+// TestDateMessages checks that the usual ways of writing a date wrongly
+// are explained, not only refused.
+func TestDateMessages(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2026-02-31", `"2026-02-31" is not a date: February 2026 has 28 days (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"2028-02-30", `"2028-02-30" is not a date: February 2028 has 29 days (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"2026-13-01", `"2026-13-01" is not a date: there is no month 13 (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"2026-9-1", `"2026-9-1" is not a date: write the month and day with two digits, 2026-09-01 (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"01/09/2012", `"01/09/2012" is not a date: dates are written year first; for 1 September 2012 write 2012-09-01 (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"1.9.2012", `"1.9.2012" is not a date: dates are written year first; for 1 September 2012 write 2012-09-01 (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"31/02/2026", `"31/02/2026" is not a date: February 2026 has 28 days (expected YYYY-MM-DD, such as 2024-09-01)`},
+		{"next Tuesday", `"next Tuesday" is not a date (expected YYYY-MM-DD, such as 2024-09-01)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := ParseDate(tt.in)
+			if got := fmt.Sprint(err); got != tt.want {
+				t.Errorf("ParseDate(%q):\n got %s\nwant %s", tt.in, got, tt.want)
+			}
+		})
+	}
+	const expect = " (expected YYYY-MM-DD HH:MM, such as 2026-03-04 09:30)"
+	timeTests := []struct{ in, want string }{
+		{"2025-03-12 09:30 BST", `"2025-03-12 09:30 BST" is not a date and time: leave out "BST"; times are in site.yaml's time zone (or give an offset, such as 2025-03-12T09:30:00+01:00)`},
+		{"2025-03-12T09:30Z", `"2025-03-12T09:30Z" is not a date and time: leave out "Z"; times are in site.yaml's time zone (or give an offset, such as 2025-03-12T09:30:00+01:00)`},
+		{"2025-03-12 9.30am", `"2025-03-12 9.30am" is not a date and time: write the time as HH:MM on the 24-hour clock, such as 09:30 or 14:00`},
+		{"2025-03-12", `"2025-03-12" is not a date and time: the time is needed as well as the date`},
+		{"12:30", `"12:30" is not a date and time: the date is needed as well as the time`},
+		{"2025-02-30 09:30", `"2025-02-30 09:30" is not a date and time: February 2025 has 28 days`},
+		{"12/03/2025 09:30", `"12/03/2025 09:30" is not a date and time: dates are written year first; for 12 March 2025 write 2025-03-12`},
+		{"tomorrow", `"tomorrow" is not a date and time`},
+	}
+	for _, tt := range timeTests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := ParseDateTime(tt.in, time.UTC)
+			if got := fmt.Sprint(err); got != tt.want+expect {
+				t.Errorf("ParseDateTime(%q):\n got %s\nwant %s", tt.in, got, tt.want+expect)
+			}
+		})
+	}
+}
+
 func TestParseDateOnly(t *testing.T) {
 	var texts []string
 	for y := 2023; y <= 2025; y++ {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -63,9 +64,145 @@ func Parse(data []byte, file string, lineOffset int) (*yaml.Node, diag.List) {
 	if strings.HasPrefix(msg, "exceeded max depth") {
 		msg = "values are nested too deeply (" + msg + ")"
 	}
+	switch msg {
+	case "did not find expected key", "could not find expected ':'", "did not find expected '-' indicator":
+		// A quote mark in a quoted value is the usual cause, and the
+		// parser names a line after it (where the value ended by chance)
+		// or, in a list, the line before it.
+		if l, col, qmsg := quoteProblem(data, pos.Line-lineOffset+1); qmsg != "" {
+			pos.Line, pos.Col = lineOffset+l, col
+			var ql diag.List
+			ql.Add(pos, "", "invalid YAML: %s", qmsg)
+			return nil, ql
+		}
+	}
+	if h, ok := syntaxHints[msg]; ok {
+		msg += " (" + h + ")"
+		if msg0 := "mapping values are not allowed in this context"; strings.HasPrefix(msg, msg0) && pos.Col == 0 {
+			pos.Col = secondColon(data, pos.Line-lineOffset)
+		}
+	}
 	var l diag.List
 	l.Add(pos, "", "invalid YAML: %s", msg)
 	return nil, l
+}
+
+// syntaxHints say what an editor most likely did to get one of yaml.v3's
+// syntax errors, which name the parser's state, not the mistake.
+var syntaxHints = map[string]string{
+	"could not find expected ':'":                            "each line is a field, name: value, with a space after the colon",
+	"mapping values are not allowed in this context":         `a value that contains ": " must be in double quotes, such as role: "Headteacher: Hollowford"`,
+	"found unexpected end of stream":                         "a value opened with a quote mark on this line is never closed: end it with the same quote mark",
+	"did not find expected key":                              "check the indentation of this line and the lines above it: the fields of one set line up exactly; and a quoted value ends only at its closing quote mark",
+	"did not find expected ',' or ']'":                       `a list written [a, b] needs its closing ], and an item that contains a comma or ": " needs double quotes`,
+	"did not find expected ',' or '}'":                       `a set written {key: value} needs its closing }, and a value that contains a comma or ": " needs double quotes`,
+	"block sequence entries are not allowed in this context": `a value that starts with "- " must be in double quotes; a list goes on the lines below its field, each item starting with "- "`,
+	"did not find expected '-' indicator":                    `the items of a list line up exactly, each starting with "- "`,
+}
+
+// quoteProblem looks, on lines 1 to upTo of data, for the first value in
+// quotes that is not closed on its line or has text after its closing
+// quote mark ('Helen's school'), and returns its line, the column of the
+// quote mark at fault and what to do; msg is "" when there is none.
+func quoteProblem(data []byte, upTo int) (line, col int, msg string) {
+	for n := 1; n <= upTo && len(data) > 0; n++ {
+		l, rest, _ := bytes.Cut(data, []byte("\n"))
+		data = rest
+		l = bytes.TrimSuffix(l, []byte("\r"))
+		start := quotedValueStart(l)
+		if start < 0 {
+			continue
+		}
+		q := l[start]
+		end := closingQuote(l, start)
+		switch {
+		case end < 0:
+			return n, utf8.RuneCount(l[:start]) + 1, fmt.Sprintf("the value in quotes that starts here is not closed on its line (end it with another %c)", q)
+		case hasText(l[end+1:]):
+			where := utf8.RuneCount(l[:end]) + 1
+			if q == '\'' {
+				return n, where, "text after the closing quote mark (inside '…', write '' for an apostrophe, or put the value in double quotes)"
+			}
+			return n, where, `text after the closing quote mark (inside "…", write \" for a quote mark, or put the value in single quotes)`
+		}
+	}
+	return 0, 0, ""
+}
+
+// quotedValueStart returns the index in line l of the quote mark that
+// starts its value (after "key: " or "- "), or -1.
+func quotedValueStart(l []byte) int {
+	i := 0
+	for i < len(l) && l[i] == ' ' {
+		i++
+	}
+	for bytes.HasPrefix(l[i:], []byte("- ")) {
+		i += 2
+		for i < len(l) && l[i] == ' ' {
+			i++
+		}
+	}
+	if i < len(l) && (l[i] == '\'' || l[i] == '"') {
+		return i
+	}
+	c := bytes.Index(l[i:], []byte(": "))
+	if c < 0 {
+		return -1
+	}
+	i += c + 2
+	for i < len(l) && l[i] == ' ' {
+		i++
+	}
+	if i < len(l) && (l[i] == '\'' || l[i] == '"') {
+		return i
+	}
+	return -1
+}
+
+// closingQuote returns the index of the quote mark that closes the value
+// opened at l[start], or -1 if the line has none: in single quotes ” is
+// an apostrophe, in double quotes \ escapes the next character.
+func closingQuote(l []byte, start int) int {
+	q := l[start]
+	for i := start + 1; i < len(l); i++ {
+		switch {
+		case q == '"' && l[i] == '\\':
+			i++
+		case l[i] == q && q == '\'' && i+1 < len(l) && l[i+1] == '\'':
+			i++
+		case l[i] == q:
+			return i
+		}
+	}
+	return -1
+}
+
+// hasText reports whether b holds more than spaces and a comment.
+func hasText(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t")
+	return len(b) > 0 && b[0] != '#'
+}
+
+// secondColon returns the column (counted from 1) of the second ": " on
+// line of data, where a value holding a colon broke the YAML, or 0.
+func secondColon(data []byte, line int) int {
+	for i := 1; i < line; i++ {
+		_, rest, ok := bytes.Cut(data, []byte("\n"))
+		if !ok {
+			return 0
+		}
+		data = rest
+	}
+	l, _, _ := bytes.Cut(data, []byte("\n"))
+	first := bytes.Index(l, []byte(": "))
+	if first < 0 {
+		return 0
+	}
+	second := bytes.Index(l[first+2:], []byte(": "))
+	if second < 0 {
+		return 0
+	}
+	return utf8.RuneCount(l[:first+2+second]) + 1
 }
 
 // unmarshal is yaml.Unmarshal that turns a panic of the parser into an

@@ -456,8 +456,8 @@ func (rs *RuleSet) checkLeaf(r *rule, p *content.Page, lf leaf, today decode.Dat
 		return
 	}
 	v := lf.v
-	if !v.IsValid() {
-		return // written but not decoded: already reported
+	if !v.IsValid() || reported(p, lf.path) {
+		return // written but not decoded, or not a valid value: already reported
 	}
 	if empty(v) {
 		if r.Present {
@@ -471,6 +471,9 @@ func (rs *RuleSet) checkLeaf(r *rule, p *content.Page, lf leaf, today decode.Dat
 	case kindTextList:
 		for i := range v.Len() {
 			ip := fmt.Sprintf("%s[%d]", lf.path, i)
+			if reported(p, ip) {
+				continue
+			}
 			rs.checkScalar(r, p, ip, p.FieldPos(ip), v.Index(i), fail)
 		}
 	case kindDate, kindTime:
@@ -493,6 +496,14 @@ func (rs *RuleSet) checkLeaf(r *rule, p *content.Page, lf leaf, today decode.Dat
 			fail(pos, lf.path, "has %s (expected at most %d)", items(n), *r.Max)
 		}
 	}
+}
+
+// reported reports whether reading p already found a problem with the
+// value at path. A rule would only repeat it, and about the value the field
+// was left with rather than what the editor wrote: "yes" for a true-or-false
+// field was reported as "false is not allowed".
+func reported(p *content.Page, path string) bool {
+	return slices.ContainsFunc(p.Diags, func(d diag.Diagnostic) bool { return d.Field == path })
 }
 
 func items(n int64) string {

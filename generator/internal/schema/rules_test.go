@@ -206,6 +206,12 @@ func TestRuleTests(t *testing.T) {
 		{"present and a date test", rule("headship_since", "present: true", "at_least_before: 5y"), edit("headship_since: 2015-09-01\n", ""), "",
 			[]string{`content/supporters/jo.md:1:1: headship_since: required field is missing; the rule's message (rule "r")`}},
 		{"bad value already reported", rule("headship_since", "present: true", "at_least_before: 5y"), edit("2015-09-01", "last year"), "", nil},
+		{"not true or false already reported", rule("local_knowledge", "present: true", "one_of: [true]"), edit("local_knowledge: true", "local_knowledge: yes"), "", nil},
+		{"quoted true already reported", rule("local_knowledge", "one_of: [true]"), edit("local_knowledge: true", `local_knowledge: "true"`), "", nil},
+		{"value not in the vocabulary already reported", rule("school.inspection.grade", "one_of: [outstanding, good]"), edit("grade: good", "grade: Good"), "", nil},
+		{"list item not in the vocabulary already reported", rule("skills", "one_of: [coaching, send]"), edit("[coaching, finance]", "[finance, Coaching]"), "",
+			[]string{`content/supporters/jo.md:15:10: skills[0]: "finance" is not allowed (expected one of: coaching, send); the rule's message (rule "r")`}},
+		{"number not a number already reported", rule("school.pupils", "min: 100"), edit("pupils: 240", "pupils: lots"), "", nil},
 		{"unreadable file", rule("coaching", "present: true"), "no front matter", "", nil},
 		{"other section", rule("coaching", "present: true"), "---\ntitle: N\nstream: s\n---\n", "", nil},
 	}

@@ -4,7 +4,6 @@
 package schema
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -35,6 +34,12 @@ type Options struct {
 
 // reserved are top-level URL segments a free page may not take.
 var reserved = []string{"assets", "search", "forms", "page", "404", "sitemap.xml", "robots.txt"}
+
+// ReservedPage reports whether slug is a name a free page may not take: a
+// section's or one of the site's own top-level addresses.
+func ReservedPage(slug string) bool {
+	return content.IsSection(slug) || slices.Contains(reserved, slug)
+}
 
 // Check runs every check over pages: site.yaml's rules and the checks
 // between fields of one page (CheckPage), and the references between pages
@@ -210,8 +215,10 @@ func (c *Checker) RefsCached(pages []*content.Page, cache *RefCache) diag.List {
 			field := "aliases[" + strconv.Itoa(i) + "]"
 			pos := p.FieldPos(field)
 			clean := CleanAlias(a)
-			if by := cmp.Or(cache.urls[clean].File, claimed[clean].File); by != "" {
+			if by := cache.urls[clean].File; by != "" {
 				diags.Add(pos, field, "%q is already the address of %s", a, by)
+			} else if by := claimed[clean]; by.File != "" {
+				diags.Add(pos, field, "%q is already an alias of %s, line %d (an old address can lead to one page only)", a, by.File, by.Line)
 			} else {
 				if claimed == nil {
 					claimed = map[string]diag.Pos{}
@@ -290,8 +297,28 @@ func (c *refChecker) ref(p *content.Page, field string, section content.Section,
 }
 
 func (c *refChecker) refs(p *content.Page, field string, section content.Section, slugs []string) {
+	var seen map[string]int // for long lists; short ones are searched
+	if len(slugs) > 16 {
+		seen = make(map[string]int, len(slugs))
+	}
 	for i, s := range slugs {
-		c.ref(p, field+"["+strconv.Itoa(i)+"]", section, s)
+		f := field + "[" + strconv.Itoa(i) + "]"
+		j := -1
+		if seen != nil {
+			if k, ok := seen[s]; ok {
+				j = k
+			} else {
+				seen[s] = i
+			}
+		} else {
+			j = slices.Index(slugs[:i], s)
+		}
+		// A page named twice would be shown twice, on both pages.
+		if j >= 0 && s != "" {
+			c.diags.Add(p.FieldPos(f), f, "%q is already in the list, as %s[%d] (write each %s once)", s, field, j, singular(section))
+			continue
+		}
+		c.ref(p, f, section, s)
 	}
 }
 
@@ -388,7 +415,7 @@ func (c *pageChecker) page() {
 				Msg: "not published: a testimonial needs consent: true"})
 		}
 	case *content.Article:
-		if p.Section == content.Pages && (content.IsSection(p.Slug) || slices.Contains(reserved, p.Slug)) {
+		if p.Section == content.Pages && ReservedPage(p.Slug) {
 			c.diags.Add(diag.Pos{File: p.File}, "", "free page %q clashes with the site's own /%s/ (choose another file name)", p.Slug, p.Slug)
 		}
 	}
