@@ -803,7 +803,11 @@
       filters.appendChild(dates);
     }
 
-    function renderCounts(counts) {
+    /* renderCounts writes each value's count and hides the values with no
+       results, and the groups left with none. After a tick (keep) it hides
+       nothing, so that no checkbox moves under the finger before a second
+       tap: a value left with none shows "(0)" until the words change. */
+    function renderCounts(counts, keep) {
       if (!counts) return;
       engine.facets.forEach(function (f, fi) {
         var fs = filters.querySelector('[data-key="' + f.key + '"]');
@@ -812,7 +816,7 @@
           var li = fs.querySelectorAll('.search-option')[vi];
           var c = counts[fi][vi], checked = li.querySelector('input').checked;
           li.querySelector('.count').textContent = '(' + c + ')';
-          li.hidden = c === 0 && !checked;
+          li.hidden = c === 0 && !checked && (!keep || li.hidden);
           any = any || !li.hidden;
         });
         fs.hidden = !any;
@@ -872,7 +876,10 @@
        some screen readers would announce again. */
     function say(text) { if (status.textContent !== text) status.textContent = text; }
 
-    function update(keepShown) {
+    /* update searches again. keepShown keeps the number of results shown;
+       keepFilters, for a change to the filters, keeps every value that
+       shows in place (see renderCounts). */
+    function update(keepShown, keepFilters) {
       var st = state(), mine = ++seq;
       if (!keepShown) shown = PAGE;
       writeURL(st);
@@ -883,7 +890,7 @@
       var shown1;
       function show(res) {
         if (mine !== seq) return;
-        renderCounts(res.counts);
+        renderCounts(res.counts, keepFilters);
         if (shown1 && shown1.exact) return;
         last = res;
         if (!res.exact && !res.results.length) return;
@@ -900,7 +907,7 @@
     var timer;
     input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(function () { update(); }, 120); });
     form.addEventListener('submit', function (e) { e.preventDefault(); clearTimeout(timer); update(); });
-    filters.addEventListener('change', function () { update(); });
+    filters.addEventListener('change', function () { update(false, true); });
     if (toggle) toggle.addEventListener('click', function () { openFilters(toggle.getAttribute('aria-expanded') !== 'true'); });
     if (clear) clear.addEventListener('click', function () {
       filters.querySelectorAll('input[type=checkbox]:checked').forEach(function (c) { c.checked = false; });
