@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -183,5 +184,59 @@ func TestPhoneHeader(t *testing.T) {
 		if width == 1280 && st.Header != wide.Header {
 			t.Errorf("at 1280px the header is %vpx with JavaScript and %vpx without: the script moves the page", wide.Header, st.Header)
 		}
+	}
+}
+
+// seenJS counts what of the header a reader sees, hidden or clipped
+// elements left out: the menu's links and the menu button.
+const seenJS = `(() => {
+  const seen = el => el.checkVisibility({visibilityProperty: true, checkVisibilityCSS: true}) &&
+    el.closest('.site-nav, .site-menu-toggle').getBoundingClientRect().height > 0;
+  const b = document.querySelector('.site-menu-toggle');
+  return {
+    header: document.querySelector('.site-header').getBoundingClientRect().height,
+    links: [...document.querySelectorAll('.site-nav a[href]')].filter(seen).length,
+    button: !!b && seen(b),
+  };
+})()`
+
+// TestPhoneHeaderBeforeScript opens the directory on a 320px phone with
+// header.js held back, as it is between the first paint and the deferred
+// script's running (and for good, were it to fail to load). The header
+// must already be folded, as high as the script leaves it, so that the
+// page does not jump when the script runs; and were the script never to
+// come, the menu must show after 3 seconds, so the page never loses it.
+func TestPhoneHeaderBeforeScript(t *testing.T) {
+	ctx := New(t, 320, 568)
+	base := Serve(t, example(t))
+	if err := chromedp.Run(ctx,
+		chromedp.EmulateViewport(320, 568),
+		network.Enable(),
+		network.SetBlockedURLs([]string{"*/header.*.js"}),
+		chromedp.Navigate(base+"/supporters/"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Header float64 `json:"header"`
+		Links  int     `json:"links"`
+		Button bool    `json:"button"`
+	}
+	if err := chromedp.Run(ctx, chromedp.Evaluate(seenJS, &st)); err != nil {
+		t.Fatal(err)
+	}
+	// The height TestPhoneHeader measures once the script has run.
+	const folded = 163
+	if st.Links != 0 || !st.Button || st.Header < folded-2 || st.Header > folded+2 {
+		t.Errorf("before header.js runs the header is %vpx with %d menu links seen and the button seen %v; want it folded as the script leaves it: about %vpx, no links, the button", st.Header, st.Links, st.Button, folded)
+	}
+	if err := chromedp.Run(ctx, chromedp.Poll(seenJS+`.links === 6`, nil, chromedp.WithPollingTimeout(6*time.Second))); err != nil {
+		t.Errorf("without header.js the menu's 6 links never showed: %v", err)
+	}
+	if err := chromedp.Run(ctx, chromedp.Evaluate(seenJS, &st)); err != nil {
+		t.Fatal(err)
+	}
+	if st.Button {
+		t.Errorf("without header.js, once the menu shows, the menu button (which does nothing) still shows")
 	}
 }

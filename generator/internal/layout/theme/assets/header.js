@@ -3,7 +3,8 @@
    hidden and the menu shown, so that without this script, or before it
    runs, the menu is there; the script shows the button and hides the menu
    only below the width where the theme's type grows (site.css), and undoes
-   both when the screen widens. Escape closes the menu and, when the focus
+   both when the screen widens; site.css folds the header the same way
+   until the script has marked it ready, where the browser runs scripts. Escape closes the menu and, when the focus
    was in it, puts the focus back on the button. */
 (function () {
   'use strict';
@@ -15,6 +16,7 @@
   var open = false;
   function sync() {
     var fold = !wide.matches;
+    header.classList.add('site-header--ready');
     header.classList.toggle('site-header--folded', fold);
     button.hidden = !fold;
     button.setAttribute('aria-expanded', String(open));
