@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -139,6 +140,9 @@ func runFormsExport(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "generator forms export: %v\n", err)
 		return ExitContent
 	}
+	if len(records) == 0 {
+		noneToExport(ctx, store, *form, *since, stderr)
+	}
 	if *format == "json" {
 		err = forms.WriteJSON(stdout, records)
 	} else {
@@ -149,6 +153,23 @@ func runFormsExport(ctx context.Context, args []string, stdout, stderr io.Writer
 		return ExitContent
 	}
 	return ExitOK
+}
+
+// noneToExport says on stderr why an export is empty: nothing sent since
+// --since, or nothing ever sent to that form, which is what a mistyped
+// --form looks like, so it names the forms that have submissions.
+func noneToExport(ctx context.Context, store *forms.Store, form, since string, stderr io.Writer) {
+	names, err := store.Forms(ctx)
+	switch {
+	case err != nil:
+		return
+	case slices.Contains(names, form) && since != "":
+		fmt.Fprintf(stderr, "generator forms export: no submissions to %s since %s\n", form, since)
+	case len(names) == 0:
+		fmt.Fprintf(stderr, "generator forms export: no submissions to any form yet\n")
+	case !slices.Contains(names, form):
+		fmt.Fprintf(stderr, "generator forms export: no submissions to a form called %q; forms with submissions: %s\n", form, strings.Join(names, ", "))
+	}
 }
 
 func runFormsPurge(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -137,9 +137,15 @@ func testRunFormsServe(t *testing.T, public, data string, dataArgs []string, sec
 	if code != ExitOK || !strings.Contains(out, receipt) || !strings.Contains(out, ",'=Jo Bloggs,") || !strings.Contains(out, "helen-marsh") {
 		t.Errorf("export: %d %s\n%s", code, stderr, out)
 	}
-	code, out, _ = runCLI(t, "forms", "export", "--data", data, "--form", "request-support", "--format", "json", "--since", "2999-01-01")
-	if code != ExitOK || strings.TrimSpace(out) != "[]" {
-		t.Errorf("export --since the future: %d %q", code, out)
+	code, out, stderr = runCLI(t, "forms", "export", "--data", data, "--form", "request-support", "--format", "json", "--since", "2999-01-01")
+	if code != ExitOK || strings.TrimSpace(out) != "[]" || !strings.Contains(stderr, "no submissions to request-support since 2999-01-01") {
+		t.Errorf("export --since the future: %d %q %q", code, out, stderr)
+	}
+	// A mistyped form exports nothing, and says which forms have answers.
+	code, out, stderr = runCLI(t, "forms", "export", "--data", data, "--form", "request-suport")
+	if code != ExitOK || out != forms.BOM+"receipt,created,session,status,criteria_not_met\r\n" ||
+		!strings.Contains(stderr, `no submissions to a form called "request-suport"; forms with submissions: request-support`) {
+		t.Errorf("export of a mistyped form: %d %q %q", code, out, stderr)
 	}
 	code, out, _ = runCLI(t, "forms", "purge", "--data", data, "--older-than", "12mo")
 	if code != ExitOK || !strings.HasPrefix(out, "Deleted 0 submissions") {
@@ -197,7 +203,7 @@ func testRunFormsPlaces(t *testing.T, public, data string) {
 		t.Errorf("places: %d %s\n%s", code, stderr, out)
 	}
 	code, out, stderr = runCLI(t, "forms", "places", "--public", public, "--data", data, "--format", "csv")
-	if code != ExitOK || !strings.HasPrefix(out, "session,course,start,state,capacity,confirmed,waitlisted,left\r\n") ||
+	if code != ExitOK || !strings.HasPrefix(out, forms.BOM+"session,course,start,state,capacity,confirmed,waitlisted,left\r\n") ||
 		!strings.Contains(out, "\r\npeer-support-training-day/2027-01-20,Peer support training day,2027-01-20T09:30:00Z,open,12,2,1,10\r\n") ||
 		!strings.HasSuffix(out, "\r\npeer-support-training-day/2026-10-07,,,closed,,1,0,\r\n") {
 		t.Errorf("places --format csv: %d %s\n%s", code, stderr, out)

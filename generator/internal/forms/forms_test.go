@@ -621,7 +621,7 @@ func testExportCSV(t *testing.T, b backend) {
 			t.Errorf("SafeCell(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
-	if !strings.HasPrefix(out, "receipt,created,session,status,criteria_not_met,") || !strings.Contains(out, "\r\n") {
+	if !strings.HasPrefix(out, BOM+"receipt,created,session,status,criteria_not_met,") || !strings.Contains(out, "\r\n") {
 		t.Errorf("CSV header or line ends wrong:\n%s", out)
 	}
 	var js bytes.Buffer
@@ -631,6 +631,38 @@ func testExportCSV(t *testing.T, b backend) {
 	var back []Record
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil || len(back) != len(evil) {
 		t.Errorf("JSON export: %v, %d records", err, len(back))
+	}
+}
+
+// TestExportColumns checks the CSV's header: UTF-8 with a BOM, so that
+// Excel reads accented names, and never two columns of one name.
+func TestExportColumns(t *testing.T) {
+	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		records []Record
+		want    string
+	}{
+		{"empty store", nil, "receipt,created,session,status,criteria_not_met\r\n"},
+		{"booking: the session field is the session column",
+			[]Record{{Receipt: "PP-1", Created: at, Session: "day/2027-01-20", Status: "waitlisted",
+				Answers: []formspec.Answer{{Name: "session", Value: "day/2027-01-20"}, {Name: "name", Value: "Zoë Ó Súilleabháin"}}}},
+			"receipt,created,session,status,criteria_not_met,name\r\nPP-1,2026-11-22T09:00:00Z,day/2027-01-20,waitlisted,,Zoë Ó Súilleabháin\r\n"},
+		{"a field named as a column but answering something else",
+			[]Record{{Receipt: "PP-2", Created: at, Status: "received",
+				Answers: []formspec.Answer{{Name: "session", Value: "evening"}, {Name: "status", Value: "head"}, {Name: "answer_status", Value: "x"}}}},
+			"receipt,created,session,status,criteria_not_met,answer_session,answer_status,answer_answer_status\r\nPP-2,2026-11-22T09:00:00Z,,received,,evening,head,x\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteCSV(&buf, tt.records); err != nil {
+				t.Fatal(err)
+			}
+			if got := buf.String(); got != BOM+tt.want {
+				t.Errorf("got\n%q\nwant\n%q", got, BOM+tt.want)
+			}
+		})
 	}
 }
 

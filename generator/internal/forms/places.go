@@ -202,6 +202,9 @@ func writeTable(b *strings.Builder, header []string, rows [][]string, text int) 
 // spreadsheet (see WriteCSV); a session no longer open for booking has
 // the state "closed" and no capacity.
 func WritePlacesCSV(w io.Writer, places []Place) error {
+	if _, err := io.WriteString(w, BOM); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	cw.Write([]string{"session", "course", "start", "state", "capacity", "confirmed", "waitlisted", "left"})

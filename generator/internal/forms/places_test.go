@@ -187,7 +187,7 @@ zed/2026-01-01          1             0
 	if err := WritePlacesCSV(&csv, places); err != nil {
 		t.Fatal(err)
 	}
-	wantCSV := "session,course,start,state,capacity,confirmed,waitlisted,left\r\n" +
+	wantCSV := BOM + "session,course,start,state,capacity,confirmed,waitlisted,left\r\n" +
 		"day/2027-01-20,'=Day,2027-01-20T09:30:00Z,open,3,3,2,0\r\n" +
 		"day/2027-03-18,Later day,,waitlist,12,0,0,0\r\n" +
 		"open/2027-04-01,Open,,open,0,7,0,\r\n" +

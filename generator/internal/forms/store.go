@@ -278,6 +278,25 @@ func (s *Store) Records(ctx context.Context, form string, since time.Time) ([]Re
 	return out, rows.Err()
 }
 
+// Forms returns the names of the forms that have submissions stored, in
+// order, so that an export of a mistyped form can name the right ones.
+func (s *Store) Forms(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT form FROM submissions ORDER BY form`)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
 // Purge deletes the submissions made before cutoff and returns how many.
 // SQLite then compacts the file (VACUUM) so no deleted answers stay in
 // it; PostgreSQL vacuums the table (see purgeSpace).
