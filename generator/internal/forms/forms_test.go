@@ -458,6 +458,58 @@ func testBookings(t *testing.T, b backend) {
 	}
 }
 
+// TestBookingClosed books sessions that the manifest, built days before,
+// lists as open but that have started, or whose bookings have closed, by
+// the server's clock: each is refused beside the session question, with
+// the answers kept, and nothing is stored.
+func TestBookingClosed(t *testing.T) {
+	// fixedNow is 2026-11-22 12:00 UTC, noon in London.
+	tests := []struct {
+		name    string
+		session formspec.Session
+		want    string // the error, "" for a booking taken
+	}{
+		{"started an hour ago", formspec.Session{Start: "2026-11-22T11:00:00Z"}, "Day at 11 has already started: choose another session"},
+		{"starts now", formspec.Session{Start: "2026-11-22T12:00:00Z"}, "has already started"},
+		{"starts in a minute", formspec.Session{Start: "2026-11-22T12:01:00Z"}, ""},
+		{"bookings closed yesterday", formspec.Session{Start: "2027-01-20T09:30:00Z", Closes: "2026-11-21"}, "Bookings for Day at 11 closed on 21 November 2026: choose another session"},
+		{"bookings close today", formspec.Session{Start: "2027-01-20T09:30:00Z", Closes: "2026-11-22"}, ""},
+		{"an older manifest without a start", formspec.Session{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := testManifest()
+			ss := tt.session
+			ss.ID, ss.Course, ss.Label, ss.Capacity, ss.State = "day/soon", "day", "Day at 11", 3, "open"
+			m.Sessions = append(m.Sessions, ss)
+			f := m.Form("book-training")
+			f.Fields[0].Choices = append(f.Fields[0].Choices, formspec.Option{Value: ss.ID, Label: ss.Label})
+			s, store := newTestServer(t, Options{Public: writeSite(t, m)})
+			body := url.Values{"session": {ss.ID}, "name": {"Zoë Ó Súilleabháin"}}.Encode()
+			w := post(s.Handler(), "/forms/book-training", body, map[string]string{"Accept": "application/json"})
+			if tt.want == "" {
+				if w.Code != http.StatusOK || count(t, store, "book-training") != 1 {
+					t.Fatalf("status %d, %d stored; want 200 and 1: %s", w.Code, count(t, store, "book-training"), w.Body)
+				}
+				return
+			}
+			var got struct{ Errors []formspec.FieldError }
+			if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != http.StatusUnprocessableEntity ||
+				len(got.Errors) != 1 || got.Errors[0].Field != "session" || !strings.Contains(got.Errors[0].Message, tt.want) {
+				t.Errorf("status %d, errors %+v (%v); want 422 on session with %q", w.Code, got.Errors, err, tt.want)
+			}
+			w = post(s.Handler(), "/forms/book-training", body, nil)
+			page := w.Body.String()
+			if w.Code != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-session-error"`) || !strings.Contains(page, "Zoë Ó Súilleabháin") {
+				t.Errorf("browser answer %d lacks the error or the answers:\n%s", w.Code, page)
+			}
+			if n := count(t, store, "book-training"); n != 0 {
+				t.Errorf("%d stored, want 0", n)
+			}
+		})
+	}
+}
+
 // TestConcurrentBookings fires more bookings than places at one session at
 // once: exactly capacity are confirmed, the rest waitlisted.
 func TestConcurrentBookings(t *testing.T) { eachBackend(t, testConcurrentBookings) }

@@ -350,6 +350,10 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answers, errs := formspec.Validate(f, values)
+	sub := Submission{Form: f.Name, Answers: answers, Hash: contentHash(f, answers)}
+	if fe := s.booking(f, answers, now, &sub); fe != nil {
+		errs = append(errs, *fe)
+	}
 	if len(errs) > 0 {
 		logOutcome("invalid", "fields", fieldNames(errs))
 		if wantsJSON {
@@ -359,21 +363,8 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 		s.writeForm(w, f, values, errs, http.StatusUnprocessableEntity)
 		return
 	}
-	sub := Submission{Form: f.Name, Answers: answers, Hash: contentHash(f, answers)}
 	if v := values.Get(formspec.VisitField); visitRE.MatchString(v) {
 		sub.Visit = v
-	}
-	if bf := f.BookingField(); bf != nil {
-		for _, a := range answers {
-			if a.Name == bf.Name && a.Value != "" {
-				ss := s.manifest.Session(a.Value)
-				if ss == nil {
-					fail(problem{http.StatusUnprocessableEntity, "That session does not take bookings.", "no-session"})
-					return
-				}
-				sub.Session, sub.Capacity, sub.Waitlist = ss.ID, ss.Capacity, ss.State == "waitlist"
-			}
-		}
 	}
 	sub.Unmet = s.elig.Check(f, answers, decode.DateOf(now.In(s.loc)))
 	rec, err := s.store.Save(r.Context(), sub, now)
@@ -390,6 +381,53 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	logOutcome(outcome, "receipt", rec.ID, "status", rec.Status, "unmet", len(rec.Unmet))
 	s.success(w, r, f, rec, wantsJSON)
+}
+
+// booking fills in the session a booking form's answers book, with its
+// places, or returns the error to show beside the session question when it
+// takes no bookings now. The manifest lists the sessions open for booking
+// when the site was built; a server left running past a session's start,
+// or past the last day its bookings are taken, without a rebuild must not
+// book it.
+func (s *site) booking(f *formspec.Form, answers []formspec.Answer, now time.Time, sub *Submission) *formspec.FieldError {
+	bf := f.BookingField()
+	if bf == nil {
+		return nil
+	}
+	for _, a := range answers {
+		if a.Name != bf.Name || a.Value == "" {
+			continue
+		}
+		ss := s.manifest.Session(a.Value)
+		if msg := s.closed(ss, now); msg != "" {
+			return &formspec.FieldError{Field: bf.Name, Message: msg}
+		}
+		sub.Session, sub.Capacity, sub.Waitlist = ss.ID, ss.Capacity, ss.State == "waitlist"
+	}
+	return nil
+}
+
+// closed says why session ss takes no bookings at now, or "" if it does.
+func (s *site) closed(ss *formspec.Session, now time.Time) string {
+	if ss == nil {
+		return "That session does not take bookings: choose another"
+	}
+	if start, err := time.Parse(time.RFC3339, ss.Start); err == nil && !now.Before(start) {
+		return fmt.Sprintf("%s has already started: choose another session", ss.Label)
+	}
+	if ss.Closes != "" && ss.Closes < now.In(s.loc).Format(time.DateOnly) {
+		return fmt.Sprintf("Bookings for %s closed on %s: choose another session", ss.Label, closesText(ss.Closes))
+	}
+	return ""
+}
+
+// closesText is a closing date as the pages write dates (11 January 2027).
+func closesText(date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return t.Format("2 January 2006")
 }
 
 func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
