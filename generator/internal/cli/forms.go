@@ -68,6 +68,11 @@ func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		opts.TrustedProxies = append(opts.TrustedProxies, pfx)
 	}
 	opts.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
+	// Look for the built site before making a database for it.
+	if _, err := forms.ReadManifest(os.DirFS(*public), *public); err != nil {
+		fmt.Fprintf(stderr, "generator forms: %v\n", err)
+		return ExitUsage
+	}
 	store, err := forms.OpenAt(ctx, data(), true)
 	if err != nil {
 		fmt.Fprintf(stderr, "generator forms: %v\n", err)
@@ -216,14 +221,14 @@ func runFormsPlaces(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "generator forms places: unknown --format %q (expected text, csv or json)\n", *format)
 		return ExitUsage
 	}
-	raw, err := os.ReadFile(filepath.Join(*public, filepath.FromSlash(formspec.ManifestPath)))
+	raw, err := forms.ReadManifest(os.DirFS(*public), *public)
 	if err != nil {
-		fmt.Fprintf(stderr, "generator forms places: the built site has no forms manifest (build a site whose site.yaml has forms:, or give --public): %v\n", err)
+		fmt.Fprintf(stderr, "generator forms places: %v\n", err)
 		return ExitUsage
 	}
 	m, err := formspec.Parse(raw)
 	if err != nil {
-		fmt.Fprintf(stderr, "generator forms places: %s: %v\n", *public, err)
+		fmt.Fprintf(stderr, "generator forms places: %s: %v (build the site again)\n", filepath.Join(*public, filepath.FromSlash(formspec.ManifestPath)), err)
 		return ExitContent
 	}
 	store, code := openExisting(ctx, data(), "forms places", stderr)

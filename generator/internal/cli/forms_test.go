@@ -39,17 +39,31 @@ func TestRunFormsUsage(t *testing.T) {
 		{"purge without duration", []string{"forms", "purge"}, ExitUsage, "--older-than is required"},
 		{"purge bad duration", []string{"forms", "purge", "--older-than", "12m"}, ExitUsage, "ambiguous"},
 		{"bad proxy", []string{"forms", "--trusted-proxy", "proxy.local"}, ExitUsage, "is not an address or CIDR"},
-		{"no manifest", []string{"forms", "--public", "/nonexistent/pp", "--data", "DATA"}, ExitUsage, "no forms manifest"},
+		{"no built site", []string{"forms", "--public", "/nonexistent/pp", "--data", "DATA"}, ExitUsage, "there is no built site in /nonexistent/pp (build it with generator build, or give --public"},
+		{"no manifest", []string{"forms", "--public", "DATA", "--data", "DATA"}, ExitUsage, "has no forms manifest, "},
+		{"broken manifest", []string{"forms", "--public", "BROKEN", "--data", "DATA"}, ExitUsage, "manifest.json: forms manifest: unexpected end of JSON input (build the site again)"},
+		{"places broken manifest", []string{"forms", "places", "--public", "BROKEN", "--data", "DATA"}, ExitContent, "unexpected end of JSON input (build the site again)"},
 		{"places -h", []string{"forms", "places", "-h"}, ExitOK, "places left"},
 		{"forms -h names places", []string{"forms", "-h"}, ExitOK, "generator forms places"},
 		{"places bad format", []string{"forms", "places", "--format", "xls"}, ExitUsage, `unknown --format "xls"`},
-		{"places no manifest", []string{"forms", "places", "--public", "/nonexistent/pp", "--data", "DATA"}, ExitUsage, "no forms manifest"},
+		{"places no built site", []string{"forms", "places", "--public", "/nonexistent/pp", "--data", "DATA"}, ExitUsage, "there is no built site in /nonexistent/pp"},
+		{"places no manifest", []string{"forms", "places", "--public", "DATA", "--data", "DATA"}, ExitUsage, "has no forms manifest"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for i, a := range tt.args {
-				if a == "DATA" {
+				switch a {
+				case "DATA":
 					tt.args[i] = t.TempDir()
+				case "BROKEN":
+					// A built site whose manifest was cut short.
+					tt.args[i] = t.TempDir()
+					if err := os.MkdirAll(filepath.Join(tt.args[i], "forms"), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(filepath.Join(tt.args[i], "forms", "manifest.json"), []byte(`{"forms": [`), 0o644); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			code, _, stderr := runCLI(t, tt.args...)

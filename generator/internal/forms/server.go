@@ -25,6 +25,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -142,13 +143,13 @@ func New(opts Options, store *Store) (*Server, error) {
 	} else {
 		s.limits = memoryLimiter{newLimiter(opts.Burst, opts.Rate)}
 	}
-	data, err := fs.ReadFile(opts.Files, formspec.ManifestPath)
+	data, err := ReadManifest(opts.Files, opts.Public)
 	if err != nil {
-		return nil, fmt.Errorf("the built site has no forms manifest (build a site whose site.yaml has forms:): %w", err)
+		return nil, err
 	}
 	st, err := s.newSite(data)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w (build the site again)", manifestName(opts.Public), err)
 	}
 	s.site.Store(st)
 	s.checked = opts.Now()
@@ -156,6 +157,33 @@ func New(opts Options, store *Store) (*Server, error) {
 		s.current().handler.ServeHTTP(w, r)
 	})
 	return s, nil
+}
+
+// ReadManifest reads the forms manifest of the built site fsys, which is
+// the directory public (for messages; "" for a site in memory), with an
+// error that says what to do when there is none: the server, started from
+// the wrong directory or before the first build, must say which directory
+// it looked in.
+func ReadManifest(fsys fs.FS, public string) ([]byte, error) {
+	data, err := fs.ReadFile(fsys, formspec.ManifestPath)
+	if err == nil {
+		return data, nil
+	}
+	if public != "" && errors.Is(err, fs.ErrNotExist) {
+		if info, serr := os.Stat(public); serr != nil || !info.IsDir() {
+			return nil, fmt.Errorf("there is no built site in %s (build it with generator build, or give --public the directory it was built into)", public)
+		}
+		return nil, fmt.Errorf("the built site in %s has no forms manifest, %s (build a site whose site.yaml has forms:, or give --public the directory it was built into)", public, manifestName(public))
+	}
+	return nil, fmt.Errorf("the built site has no forms manifest (build a site whose site.yaml has forms:): %w", err)
+}
+
+// manifestName is the manifest's file name for messages.
+func manifestName(public string) string {
+	if public == "" {
+		return formspec.ManifestPath
+	}
+	return filepath.Join(public, filepath.FromSlash(formspec.ManifestPath))
 }
 
 // newSite makes the site the manifest data describes.
