@@ -68,12 +68,17 @@ func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		opts.TrustedProxies = append(opts.TrustedProxies, pfx)
 	}
 	opts.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
+	where := data()
+	if err := dataOutsidePublic(where, *public); err != nil {
+		fmt.Fprintf(stderr, "generator forms: %v\n", err)
+		return ExitUsage
+	}
 	// Look for the built site before making a database for it.
 	if _, err := forms.ReadManifest(os.DirFS(*public), *public); err != nil {
 		fmt.Fprintf(stderr, "generator forms: %v\n", err)
 		return ExitUsage
 	}
-	store, err := forms.OpenAt(ctx, data(), true)
+	store, err := forms.OpenAt(ctx, where, true)
 	if err != nil {
 		fmt.Fprintf(stderr, "generator forms: %v\n", err)
 		return ExitContent
@@ -255,6 +260,42 @@ func runFormsPlaces(ctx context.Context, args []string, stdout, stderr io.Writer
 		return ExitContent
 	}
 	return ExitOK
+}
+
+// dataOutsidePublic refuses a SQLite data directory inside the built site
+// the server serves: every file there is served to anyone who asks, so the
+// answers (confidential feedback among them) could be downloaded as
+// /forms-data/forms.db, and the next build, which swaps in a new public/,
+// would take the database away from under the server. Running from inside
+// public/ with the default --data is the easy way to get there.
+func dataOutsidePublic(data, public string) error {
+	if forms.IsPostgresURL(data) {
+		return nil
+	}
+	d, p := realPath(data), realPath(public)
+	if rel, err := filepath.Rel(p, d); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("the answers (--data %s) would be inside the built site it serves (--public %s), where anyone could download them: keep them in a directory of their own, such as --data /var/lib/peerpress", data, public)
+	}
+	return nil
+}
+
+// realPath is path made absolute with its symbolic links resolved, as far
+// as it exists.
+func realPath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	var rest []string
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(append([]string{real}, rest...)...)
+		}
+		if filepath.Dir(dir) == dir {
+			return abs
+		}
+		rest = append([]string{filepath.Base(dir)}, rest...)
+	}
 }
 
 // placesHelp says what forms places shows.

@@ -74,6 +74,43 @@ func TestRunFormsUsage(t *testing.T) {
 	}
 }
 
+// TestFormsDataOutsidePublic refuses to keep the answers where the server
+// would serve them, and accepts them anywhere else.
+func TestFormsDataOutsidePublic(t *testing.T) {
+	root := t.TempDir()
+	public := filepath.Join(root, "public")
+	if err := os.MkdirAll(public, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(public, filepath.Join(root, "site")); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		data, public string
+		refused      bool
+	}{
+		{filepath.Join(public, "forms-data"), public, true},
+		{public, public, true},
+		{filepath.Join(root, "site", "data", "new"), public, true},
+		{filepath.Join(public, "forms-data"), filepath.Join(root, "site"), true},
+		{filepath.Join(root, "forms-data"), public, false},
+		{filepath.Join(root, "public-data"), public, false},
+		{"postgres://db/peerpress", public, false},
+	}
+	for _, tt := range tests {
+		if err := dataOutsidePublic(tt.data, tt.public); (err != nil) != tt.refused {
+			t.Errorf("dataOutsidePublic(%s, %s) = %v, want refused %v", tt.data, tt.public, err, tt.refused)
+		}
+	}
+	code, _, stderr := runCLI(t, "forms", "--public", public, "--data", filepath.Join(public, "forms-data"))
+	if code != ExitUsage || !strings.Contains(stderr, "where anyone could download them") {
+		t.Errorf("forms with --data inside --public: %d %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(public, "forms-data")); err == nil {
+		t.Errorf("the refused data directory was made")
+	}
+}
+
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // TestRunFormsServe builds the example site, serves it with generator
