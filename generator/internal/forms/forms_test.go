@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -426,6 +427,53 @@ func testResubmission(t *testing.T, b backend) {
 	}
 	if f, g := book(), book(); f == g || f == "" {
 		t.Errorf("two no-JS bookings without an e-mail address got one receipt %q", f)
+	}
+}
+
+// TestSameVisitOtherAnswers sends forms from one showing of a page (one
+// visit key) as a browser's Back button does: the same answers again are a
+// retry, answered with the first receipt; other answers are another
+// submission, stored and answered with a receipt of its own, and their own
+// retries are recognised in turn.
+func TestSameVisitOtherAnswers(t *testing.T) { eachBackend(t, testSameVisitOtherAnswers) }
+
+func testSameVisitOtherAnswers(t *testing.T, b backend) {
+	s, store := newTestServerOn(t, b, Options{})
+	tests := []struct {
+		name, session string
+		same          int // the step whose receipt this one gets, -1 for a new one
+		status        string
+	}{
+		{"Head", "day/2027-01-20", -1, StatusConfirmed},
+		{"Head", "day/2027-01-20", 0, StatusConfirmed},       // a double click
+		{"Deputy", "day/2027-01-20", -1, StatusConfirmed},    // Back, and a colleague's name
+		{"Deputy", "day/2027-01-20", 2, StatusConfirmed},     // ... sent twice
+		{"Head", "open/2027-04-01", -1, StatusConfirmed},     // Back, and another date
+		{"Bursar", "day/2027-01-20", -1, StatusConfirmed},    // the last place
+		{"Governor", "day/2027-01-20", -1, StatusWaitlisted}, // Back once more: the session is full
+		{"Head", "day/2027-01-20", 0, StatusConfirmed},       // the first answers again
+	}
+	var receipts []string
+	for i, tt := range tests {
+		body := url.Values{"session": {tt.session}, "name": {tt.name}, formspec.VisitField: {"visit-aaaaaaaa"}}.Encode()
+		w := post(s.Handler(), "/forms/book-training", body, map[string]string{"Accept": "application/json"})
+		var r Receipt
+		if err := json.Unmarshal(w.Body.Bytes(), &r); err != nil || w.Code != http.StatusOK {
+			t.Fatalf("step %d: status %d, %v: %s", i, w.Code, err, w.Body)
+		}
+		if r.Status != tt.status {
+			t.Errorf("step %d (%s, %s): status %s, want %s", i, tt.name, tt.session, r.Status, tt.status)
+		}
+		if tt.same >= 0 && r.ID != receipts[tt.same] {
+			t.Errorf("step %d (%s, %s): receipt %s, want step %d's %s", i, tt.name, tt.session, r.ID, tt.same, receipts[tt.same])
+		}
+		if tt.same < 0 && slices.Contains(receipts, r.ID) {
+			t.Errorf("step %d (%s, %s): got an earlier receipt %s: these answers were not stored", i, tt.name, tt.session, r.ID)
+		}
+		receipts = append(receipts, r.ID)
+	}
+	if n := count(t, store, "book-training"); n != 5 {
+		t.Errorf("%d stored, want 5", n)
 	}
 }
 
