@@ -40,7 +40,7 @@ func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return runFormsPlaces(ctx, args[1:], stdout, stderr)
 		}
 	}
-	fs := newFlags("forms", "forms [--addr 127.0.0.1:8081] [--data DIR|URL] [--public DIR] [--allow-origin URL]... [--trusted-proxy CIDR]...\n       generator forms export --data DIR|URL --form NAME [--since DATE] [--format csv|json]\n       generator forms purge --data DIR|URL --older-than 12mo\n       generator forms places --data DIR|URL [--public DIR] [--format text|csv|json]\n\n"+dataHelp, stderr)
+	fs := newFlags("forms", "forms [--addr 127.0.0.1:8081] [--data DIR|URL] [--public DIR] [--allow-origin URL]... [--trusted-proxy CIDR]... [--min-fill 2s]\n       generator forms export --data DIR|URL --form NAME [--since DATE] [--format csv|json]\n       generator forms purge --data DIR|URL --older-than 12mo\n       generator forms places --data DIR|URL [--public DIR] [--format text|csv|json]\n\n"+dataHelp, stderr)
 	addr := fs.String("addr", "127.0.0.1:8081", "the `address` to listen on")
 	data := dataFlag(fs)
 	public := fs.String("public", "public", "the built site (`directory`) to serve, with its forms manifest")

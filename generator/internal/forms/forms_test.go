@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -299,13 +300,28 @@ func TestSubmitRejections(t *testing.T) {
 }
 
 func TestCrossOriginAllowed(t *testing.T) {
-	s, store := newTestServer(t, Options{AllowOrigins: []string{"https://peer.example.org"}})
-	w := post(s.Handler(), "/forms/request-support", okRequest, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://peer.example.org"})
-	if w.Code != http.StatusSeeOther {
-		t.Fatalf("status %d, want 303", w.Code)
+	// An origin written as the site's address, with a slash at the end, is
+	// that origin.
+	for _, origin := range []string{"https://peer.example.org", "https://peer.example.org/"} {
+		s, store := newTestServer(t, Options{AllowOrigins: []string{origin}})
+		w := post(s.Handler(), "/forms/request-support", okRequest, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://peer.example.org"})
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("--allow-origin %s: status %d, want 303", origin, w.Code)
+		}
+		if n := count(t, store, "request-support"); n != 1 {
+			t.Errorf("--allow-origin %s: %d stored, want 1", origin, n)
+		}
 	}
-	if n := count(t, store, "request-support"); n != 1 {
-		t.Errorf("%d stored, want 1", n)
+}
+
+// TestBadAllowOrigin: an origin that is not one is named as such, not
+// taken for a problem with the manifest.
+func TestBadAllowOrigin(t *testing.T) {
+	for _, origin := range []string{"https://peer.example.org/forms", "peer.example.org", "https://peer.example.org?x=1"} {
+		_, err := New(Options{Public: writeSite(t, testManifest()), AllowOrigins: []string{origin}}, sqliteBackend.open(t))
+		if err == nil || !strings.HasPrefix(err.Error(), fmt.Sprintf("--allow-origin %q is not an origin (expected such as https://", origin)) {
+			t.Errorf("--allow-origin %s: %v", origin, err)
+		}
 	}
 }
 

@@ -131,6 +131,9 @@ func New(opts Options, store *Store) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if err := checkOrigins(opts.AllowOrigins); err != nil {
+		return nil, err
+	}
 	s := &Server{opts: opts, store: store, log: opts.Logger}
 	if store.pg {
 		ctx, cancel := context.WithTimeout(context.Background(), limiterTimeout)
@@ -157,6 +160,21 @@ func New(opts Options, store *Store) (*Server, error) {
 		s.current().handler.ServeHTTP(w, r)
 	})
 	return s, nil
+}
+
+// checkOrigins checks the origins that may post here, before the manifest
+// is read, so that a mistyped one is not taken for a broken manifest. An
+// origin as a site's address is often written, with a slash at the end
+// (https://site.example.org/), is taken as the origin it names: a
+// browser's Origin header never has one.
+func checkOrigins(origins []string) error {
+	cop := http.NewCrossOriginProtection()
+	for _, o := range origins {
+		if err := cop.AddTrustedOrigin(strings.TrimSuffix(o, "/")); err != nil {
+			return fmt.Errorf("--allow-origin %q is not an origin (expected such as https://peer-support.example.org): %w", o, err)
+		}
+	}
+	return nil
 }
 
 // ReadManifest reads the forms manifest of the built site fsys, which is
@@ -200,7 +218,7 @@ func (s *Server) newSite(data []byte) (*site, error) {
 	st := &site{Server: s, manifest: m, elig: elig, loc: loc, digest: sha256.Sum256(data)}
 	cop := http.NewCrossOriginProtection()
 	for _, o := range s.opts.AllowOrigins {
-		if err := cop.AddTrustedOrigin(o); err != nil {
+		if err := cop.AddTrustedOrigin(strings.TrimSuffix(o, "/")); err != nil {
 			return nil, fmt.Errorf("--allow-origin %q: %w", o, err)
 		}
 	}
