@@ -314,6 +314,29 @@ func TestCrossOriginAllowed(t *testing.T) {
 	}
 }
 
+// TestStoreFailure sends a form when the database cannot be written: a
+// script gets 503 and the message; a browser gets the form again with the
+// message above it and the answers in it, ready to send again.
+func TestStoreFailure(t *testing.T) {
+	s, store := newTestServer(t, Options{})
+	store.Close()
+	body := okRequest + "&message=" + url.QueryEscape("Zoë's long message")
+	w := post(s.Handler(), "/forms/request-support", body, map[string]string{"Accept": "application/json"})
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), `"error":"Your answers could not be saved just now.`) {
+		t.Errorf("script: %d %s", w.Code, w.Body)
+	}
+	w = post(s.Handler(), "/forms/request-support", body, nil)
+	page := w.Body.String()
+	for _, want := range []string{"There is a problem", "<li>Your answers could not be saved just now.", `value="Jo Bloggs"`, "Zoë&#39;s long message</textarea>", "<title>Error: "} {
+		if !strings.Contains(page, want) {
+			t.Errorf("browser page (%d) lacks %q:\n%s", w.Code, want, page)
+		}
+	}
+	if w.Code != http.StatusServiceUnavailable || strings.Contains(page, `href="#f-"`) {
+		t.Errorf("browser page: status %d, or a link to no question:\n%s", w.Code, page)
+	}
+}
+
 // TestBadAllowOrigin: an origin that is not one is named as such, not
 // taken for a problem with the manifest.
 func TestBadAllowOrigin(t *testing.T) {

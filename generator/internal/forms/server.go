@@ -332,6 +332,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // visitRE is the form of a per-visit key the page's script makes.
 var visitRE = regexp.MustCompile(`^[A-Za-z0-9-]{8,64}$`)
 
+// unsaved tells the sender the answers could not be stored.
+const unsaved = "Your answers could not be saved just now. Please try again in a few minutes."
+
 // problem is an answer to a request that is refused before its answers are
 // read: the message is for the sender, the outcome for the log.
 type problem struct {
@@ -365,7 +368,7 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 		// Without the database no submission can be stored either; never
 		// let one through unlimited.
 		s.log.Error("submission", "form", name, "outcome", "store-failed", "err", err)
-		fail(problem{http.StatusServiceUnavailable, "Your answers could not be saved just now. Please try again in a few minutes.", "store-failed"})
+		fail(problem{http.StatusServiceUnavailable, unsaved, "store-failed"})
 		return
 	}
 	if !allowed {
@@ -416,7 +419,14 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 	rec, err := s.store.Save(r.Context(), sub, now)
 	if err != nil {
 		s.log.Error("submission", "form", name, "outcome", "store-failed", "err", err)
-		fail(problem{http.StatusServiceUnavailable, "Your answers could not be saved just now. Please try again in a few minutes.", "store-failed"})
+		if !wantsJSON {
+			// A browser gets the form back with the answers in it, ready to
+			// send again, rather than a page of text and answers to type
+			// again.
+			s.writeForm(w, f, values, []formspec.FieldError{{Message: unsaved}}, http.StatusServiceUnavailable)
+			return
+		}
+		fail(problem{http.StatusServiceUnavailable, unsaved, "store-failed"})
 		return
 	}
 	outcome := "stored"

@@ -38,7 +38,9 @@ func (a Answer) Text() string {
 	return a.Value
 }
 
-// FieldError is a problem with one answer, in words for the sender.
+// FieldError is a problem with one answer, in words for the sender; with
+// no Field, a problem with the whole form (the answers could not be
+// saved), listed above it.
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
