@@ -396,6 +396,23 @@ func TestRateLimit(t *testing.T) {
 	if c := send("192.0.2.1:5000", ""); c != http.StatusTooManyRequests {
 		t.Errorf("fourth at once: %d, want 429", c)
 	}
+	// A browser is given the form back with its answers and the message;
+	// a script, the message.
+	for _, hdr := range []map[string]string{nil, {"Accept": "application/json"}} {
+		req := httptest.NewRequest(http.MethodPost, "/forms/request-support", strings.NewReader(okRequest))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", hdr["Accept"])
+		req.RemoteAddr = "192.0.2.1:5000"
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, req)
+		body := w.Body.String()
+		if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" || !strings.Contains(body, "Too many forms have been sent") {
+			t.Errorf("limited (Accept %q): %d %s", hdr["Accept"], w.Code, body)
+		}
+		if browser := hdr == nil; browser != strings.Contains(body, `value="Jo Bloggs"`) {
+			t.Errorf("limited (Accept %q): answers kept %v, want %v:\n%s", hdr["Accept"], !browser, browser, body)
+		}
+	}
 	// An untrusted client cannot pose as another with X-Forwarded-For.
 	if c := send("192.0.2.1:5001", "198.51.100.7"); c != http.StatusTooManyRequests {
 		t.Errorf("forged X-Forwarded-For: %d, want 429", c)

@@ -335,6 +335,23 @@ var visitRE = regexp.MustCompile(`^[A-Za-z0-9-]{8,64}$`)
 // unsaved tells the sender the answers could not be stored.
 const unsaved = "Your answers could not be saved just now. Please try again in a few minutes."
 
+// tooMany tells the sender the rate limit was reached.
+const tooMany = "Too many forms have been sent from your connection. Please wait a minute and try again."
+
+// browserForm reads the answers of a form a browser sent (not a script
+// asking for JSON), for the form to be shown again with them; ok is false
+// when there are none to show.
+func browserForm(w http.ResponseWriter, r *http.Request, wantsJSON bool) (url.Values, bool) {
+	if wantsJSON {
+		return nil, false
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
+		return nil, false
+	}
+	values, err := readForm(w, r)
+	return values, err == nil
+}
+
 // problem is an answer to a request that is refused before its answers are
 // read: the message is for the sender, the outcome for the log.
 type problem struct {
@@ -368,12 +385,24 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 		// Without the database no submission can be stored either; never
 		// let one through unlimited.
 		s.log.Error("submission", "form", name, "outcome", "store-failed", "err", err)
+		if values, ok := browserForm(w, r, wantsJSON); ok {
+			s.writeForm(w, f, values, []formspec.FieldError{{Message: unsaved}}, http.StatusServiceUnavailable)
+			return
+		}
 		fail(problem{http.StatusServiceUnavailable, unsaved, "store-failed"})
 		return
 	}
 	if !allowed {
 		w.Header().Set("Retry-After", strconv.Itoa(int(s.opts.Rate.Seconds())+1))
-		fail(problem{http.StatusTooManyRequests, "Too many forms have been sent from your connection. Please wait a minute and try again.", "rate-limited"})
+		if values, ok := browserForm(w, r, wantsJSON); ok {
+			// A school office booking places for its staff one after
+			// another reaches the limit too: give the form back with the
+			// answers in it, to send again in a moment.
+			logOutcome("rate-limited")
+			s.writeForm(w, f, values, []formspec.FieldError{{Message: tooMany}}, http.StatusTooManyRequests)
+			return
+		}
+		fail(problem{http.StatusTooManyRequests, tooMany, "rate-limited"})
 		return
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
