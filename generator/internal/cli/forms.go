@@ -215,12 +215,18 @@ func runFormsPurge(ctx context.Context, args []string, stdout, stderr io.Writer)
 }
 
 func runFormsPlaces(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("forms places", "forms places --data DIR|URL [--public DIR] [--format text|csv|json]\n\n"+placesHelp+"\n\n"+dataHelp, stderr)
+	fs := newFlags("forms places", "forms places --data DIR|URL [--public DIR] [--format text|csv|json] [--now DATE]\n\n"+placesHelp+"\n\n"+dataHelp, stderr)
 	data := dataFlag(fs)
 	public := fs.String("public", "public", "the built site (`directory`) whose forms manifest lists the sessions open for booking")
 	format := fs.String("format", "text", "text (a table to read), csv (safe to open in a spreadsheet) or json")
+	var now nowFlag
+	fs.Var(&now, "now", "count as at this `date` (2026-11-22 or RFC 3339): a session that has started, or whose bookings have closed, by then is closed; default now")
 	if code := parse(fs, args); code >= 0 {
 		return code
+	}
+	at := time.Now()
+	if now.set {
+		at = now.t
 	}
 	if *format != "text" && *format != "csv" && *format != "json" {
 		fmt.Fprintf(stderr, "generator forms places: unknown --format %q (expected text, csv or json)\n", *format)
@@ -246,7 +252,7 @@ func runFormsPlaces(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "generator forms places: %v\n", err)
 		return ExitContent
 	}
-	places := forms.Places(m, booked)
+	places := forms.Places(m, booked, at)
 	switch *format {
 	case "json":
 		err = forms.WriteJSON(stdout, places)
@@ -302,7 +308,9 @@ func realPath(path string) string {
 const placesHelp = `Shows how full each training session is: for every session the built
 site lists as open for booking (by date), its places, the bookings
 confirmed and on the waiting list, and the places left (none for a
-session that takes only waiting-list bookings). Sessions that have
+session that takes only waiting-list bookings); one that has started, or
+whose bookings have closed, since the site was built is "closed", with
+none left, as the server takes no more bookings for it. Sessions that have
 bookings but are no longer open for booking (past, or taken out of the
 content) follow, so that their bookings are not lost from view; in CSV
 and JSON their state is "closed".`

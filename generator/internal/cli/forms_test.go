@@ -222,7 +222,7 @@ func TestRunFormsPlaces(t *testing.T) {
 
 func testRunFormsPlaces(t *testing.T, public, data string) {
 	ctx := context.Background()
-	if code, _, stderr := runCLI(t, "forms", "places", "--public", public, "--data", data); code != ExitUsage || !strings.Contains(stderr, "no submissions database") {
+	if code, _, stderr := runCLI(t, "forms", "places", "--now", "2026-11-22", "--public", public, "--data", data); code != ExitUsage || !strings.Contains(stderr, "no submissions database") {
 		t.Errorf("places before any store: %d %s", code, stderr)
 	}
 	store, err := forms.OpenAt(ctx, data, true)
@@ -243,7 +243,7 @@ func testRunFormsPlaces(t *testing.T, public, data string) {
 	}
 	store.Close()
 
-	code, out, stderr := runCLI(t, "forms", "places", "--public", public, "--data", data)
+	code, out, stderr := runCLI(t, "forms", "places", "--now", "2026-11-22", "--public", public, "--data", data)
 	lines := strings.Split(out, "\n")
 	if code != ExitOK || len(lines) < 14 ||
 		!regexp.MustCompile(`^Course +Date +Booking +Places +Confirmed +Waiting list +Left$`).MatchString(lines[0]) ||
@@ -253,13 +253,13 @@ func testRunFormsPlaces(t *testing.T, public, data string) {
 		!regexp.MustCompile(`(?m)^peer-support-training-day/2026-10-07 +1 +0$`).MatchString(out) {
 		t.Errorf("places: %d %s\n%s", code, stderr, out)
 	}
-	code, out, stderr = runCLI(t, "forms", "places", "--public", public, "--data", data, "--format", "csv")
+	code, out, stderr = runCLI(t, "forms", "places", "--now", "2026-11-22", "--public", public, "--data", data, "--format", "csv")
 	if code != ExitOK || !strings.HasPrefix(out, forms.BOM+"session,course,start,state,capacity,confirmed,waitlisted,left\r\n") ||
 		!strings.Contains(out, "\r\npeer-support-training-day/2027-01-20,Peer support training day,2027-01-20T09:30:00Z,open,12,2,1,10\r\n") ||
 		!strings.HasSuffix(out, "\r\npeer-support-training-day/2026-10-07,,,closed,,1,0,\r\n") {
 		t.Errorf("places --format csv: %d %s\n%s", code, stderr, out)
 	}
-	code, out, stderr = runCLI(t, "forms", "places", "--public", public, "--data", data, "--format", "json")
+	code, out, stderr = runCLI(t, "forms", "places", "--now", "2026-11-22", "--public", public, "--data", data, "--format", "json")
 	var places []forms.Place
 	if err := json.Unmarshal([]byte(out), &places); code != ExitOK || err != nil || len(places) < 2 {
 		t.Fatalf("places --format json: %d %v %s\n%s", code, err, stderr, out)
@@ -269,5 +269,12 @@ func testRunFormsPlaces(t *testing.T, public, data string) {
 	}
 	if p := places[len(places)-1]; p.Session != "peer-support-training-day/2026-10-07" || p.Listed || p.Confirmed != 1 {
 		t.Errorf("json, last: %+v", p)
+	}
+	// Counted after the governors' briefing's bookings closed (11 January)
+	// with the site not rebuilt: it is closed, with none left.
+	code, out, stderr = runCLI(t, "forms", "places", "--now", "2027-01-12", "--public", public, "--data", data)
+	if code != ExitOK || !regexp.MustCompile(`(?m)^Peer support for governors and trustees +2027-01-13 18:30 +closed +40 +1 +0 +0$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^Peer support training day +2027-01-20 09:30 +open +12 +2 +1 +10$`).MatchString(out) {
+		t.Errorf("places --now 2027-01-12: %d %s\n%s", code, stderr, out)
 	}
 }

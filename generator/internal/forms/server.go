@@ -484,7 +484,7 @@ func (s *site) booking(f *formspec.Form, answers []formspec.Answer, now time.Tim
 			continue
 		}
 		ss := s.manifest.Session(a.Value)
-		if msg := s.closed(ss, now); msg != "" {
+		if msg := sessionClosed(ss, now, s.loc); msg != "" {
 			return &formspec.FieldError{Field: bf.Name, Message: msg}
 		}
 		sub.Session, sub.Capacity, sub.Waitlist = ss.ID, ss.Capacity, ss.State == "waitlist"
@@ -492,15 +492,16 @@ func (s *site) booking(f *formspec.Form, answers []formspec.Answer, now time.Tim
 	return nil
 }
 
-// closed says why session ss takes no bookings at now, or "" if it does.
-func (s *site) closed(ss *formspec.Session, now time.Time) string {
+// sessionClosed says why session ss takes no bookings at now, or "" if it
+// does; loc is the site's time zone, in which its closing day ends.
+func sessionClosed(ss *formspec.Session, now time.Time, loc *time.Location) string {
 	if ss == nil {
 		return "That session does not take bookings: choose another"
 	}
 	if start, err := time.Parse(time.RFC3339, ss.Start); err == nil && !now.Before(start) {
 		return fmt.Sprintf("%s has already started: choose another session", ss.Label)
 	}
-	if ss.Closes != "" && ss.Closes < now.In(s.loc).Format(time.DateOnly) {
+	if ss.Closes != "" && ss.Closes < now.In(loc).Format(time.DateOnly) {
 		return fmt.Sprintf("Bookings for %s closed on %s: choose another session", ss.Label, closesText(ss.Closes))
 	}
 	return ""
