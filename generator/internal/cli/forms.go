@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return runFormsPlaces(ctx, args[1:], stdout, stderr)
 		}
 	}
-	fs := newFlags("forms", "forms [--addr 127.0.0.1:8081] [--data DIR|URL] [--public DIR] [--allow-origin URL]... [--trusted-proxy CIDR]...\n       generator forms export --data DIR|URL --form NAME [--since DATE] [--format csv|json]\n       generator forms purge --data DIR|URL --older-than 12mo\n       generator forms places --data DIR|URL [--public DIR] [--format text|csv|json]\n\n"+dataHelp, stderr)
+	fs := newFlags("forms", "forms [--addr 127.0.0.1:8081] [--data DIR|URL] [--public DIR] [--allow-origin URL]... [--trusted-proxy CIDR]... [--min-fill 2s]\n       generator forms export --data DIR|URL --form NAME [--since DATE] [--format csv|json]\n       generator forms purge --data DIR|URL --older-than 12mo\n       generator forms places --data DIR|URL [--public DIR] [--format text|csv|json]\n\n"+dataHelp, stderr)
 	addr := fs.String("addr", "127.0.0.1:8081", "the `address` to listen on")
 	data := dataFlag(fs)
 	public := fs.String("public", "public", "the built site (`directory`) to serve, with its forms manifest")
@@ -67,7 +68,17 @@ func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		opts.TrustedProxies = append(opts.TrustedProxies, pfx)
 	}
 	opts.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
-	store, err := forms.OpenAt(ctx, data(), true)
+	where := data()
+	if err := dataOutsidePublic(where, *public); err != nil {
+		fmt.Fprintf(stderr, "generator forms: %v\n", err)
+		return ExitUsage
+	}
+	// Look for the built site before making a database for it.
+	if _, err := forms.ReadManifest(os.DirFS(*public), *public); err != nil {
+		fmt.Fprintf(stderr, "generator forms: %v\n", err)
+		return ExitUsage
+	}
+	store, err := forms.OpenAt(ctx, where, true)
 	if err != nil {
 		fmt.Fprintf(stderr, "generator forms: %v\n", err)
 		return ExitContent
@@ -139,6 +150,9 @@ func runFormsExport(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "generator forms export: %v\n", err)
 		return ExitContent
 	}
+	if len(records) == 0 {
+		noneToExport(ctx, store, *form, *since, stderr)
+	}
 	if *format == "json" {
 		err = forms.WriteJSON(stdout, records)
 	} else {
@@ -149,6 +163,23 @@ func runFormsExport(ctx context.Context, args []string, stdout, stderr io.Writer
 		return ExitContent
 	}
 	return ExitOK
+}
+
+// noneToExport says on stderr why an export is empty: nothing sent since
+// --since, or nothing ever sent to that form, which is what a mistyped
+// --form looks like, so it names the forms that have submissions.
+func noneToExport(ctx context.Context, store *forms.Store, form, since string, stderr io.Writer) {
+	names, err := store.Forms(ctx)
+	switch {
+	case err != nil:
+		return
+	case slices.Contains(names, form) && since != "":
+		fmt.Fprintf(stderr, "generator forms export: no submissions to %s since %s\n", form, since)
+	case len(names) == 0:
+		fmt.Fprintf(stderr, "generator forms export: no submissions to any form yet\n")
+	case !slices.Contains(names, form):
+		fmt.Fprintf(stderr, "generator forms export: no submissions to a form called %q; forms with submissions: %s\n", form, strings.Join(names, ", "))
+	}
 }
 
 func runFormsPurge(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -184,25 +215,31 @@ func runFormsPurge(ctx context.Context, args []string, stdout, stderr io.Writer)
 }
 
 func runFormsPlaces(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("forms places", "forms places --data DIR|URL [--public DIR] [--format text|csv|json]\n\n"+placesHelp+"\n\n"+dataHelp, stderr)
+	fs := newFlags("forms places", "forms places --data DIR|URL [--public DIR] [--format text|csv|json] [--now DATE]\n\n"+placesHelp+"\n\n"+dataHelp, stderr)
 	data := dataFlag(fs)
 	public := fs.String("public", "public", "the built site (`directory`) whose forms manifest lists the sessions open for booking")
 	format := fs.String("format", "text", "text (a table to read), csv (safe to open in a spreadsheet) or json")
+	var now nowFlag
+	fs.Var(&now, "now", "count as at this `date` (2026-11-22 or RFC 3339): a session that has started, or whose bookings have closed, by then is closed; default now")
 	if code := parse(fs, args); code >= 0 {
 		return code
+	}
+	at := time.Now()
+	if now.set {
+		at = now.t
 	}
 	if *format != "text" && *format != "csv" && *format != "json" {
 		fmt.Fprintf(stderr, "generator forms places: unknown --format %q (expected text, csv or json)\n", *format)
 		return ExitUsage
 	}
-	raw, err := os.ReadFile(filepath.Join(*public, filepath.FromSlash(formspec.ManifestPath)))
+	raw, err := forms.ReadManifest(os.DirFS(*public), *public)
 	if err != nil {
-		fmt.Fprintf(stderr, "generator forms places: the built site has no forms manifest (build a site whose site.yaml has forms:, or give --public): %v\n", err)
+		fmt.Fprintf(stderr, "generator forms places: %v\n", err)
 		return ExitUsage
 	}
 	m, err := formspec.Parse(raw)
 	if err != nil {
-		fmt.Fprintf(stderr, "generator forms places: %s: %v\n", *public, err)
+		fmt.Fprintf(stderr, "generator forms places: %s: %v (build the site again)\n", filepath.Join(*public, filepath.FromSlash(formspec.ManifestPath)), err)
 		return ExitContent
 	}
 	store, code := openExisting(ctx, data(), "forms places", stderr)
@@ -215,7 +252,7 @@ func runFormsPlaces(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "generator forms places: %v\n", err)
 		return ExitContent
 	}
-	places := forms.Places(m, booked)
+	places := forms.Places(m, booked, at)
 	switch *format {
 	case "json":
 		err = forms.WriteJSON(stdout, places)
@@ -231,11 +268,49 @@ func runFormsPlaces(ctx context.Context, args []string, stdout, stderr io.Writer
 	return ExitOK
 }
 
+// dataOutsidePublic refuses a SQLite data directory inside the built site
+// the server serves: every file there is served to anyone who asks, so the
+// answers (confidential feedback among them) could be downloaded as
+// /forms-data/forms.db, and the next build, which swaps in a new public/,
+// would take the database away from under the server. Running from inside
+// public/ with the default --data is the easy way to get there.
+func dataOutsidePublic(data, public string) error {
+	if forms.IsPostgresURL(data) {
+		return nil
+	}
+	d, p := realPath(data), realPath(public)
+	if rel, err := filepath.Rel(p, d); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("the answers (--data %s) would be inside the built site it serves (--public %s), where anyone could download them: keep them in a directory of their own, such as --data /var/lib/peerpress", data, public)
+	}
+	return nil
+}
+
+// realPath is path made absolute with its symbolic links resolved, as far
+// as it exists.
+func realPath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	var rest []string
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(append([]string{real}, rest...)...)
+		}
+		if filepath.Dir(dir) == dir {
+			return abs
+		}
+		rest = append([]string{filepath.Base(dir)}, rest...)
+	}
+}
+
 // placesHelp says what forms places shows.
 const placesHelp = `Shows how full each training session is: for every session the built
 site lists as open for booking (by date), its places, the bookings
 confirmed and on the waiting list, and the places left (none for a
-session that takes only waiting-list bookings). Sessions that have
+session that takes only waiting-list bookings); one that has started, or
+whose bookings have closed, since the site was built is "closed", with
+none left, as the server takes no more bookings for it. Sessions that have
 bookings but are no longer open for booking (past, or taken out of the
 content) follow, so that their bookings are not lost from view; in CSV
 and JSON their state is "closed".`

@@ -39,17 +39,31 @@ func TestRunFormsUsage(t *testing.T) {
 		{"purge without duration", []string{"forms", "purge"}, ExitUsage, "--older-than is required"},
 		{"purge bad duration", []string{"forms", "purge", "--older-than", "12m"}, ExitUsage, "ambiguous"},
 		{"bad proxy", []string{"forms", "--trusted-proxy", "proxy.local"}, ExitUsage, "is not an address or CIDR"},
-		{"no manifest", []string{"forms", "--public", "/nonexistent/pp", "--data", "DATA"}, ExitUsage, "no forms manifest"},
+		{"no built site", []string{"forms", "--public", "/nonexistent/pp", "--data", "DATA"}, ExitUsage, "there is no built site in /nonexistent/pp (build it with generator build, or give --public"},
+		{"no manifest", []string{"forms", "--public", "DATA", "--data", "DATA"}, ExitUsage, "has no forms manifest, "},
+		{"broken manifest", []string{"forms", "--public", "BROKEN", "--data", "DATA"}, ExitUsage, "manifest.json: forms manifest: unexpected end of JSON input (build the site again)"},
+		{"places broken manifest", []string{"forms", "places", "--public", "BROKEN", "--data", "DATA"}, ExitContent, "unexpected end of JSON input (build the site again)"},
 		{"places -h", []string{"forms", "places", "-h"}, ExitOK, "places left"},
 		{"forms -h names places", []string{"forms", "-h"}, ExitOK, "generator forms places"},
 		{"places bad format", []string{"forms", "places", "--format", "xls"}, ExitUsage, `unknown --format "xls"`},
-		{"places no manifest", []string{"forms", "places", "--public", "/nonexistent/pp", "--data", "DATA"}, ExitUsage, "no forms manifest"},
+		{"places no built site", []string{"forms", "places", "--public", "/nonexistent/pp", "--data", "DATA"}, ExitUsage, "there is no built site in /nonexistent/pp"},
+		{"places no manifest", []string{"forms", "places", "--public", "DATA", "--data", "DATA"}, ExitUsage, "has no forms manifest"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for i, a := range tt.args {
-				if a == "DATA" {
+				switch a {
+				case "DATA":
 					tt.args[i] = t.TempDir()
+				case "BROKEN":
+					// A built site whose manifest was cut short.
+					tt.args[i] = t.TempDir()
+					if err := os.MkdirAll(filepath.Join(tt.args[i], "forms"), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(filepath.Join(tt.args[i], "forms", "manifest.json"), []byte(`{"forms": [`), 0o644); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			code, _, stderr := runCLI(t, tt.args...)
@@ -57,6 +71,43 @@ func TestRunFormsUsage(t *testing.T) {
 				t.Errorf("Run(%q) = %d, %q; want %d and %q", tt.args, code, stderr, tt.code, tt.stderr)
 			}
 		})
+	}
+}
+
+// TestFormsDataOutsidePublic refuses to keep the answers where the server
+// would serve them, and accepts them anywhere else.
+func TestFormsDataOutsidePublic(t *testing.T) {
+	root := t.TempDir()
+	public := filepath.Join(root, "public")
+	if err := os.MkdirAll(public, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(public, filepath.Join(root, "site")); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		data, public string
+		refused      bool
+	}{
+		{filepath.Join(public, "forms-data"), public, true},
+		{public, public, true},
+		{filepath.Join(root, "site", "data", "new"), public, true},
+		{filepath.Join(public, "forms-data"), filepath.Join(root, "site"), true},
+		{filepath.Join(root, "forms-data"), public, false},
+		{filepath.Join(root, "public-data"), public, false},
+		{"postgres://db/peerpress", public, false},
+	}
+	for _, tt := range tests {
+		if err := dataOutsidePublic(tt.data, tt.public); (err != nil) != tt.refused {
+			t.Errorf("dataOutsidePublic(%s, %s) = %v, want refused %v", tt.data, tt.public, err, tt.refused)
+		}
+	}
+	code, _, stderr := runCLI(t, "forms", "--public", public, "--data", filepath.Join(public, "forms-data"))
+	if code != ExitUsage || !strings.Contains(stderr, "where anyone could download them") {
+		t.Errorf("forms with --data inside --public: %d %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(public, "forms-data")); err == nil {
+		t.Errorf("the refused data directory was made")
 	}
 }
 
@@ -137,9 +188,15 @@ func testRunFormsServe(t *testing.T, public, data string, dataArgs []string, sec
 	if code != ExitOK || !strings.Contains(out, receipt) || !strings.Contains(out, ",'=Jo Bloggs,") || !strings.Contains(out, "helen-marsh") {
 		t.Errorf("export: %d %s\n%s", code, stderr, out)
 	}
-	code, out, _ = runCLI(t, "forms", "export", "--data", data, "--form", "request-support", "--format", "json", "--since", "2999-01-01")
-	if code != ExitOK || strings.TrimSpace(out) != "[]" {
-		t.Errorf("export --since the future: %d %q", code, out)
+	code, out, stderr = runCLI(t, "forms", "export", "--data", data, "--form", "request-support", "--format", "json", "--since", "2999-01-01")
+	if code != ExitOK || strings.TrimSpace(out) != "[]" || !strings.Contains(stderr, "no submissions to request-support since 2999-01-01") {
+		t.Errorf("export --since the future: %d %q %q", code, out, stderr)
+	}
+	// A mistyped form exports nothing, and says which forms have answers.
+	code, out, stderr = runCLI(t, "forms", "export", "--data", data, "--form", "request-suport")
+	if code != ExitOK || out != forms.BOM+"receipt,created,session,status,criteria_not_met\r\n" ||
+		!strings.Contains(stderr, `no submissions to a form called "request-suport"; forms with submissions: request-support`) {
+		t.Errorf("export of a mistyped form: %d %q %q", code, out, stderr)
 	}
 	code, out, _ = runCLI(t, "forms", "purge", "--data", data, "--older-than", "12mo")
 	if code != ExitOK || !strings.HasPrefix(out, "Deleted 0 submissions") {
@@ -165,7 +222,7 @@ func TestRunFormsPlaces(t *testing.T) {
 
 func testRunFormsPlaces(t *testing.T, public, data string) {
 	ctx := context.Background()
-	if code, _, stderr := runCLI(t, "forms", "places", "--public", public, "--data", data); code != ExitUsage || !strings.Contains(stderr, "no submissions database") {
+	if code, _, stderr := runCLI(t, "forms", "places", "--now", "2026-11-22", "--public", public, "--data", data); code != ExitUsage || !strings.Contains(stderr, "no submissions database") {
 		t.Errorf("places before any store: %d %s", code, stderr)
 	}
 	store, err := forms.OpenAt(ctx, data, true)
@@ -186,7 +243,7 @@ func testRunFormsPlaces(t *testing.T, public, data string) {
 	}
 	store.Close()
 
-	code, out, stderr := runCLI(t, "forms", "places", "--public", public, "--data", data)
+	code, out, stderr := runCLI(t, "forms", "places", "--now", "2026-11-22", "--public", public, "--data", data)
 	lines := strings.Split(out, "\n")
 	if code != ExitOK || len(lines) < 14 ||
 		!regexp.MustCompile(`^Course +Date +Booking +Places +Confirmed +Waiting list +Left$`).MatchString(lines[0]) ||
@@ -196,13 +253,13 @@ func testRunFormsPlaces(t *testing.T, public, data string) {
 		!regexp.MustCompile(`(?m)^peer-support-training-day/2026-10-07 +1 +0$`).MatchString(out) {
 		t.Errorf("places: %d %s\n%s", code, stderr, out)
 	}
-	code, out, stderr = runCLI(t, "forms", "places", "--public", public, "--data", data, "--format", "csv")
-	if code != ExitOK || !strings.HasPrefix(out, "session,course,start,state,capacity,confirmed,waitlisted,left\r\n") ||
+	code, out, stderr = runCLI(t, "forms", "places", "--now", "2026-11-22", "--public", public, "--data", data, "--format", "csv")
+	if code != ExitOK || !strings.HasPrefix(out, forms.BOM+"session,course,start,state,capacity,confirmed,waitlisted,left\r\n") ||
 		!strings.Contains(out, "\r\npeer-support-training-day/2027-01-20,Peer support training day,2027-01-20T09:30:00Z,open,12,2,1,10\r\n") ||
 		!strings.HasSuffix(out, "\r\npeer-support-training-day/2026-10-07,,,closed,,1,0,\r\n") {
 		t.Errorf("places --format csv: %d %s\n%s", code, stderr, out)
 	}
-	code, out, stderr = runCLI(t, "forms", "places", "--public", public, "--data", data, "--format", "json")
+	code, out, stderr = runCLI(t, "forms", "places", "--now", "2026-11-22", "--public", public, "--data", data, "--format", "json")
 	var places []forms.Place
 	if err := json.Unmarshal([]byte(out), &places); code != ExitOK || err != nil || len(places) < 2 {
 		t.Fatalf("places --format json: %d %v %s\n%s", code, err, stderr, out)
@@ -212,5 +269,12 @@ func testRunFormsPlaces(t *testing.T, public, data string) {
 	}
 	if p := places[len(places)-1]; p.Session != "peer-support-training-day/2026-10-07" || p.Listed || p.Confirmed != 1 {
 		t.Errorf("json, last: %+v", p)
+	}
+	// Counted after the governors' briefing's bookings closed (11 January)
+	// with the site not rebuilt: it is closed, with none left.
+	code, out, stderr = runCLI(t, "forms", "places", "--now", "2027-01-12", "--public", public, "--data", data)
+	if code != ExitOK || !regexp.MustCompile(`(?m)^Peer support for governors and trustees +2027-01-13 18:30 +closed +40 +1 +0 +0$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^Peer support training day +2027-01-20 09:30 +open +12 +2 +1 +10$`).MatchString(out) {
+		t.Errorf("places --now 2027-01-12: %d %s\n%s", code, stderr, out)
 	}
 }

@@ -9,23 +9,29 @@ import (
 	"time"
 )
 
-// WriteCSV writes records as CSV (RFC 4180) that is safe to open in a
-// spreadsheet: a cell that starts with = + - @, a tab or a carriage return
-// is prefixed with ' so it is shown as text, never run as a formula. The
-// columns are the receipt, when, session, status, the criteria not met, and
-// every field that any record answers, in the order first seen.
+// BOM is the byte order mark the CSV starts with: without it Excel reads a
+// CSV file in the machine's legacy code page, and "Zoë Ó Súilleabháin"
+// comes out as "ZoÃ« Ã“ SÃºilleabhÃ¡in". Other spreadsheets and Python's
+// utf-8-sig read it as the mark it is.
+const BOM = "\ufeff"
+
+// fixedColumns are the columns of every export, before the answers.
+var fixedColumns = []string{"receipt", "created", "session", "status", "criteria_not_met"}
+
+// WriteCSV writes records as CSV (RFC 4180, UTF-8 with a BOM) that is safe
+// to open in a spreadsheet: a cell that starts with = + - @, a tab or a
+// carriage return is prefixed with ' so it is shown as text, never run as a
+// formula. The columns are the receipt, when, session, status, the criteria
+// not met, and every field that any record answers, in the order first
+// seen (see answerColumns).
 func WriteCSV(w io.Writer, records []Record) error {
-	var fields []string
-	for _, r := range records {
-		for _, a := range r.Answers {
-			if !slices.Contains(fields, a.Name) {
-				fields = append(fields, a.Name)
-			}
-		}
+	fields, headings := answerColumns(records)
+	if _, err := io.WriteString(w, BOM); err != nil {
+		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	header := append([]string{"receipt", "created", "session", "status", "criteria_not_met"}, fields...)
+	header := append(slices.Clone(fixedColumns), headings...)
 	if err := cw.Write(safeRow(header)); err != nil {
 		return err
 	}
@@ -36,13 +42,7 @@ func WriteCSV(w io.Writer, records []Record) error {
 		}
 		row := []string{r.Receipt, r.Created.UTC().Format(time.RFC3339), r.Session, r.Status, strings.Join(unmet, " ")}
 		for _, f := range fields {
-			cell := ""
-			for _, a := range r.Answers {
-				if a.Name == f {
-					cell = a.Text()
-				}
-			}
-			row = append(row, cell)
+			row = append(row, answerText(r, f))
 		}
 		if err := cw.Write(safeRow(row)); err != nil {
 			return err
@@ -50,6 +50,43 @@ func WriteCSV(w io.Writer, records []Record) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// answerColumns returns the fields the records answer, in the order first
+// seen, and their columns' headings. A booking form's session field
+// repeats the session column, so it is left out rather than make a second
+// column of the same name (which a spreadsheet or a CSV library would mix
+// up with the first); a field named as another fixed column but answering
+// something else is headed "answer_<name>".
+func answerColumns(records []Record) (fields, headings []string) {
+	for _, r := range records {
+		for _, a := range r.Answers {
+			if !slices.Contains(fields, a.Name) {
+				fields = append(fields, a.Name)
+			}
+		}
+	}
+	fields = slices.DeleteFunc(fields, func(f string) bool {
+		return f == "session" && !slices.ContainsFunc(records, func(r Record) bool { return answerText(r, f) != r.Session })
+	})
+	for _, f := range fields {
+		h := f
+		for slices.Contains(fixedColumns, h) || slices.Contains(headings, h) {
+			h = "answer_" + h
+		}
+		headings = append(headings, h)
+	}
+	return fields, headings
+}
+
+// answerText is r's answer to field f as one cell, "" when unanswered.
+func answerText(r Record, f string) string {
+	for _, a := range r.Answers {
+		if a.Name == f {
+			return a.Text()
+		}
+	}
+	return ""
 }
 
 func safeRow(row []string) []string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -298,13 +300,51 @@ func TestSubmitRejections(t *testing.T) {
 }
 
 func TestCrossOriginAllowed(t *testing.T) {
-	s, store := newTestServer(t, Options{AllowOrigins: []string{"https://peer.example.org"}})
-	w := post(s.Handler(), "/forms/request-support", okRequest, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://peer.example.org"})
-	if w.Code != http.StatusSeeOther {
-		t.Fatalf("status %d, want 303", w.Code)
+	// An origin written as the site's address, with a slash at the end, is
+	// that origin.
+	for _, origin := range []string{"https://peer.example.org", "https://peer.example.org/"} {
+		s, store := newTestServer(t, Options{AllowOrigins: []string{origin}})
+		w := post(s.Handler(), "/forms/request-support", okRequest, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://peer.example.org"})
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("--allow-origin %s: status %d, want 303", origin, w.Code)
+		}
+		if n := count(t, store, "request-support"); n != 1 {
+			t.Errorf("--allow-origin %s: %d stored, want 1", origin, n)
+		}
 	}
-	if n := count(t, store, "request-support"); n != 1 {
-		t.Errorf("%d stored, want 1", n)
+}
+
+// TestStoreFailure sends a form when the database cannot be written: a
+// script gets 503 and the message; a browser gets the form again with the
+// message above it and the answers in it, ready to send again.
+func TestStoreFailure(t *testing.T) {
+	s, store := newTestServer(t, Options{})
+	store.Close()
+	body := okRequest + "&message=" + url.QueryEscape("Zoë's long message")
+	w := post(s.Handler(), "/forms/request-support", body, map[string]string{"Accept": "application/json"})
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), `"error":"Your answers could not be saved just now.`) {
+		t.Errorf("script: %d %s", w.Code, w.Body)
+	}
+	w = post(s.Handler(), "/forms/request-support", body, nil)
+	page := w.Body.String()
+	for _, want := range []string{"There is a problem", "<li>Your answers could not be saved just now.", `value="Jo Bloggs"`, "Zoë&#39;s long message</textarea>", "<title>Error: "} {
+		if !strings.Contains(page, want) {
+			t.Errorf("browser page (%d) lacks %q:\n%s", w.Code, want, page)
+		}
+	}
+	if w.Code != http.StatusServiceUnavailable || strings.Contains(page, `href="#f-"`) {
+		t.Errorf("browser page: status %d, or a link to no question:\n%s", w.Code, page)
+	}
+}
+
+// TestBadAllowOrigin: an origin that is not one is named as such, not
+// taken for a problem with the manifest.
+func TestBadAllowOrigin(t *testing.T) {
+	for _, origin := range []string{"https://peer.example.org/forms", "peer.example.org", "https://peer.example.org?x=1"} {
+		_, err := New(Options{Public: writeSite(t, testManifest()), AllowOrigins: []string{origin}}, sqliteBackend.open(t))
+		if err == nil || !strings.HasPrefix(err.Error(), fmt.Sprintf("--allow-origin %q is not an origin (expected such as https://", origin)) {
+			t.Errorf("--allow-origin %s: %v", origin, err)
+		}
 	}
 }
 
@@ -355,6 +395,23 @@ func TestRateLimit(t *testing.T) {
 	}
 	if c := send("192.0.2.1:5000", ""); c != http.StatusTooManyRequests {
 		t.Errorf("fourth at once: %d, want 429", c)
+	}
+	// A browser is given the form back with its answers and the message;
+	// a script, the message.
+	for _, hdr := range []map[string]string{nil, {"Accept": "application/json"}} {
+		req := httptest.NewRequest(http.MethodPost, "/forms/request-support", strings.NewReader(okRequest))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", hdr["Accept"])
+		req.RemoteAddr = "192.0.2.1:5000"
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, req)
+		body := w.Body.String()
+		if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" || !strings.Contains(body, "Too many forms have been sent") {
+			t.Errorf("limited (Accept %q): %d %s", hdr["Accept"], w.Code, body)
+		}
+		if browser := hdr == nil; browser != strings.Contains(body, `value="Jo Bloggs"`) {
+			t.Errorf("limited (Accept %q): answers kept %v, want %v:\n%s", hdr["Accept"], !browser, browser, body)
+		}
 	}
 	// An untrusted client cannot pose as another with X-Forwarded-For.
 	if c := send("192.0.2.1:5001", "198.51.100.7"); c != http.StatusTooManyRequests {
@@ -429,6 +486,53 @@ func testResubmission(t *testing.T, b backend) {
 	}
 }
 
+// TestSameVisitOtherAnswers sends forms from one showing of a page (one
+// visit key) as a browser's Back button does: the same answers again are a
+// retry, answered with the first receipt; other answers are another
+// submission, stored and answered with a receipt of its own, and their own
+// retries are recognised in turn.
+func TestSameVisitOtherAnswers(t *testing.T) { eachBackend(t, testSameVisitOtherAnswers) }
+
+func testSameVisitOtherAnswers(t *testing.T, b backend) {
+	s, store := newTestServerOn(t, b, Options{})
+	tests := []struct {
+		name, session string
+		same          int // the step whose receipt this one gets, -1 for a new one
+		status        string
+	}{
+		{"Head", "day/2027-01-20", -1, StatusConfirmed},
+		{"Head", "day/2027-01-20", 0, StatusConfirmed},       // a double click
+		{"Deputy", "day/2027-01-20", -1, StatusConfirmed},    // Back, and a colleague's name
+		{"Deputy", "day/2027-01-20", 2, StatusConfirmed},     // ... sent twice
+		{"Head", "open/2027-04-01", -1, StatusConfirmed},     // Back, and another date
+		{"Bursar", "day/2027-01-20", -1, StatusConfirmed},    // the last place
+		{"Governor", "day/2027-01-20", -1, StatusWaitlisted}, // Back once more: the session is full
+		{"Head", "day/2027-01-20", 0, StatusConfirmed},       // the first answers again
+	}
+	var receipts []string
+	for i, tt := range tests {
+		body := url.Values{"session": {tt.session}, "name": {tt.name}, formspec.VisitField: {"visit-aaaaaaaa"}}.Encode()
+		w := post(s.Handler(), "/forms/book-training", body, map[string]string{"Accept": "application/json"})
+		var r Receipt
+		if err := json.Unmarshal(w.Body.Bytes(), &r); err != nil || w.Code != http.StatusOK {
+			t.Fatalf("step %d: status %d, %v: %s", i, w.Code, err, w.Body)
+		}
+		if r.Status != tt.status {
+			t.Errorf("step %d (%s, %s): status %s, want %s", i, tt.name, tt.session, r.Status, tt.status)
+		}
+		if tt.same >= 0 && r.ID != receipts[tt.same] {
+			t.Errorf("step %d (%s, %s): receipt %s, want step %d's %s", i, tt.name, tt.session, r.ID, tt.same, receipts[tt.same])
+		}
+		if tt.same < 0 && slices.Contains(receipts, r.ID) {
+			t.Errorf("step %d (%s, %s): got an earlier receipt %s: these answers were not stored", i, tt.name, tt.session, r.ID)
+		}
+		receipts = append(receipts, r.ID)
+	}
+	if n := count(t, store, "book-training"); n != 5 {
+		t.Errorf("%d stored, want 5", n)
+	}
+}
+
 func TestBookings(t *testing.T) { eachBackend(t, testBookings) }
 
 func testBookings(t *testing.T, b backend) {
@@ -455,6 +559,58 @@ func testBookings(t *testing.T, b backend) {
 	w = post(s.Handler(), "/forms/book-training", "session=day%2F2027-03-18&name=D", nil)
 	if loc := w.Header().Get("Location"); !strings.Contains(loc, "status=waitlisted") {
 		t.Errorf("redirect %q does not say waitlisted", loc)
+	}
+}
+
+// TestBookingClosed books sessions that the manifest, built days before,
+// lists as open but that have started, or whose bookings have closed, by
+// the server's clock: each is refused beside the session question, with
+// the answers kept, and nothing is stored.
+func TestBookingClosed(t *testing.T) {
+	// fixedNow is 2026-11-22 12:00 UTC, noon in London.
+	tests := []struct {
+		name    string
+		session formspec.Session
+		want    string // the error, "" for a booking taken
+	}{
+		{"started an hour ago", formspec.Session{Start: "2026-11-22T11:00:00Z"}, "Day at 11 has already started: choose another session"},
+		{"starts now", formspec.Session{Start: "2026-11-22T12:00:00Z"}, "has already started"},
+		{"starts in a minute", formspec.Session{Start: "2026-11-22T12:01:00Z"}, ""},
+		{"bookings closed yesterday", formspec.Session{Start: "2027-01-20T09:30:00Z", Closes: "2026-11-21"}, "Bookings for Day at 11 closed on 21 November 2026: choose another session"},
+		{"bookings close today", formspec.Session{Start: "2027-01-20T09:30:00Z", Closes: "2026-11-22"}, ""},
+		{"an older manifest without a start", formspec.Session{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := testManifest()
+			ss := tt.session
+			ss.ID, ss.Course, ss.Label, ss.Capacity, ss.State = "day/soon", "day", "Day at 11", 3, "open"
+			m.Sessions = append(m.Sessions, ss)
+			f := m.Form("book-training")
+			f.Fields[0].Choices = append(f.Fields[0].Choices, formspec.Option{Value: ss.ID, Label: ss.Label})
+			s, store := newTestServer(t, Options{Public: writeSite(t, m)})
+			body := url.Values{"session": {ss.ID}, "name": {"Zoë Ó Súilleabháin"}}.Encode()
+			w := post(s.Handler(), "/forms/book-training", body, map[string]string{"Accept": "application/json"})
+			if tt.want == "" {
+				if w.Code != http.StatusOK || count(t, store, "book-training") != 1 {
+					t.Fatalf("status %d, %d stored; want 200 and 1: %s", w.Code, count(t, store, "book-training"), w.Body)
+				}
+				return
+			}
+			var got struct{ Errors []formspec.FieldError }
+			if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != http.StatusUnprocessableEntity ||
+				len(got.Errors) != 1 || got.Errors[0].Field != "session" || !strings.Contains(got.Errors[0].Message, tt.want) {
+				t.Errorf("status %d, errors %+v (%v); want 422 on session with %q", w.Code, got.Errors, err, tt.want)
+			}
+			w = post(s.Handler(), "/forms/book-training", body, nil)
+			page := w.Body.String()
+			if w.Code != http.StatusUnprocessableEntity || !strings.Contains(page, `id="f-session-error"`) || !strings.Contains(page, "Zoë Ó Súilleabháin") {
+				t.Errorf("browser answer %d lacks the error or the answers:\n%s", w.Code, page)
+			}
+			if n := count(t, store, "book-training"); n != 0 {
+				t.Errorf("%d stored, want 0", n)
+			}
+		})
 	}
 }
 
@@ -621,7 +777,7 @@ func testExportCSV(t *testing.T, b backend) {
 			t.Errorf("SafeCell(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
-	if !strings.HasPrefix(out, "receipt,created,session,status,criteria_not_met,") || !strings.Contains(out, "\r\n") {
+	if !strings.HasPrefix(out, BOM+"receipt,created,session,status,criteria_not_met,") || !strings.Contains(out, "\r\n") {
 		t.Errorf("CSV header or line ends wrong:\n%s", out)
 	}
 	var js bytes.Buffer
@@ -631,6 +787,38 @@ func testExportCSV(t *testing.T, b backend) {
 	var back []Record
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil || len(back) != len(evil) {
 		t.Errorf("JSON export: %v, %d records", err, len(back))
+	}
+}
+
+// TestExportColumns checks the CSV's header: UTF-8 with a BOM, so that
+// Excel reads accented names, and never two columns of one name.
+func TestExportColumns(t *testing.T) {
+	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		records []Record
+		want    string
+	}{
+		{"empty store", nil, "receipt,created,session,status,criteria_not_met\r\n"},
+		{"booking: the session field is the session column",
+			[]Record{{Receipt: "PP-1", Created: at, Session: "day/2027-01-20", Status: "waitlisted",
+				Answers: []formspec.Answer{{Name: "session", Value: "day/2027-01-20"}, {Name: "name", Value: "Zoë Ó Súilleabháin"}}}},
+			"receipt,created,session,status,criteria_not_met,name\r\nPP-1,2026-11-22T09:00:00Z,day/2027-01-20,waitlisted,,Zoë Ó Súilleabháin\r\n"},
+		{"a field named as a column but answering something else",
+			[]Record{{Receipt: "PP-2", Created: at, Status: "received",
+				Answers: []formspec.Answer{{Name: "session", Value: "evening"}, {Name: "status", Value: "head"}, {Name: "answer_status", Value: "x"}}}},
+			"receipt,created,session,status,criteria_not_met,answer_session,answer_status,answer_answer_status\r\nPP-2,2026-11-22T09:00:00Z,,received,,evening,head,x\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteCSV(&buf, tt.records); err != nil {
+				t.Fatal(err)
+			}
+			if got := buf.String(); got != BOM+tt.want {
+				t.Errorf("got\n%q\nwant\n%q", got, BOM+tt.want)
+			}
+		})
 	}
 }
 

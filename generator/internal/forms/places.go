@@ -78,10 +78,17 @@ type Place struct {
 	Listed bool `json:"listed"`
 }
 
-// Places is the table of places: every session of the manifest in its
-// order (by date), then the sessions with bookings that the manifest no
-// longer lists, by id.
-func Places(m *formspec.Manifest, booked map[string]Booked) []Place {
+// Places is the table of places at now: every session of the manifest in
+// its order (by date), then the sessions with bookings that the manifest no
+// longer lists, by id. A session of the manifest that has started, or
+// whose bookings have closed, by now (the site not rebuilt since) is
+// "closed" with no places left, as the server takes no more bookings for
+// it.
+func Places(m *formspec.Manifest, booked map[string]Booked, now time.Time) []Place {
+	loc, err := time.LoadLocation(m.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
 	out := make([]Place, 0, len(m.Sessions))
 	for _, ss := range m.Sessions {
 		b := booked[ss.ID]
@@ -91,6 +98,8 @@ func Places(m *formspec.Manifest, booked map[string]Booked) []Place {
 			p.Title = ss.Label
 		}
 		switch {
+		case sessionClosed(&ss, now, loc) != "":
+			p.State, p.Left = "closed", new(0)
 		case ss.State == "waitlist":
 			p.Left = new(int)
 		case ss.Capacity > 0:
@@ -202,6 +211,9 @@ func writeTable(b *strings.Builder, header []string, rows [][]string, text int) 
 // spreadsheet (see WriteCSV); a session no longer open for booking has
 // the state "closed" and no capacity.
 func WritePlacesCSV(w io.Writer, places []Place) error {
+	if _, err := io.WriteString(w, BOM); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	cw.Write([]string{"session", "course", "start", "state", "capacity", "confirmed", "waitlisted", "left"})
@@ -295,7 +307,7 @@ func (s *site) placesBody(ctx context.Context) ([]byte, string, error) {
 		return nil, "", err
 	}
 	live := make(map[string]livePlace, len(s.manifest.Sessions))
-	for _, p := range Places(s.manifest, booked) {
+	for _, p := range Places(s.manifest, booked, now) {
 		if p.Listed {
 			live[p.Session] = livePlace{Places: p.Capacity, Left: p.Left, Waitlist: p.Waitlisted}
 		}

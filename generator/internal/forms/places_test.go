@@ -143,6 +143,33 @@ func TestPlacesEndpointElsewhere(t *testing.T) {
 	}
 }
 
+// TestPlacesClosedByNow: a session the manifest lists as open that has
+// started, or whose bookings have closed, by the clock (the site not
+// rebuilt since) is shown closed with no places left, as the server
+// refuses its bookings.
+func TestPlacesClosedByNow(t *testing.T) {
+	tests := []struct {
+		name, start, closes string
+		state               string
+		left                string
+	}{
+		{"to come", "2026-11-23T09:30:00Z", "", "open", "3"},
+		{"started", "2026-11-22T09:30:00Z", "", "closed", "0"},
+		{"bookings closed yesterday", "2026-11-30T09:30:00Z", "2026-11-21", "closed", "0"},
+		{"bookings close today", "2026-11-30T09:30:00Z", "2026-11-22", "open", "3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := testManifest()
+			m.Sessions[0].Start, m.Sessions[0].Closes = tt.start, tt.closes
+			p := Places(m, nil, fixedNow)[0]
+			if p.State != tt.state || p.left() != tt.left || !p.Listed {
+				t.Errorf("state %s, left %s, listed %v; want %s, %s, listed", p.State, p.left(), p.Listed, tt.state, tt.left)
+			}
+		})
+	}
+}
+
 // TestPlaces checks the table of places: the manifest's sessions in its
 // order, then the sessions with bookings it no longer lists, in each
 // format.
@@ -155,7 +182,7 @@ func TestPlaces(t *testing.T) {
 		"zed/2026-01-01":  {Confirmed: 1},
 		"old/2025-05-05":  {Confirmed: 4, Waitlisted: 1},
 	}
-	places := Places(m, booked)
+	places := Places(m, booked, fixedNow)
 	var ids []string
 	for _, p := range places {
 		ids = append(ids, p.Session)
@@ -187,7 +214,7 @@ zed/2026-01-01          1             0
 	if err := WritePlacesCSV(&csv, places); err != nil {
 		t.Fatal(err)
 	}
-	wantCSV := "session,course,start,state,capacity,confirmed,waitlisted,left\r\n" +
+	wantCSV := BOM + "session,course,start,state,capacity,confirmed,waitlisted,left\r\n" +
 		"day/2027-01-20,'=Day,2027-01-20T09:30:00Z,open,3,3,2,0\r\n" +
 		"day/2027-03-18,Later day,,waitlist,12,0,0,0\r\n" +
 		"open/2027-04-01,Open,,open,0,7,0,\r\n" +
@@ -216,7 +243,7 @@ zed/2026-01-01          1             0
 	}
 
 	text.Reset()
-	WritePlacesText(&text, Places(&formspec.Manifest{}, nil))
+	WritePlacesText(&text, Places(&formspec.Manifest{}, nil, fixedNow))
 	if text.String() != "No sessions are open for booking.\n" {
 		t.Errorf("no sessions: %q", text.String())
 	}

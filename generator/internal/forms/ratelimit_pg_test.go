@@ -318,6 +318,11 @@ func TestRateLimitDatabaseDown(t *testing.T) {
 	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "could not be saved") {
 		t.Errorf("with the database gone: %d %s, want 503", w.Code, w.Body)
 	}
+	// A browser gets the form back with its answers.
+	w = post(s.Handler(), "/forms/request-support", okRequest, nil)
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "could not be saved") || !strings.Contains(w.Body.String(), `value="Jo Bloggs"`) {
+		t.Errorf("browser with the database gone: %d %s, want 503 and the form", w.Code, w.Body)
+	}
 }
 
 // BenchmarkPGLimiter measures a take from the PostgreSQL limiter (the

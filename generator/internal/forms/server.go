@@ -25,6 +25,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -130,6 +131,9 @@ func New(opts Options, store *Store) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if err := checkOrigins(opts.AllowOrigins); err != nil {
+		return nil, err
+	}
 	s := &Server{opts: opts, store: store, log: opts.Logger}
 	if store.pg {
 		ctx, cancel := context.WithTimeout(context.Background(), limiterTimeout)
@@ -142,13 +146,13 @@ func New(opts Options, store *Store) (*Server, error) {
 	} else {
 		s.limits = memoryLimiter{newLimiter(opts.Burst, opts.Rate)}
 	}
-	data, err := fs.ReadFile(opts.Files, formspec.ManifestPath)
+	data, err := ReadManifest(opts.Files, opts.Public)
 	if err != nil {
-		return nil, fmt.Errorf("the built site has no forms manifest (build a site whose site.yaml has forms:): %w", err)
+		return nil, err
 	}
 	st, err := s.newSite(data)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w (build the site again)", manifestName(opts.Public), err)
 	}
 	s.site.Store(st)
 	s.checked = opts.Now()
@@ -156,6 +160,48 @@ func New(opts Options, store *Store) (*Server, error) {
 		s.current().handler.ServeHTTP(w, r)
 	})
 	return s, nil
+}
+
+// checkOrigins checks the origins that may post here, before the manifest
+// is read, so that a mistyped one is not taken for a broken manifest. An
+// origin as a site's address is often written, with a slash at the end
+// (https://site.example.org/), is taken as the origin it names: a
+// browser's Origin header never has one.
+func checkOrigins(origins []string) error {
+	cop := http.NewCrossOriginProtection()
+	for _, o := range origins {
+		if err := cop.AddTrustedOrigin(strings.TrimSuffix(o, "/")); err != nil {
+			return fmt.Errorf("--allow-origin %q is not an origin (expected such as https://peer-support.example.org): %w", o, err)
+		}
+	}
+	return nil
+}
+
+// ReadManifest reads the forms manifest of the built site fsys, which is
+// the directory public (for messages; "" for a site in memory), with an
+// error that says what to do when there is none: the server, started from
+// the wrong directory or before the first build, must say which directory
+// it looked in.
+func ReadManifest(fsys fs.FS, public string) ([]byte, error) {
+	data, err := fs.ReadFile(fsys, formspec.ManifestPath)
+	if err == nil {
+		return data, nil
+	}
+	if public != "" && errors.Is(err, fs.ErrNotExist) {
+		if info, serr := os.Stat(public); serr != nil || !info.IsDir() {
+			return nil, fmt.Errorf("there is no built site in %s (build it with generator build, or give --public the directory it was built into)", public)
+		}
+		return nil, fmt.Errorf("the built site in %s has no forms manifest, %s (build a site whose site.yaml has forms:, or give --public the directory it was built into)", public, manifestName(public))
+	}
+	return nil, fmt.Errorf("the built site has no forms manifest (build a site whose site.yaml has forms:): %w", err)
+}
+
+// manifestName is the manifest's file name for messages.
+func manifestName(public string) string {
+	if public == "" {
+		return formspec.ManifestPath
+	}
+	return filepath.Join(public, filepath.FromSlash(formspec.ManifestPath))
 }
 
 // newSite makes the site the manifest data describes.
@@ -172,7 +218,7 @@ func (s *Server) newSite(data []byte) (*site, error) {
 	st := &site{Server: s, manifest: m, elig: elig, loc: loc, digest: sha256.Sum256(data)}
 	cop := http.NewCrossOriginProtection()
 	for _, o := range s.opts.AllowOrigins {
-		if err := cop.AddTrustedOrigin(o); err != nil {
+		if err := cop.AddTrustedOrigin(strings.TrimSuffix(o, "/")); err != nil {
 			return nil, fmt.Errorf("--allow-origin %q: %w", o, err)
 		}
 	}
@@ -286,6 +332,26 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // visitRE is the form of a per-visit key the page's script makes.
 var visitRE = regexp.MustCompile(`^[A-Za-z0-9-]{8,64}$`)
 
+// unsaved tells the sender the answers could not be stored.
+const unsaved = "Your answers could not be saved just now. Please try again in a few minutes."
+
+// tooMany tells the sender the rate limit was reached.
+const tooMany = "Too many forms have been sent from your connection. Please wait a minute and try again."
+
+// browserForm reads the answers of a form a browser sent (not a script
+// asking for JSON), for the form to be shown again with them; ok is false
+// when there are none to show.
+func browserForm(w http.ResponseWriter, r *http.Request, wantsJSON bool) (url.Values, bool) {
+	if wantsJSON {
+		return nil, false
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
+		return nil, false
+	}
+	values, err := readForm(w, r)
+	return values, err == nil
+}
+
 // problem is an answer to a request that is refused before its answers are
 // read: the message is for the sender, the outcome for the log.
 type problem struct {
@@ -319,12 +385,24 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 		// Without the database no submission can be stored either; never
 		// let one through unlimited.
 		s.log.Error("submission", "form", name, "outcome", "store-failed", "err", err)
-		fail(problem{http.StatusServiceUnavailable, "Your answers could not be saved just now. Please try again in a few minutes.", "store-failed"})
+		if values, ok := browserForm(w, r, wantsJSON); ok {
+			s.writeForm(w, f, values, []formspec.FieldError{{Message: unsaved}}, http.StatusServiceUnavailable)
+			return
+		}
+		fail(problem{http.StatusServiceUnavailable, unsaved, "store-failed"})
 		return
 	}
 	if !allowed {
 		w.Header().Set("Retry-After", strconv.Itoa(int(s.opts.Rate.Seconds())+1))
-		fail(problem{http.StatusTooManyRequests, "Too many forms have been sent from your connection. Please wait a minute and try again.", "rate-limited"})
+		if values, ok := browserForm(w, r, wantsJSON); ok {
+			// A school office booking places for its staff one after
+			// another reaches the limit too: give the form back with the
+			// answers in it, to send again in a moment.
+			logOutcome("rate-limited")
+			s.writeForm(w, f, values, []formspec.FieldError{{Message: tooMany}}, http.StatusTooManyRequests)
+			return
+		}
+		fail(problem{http.StatusTooManyRequests, tooMany, "rate-limited"})
 		return
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
@@ -350,6 +428,10 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answers, errs := formspec.Validate(f, values)
+	sub := Submission{Form: f.Name, Answers: answers, Hash: contentHash(f, answers)}
+	if fe := s.booking(f, answers, now, &sub); fe != nil {
+		errs = append(errs, *fe)
+	}
 	if len(errs) > 0 {
 		logOutcome("invalid", "fields", fieldNames(errs))
 		if wantsJSON {
@@ -359,27 +441,21 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 		s.writeForm(w, f, values, errs, http.StatusUnprocessableEntity)
 		return
 	}
-	sub := Submission{Form: f.Name, Answers: answers, Hash: contentHash(f, answers)}
 	if v := values.Get(formspec.VisitField); visitRE.MatchString(v) {
 		sub.Visit = v
-	}
-	if bf := f.BookingField(); bf != nil {
-		for _, a := range answers {
-			if a.Name == bf.Name && a.Value != "" {
-				ss := s.manifest.Session(a.Value)
-				if ss == nil {
-					fail(problem{http.StatusUnprocessableEntity, "That session does not take bookings.", "no-session"})
-					return
-				}
-				sub.Session, sub.Capacity, sub.Waitlist = ss.ID, ss.Capacity, ss.State == "waitlist"
-			}
-		}
 	}
 	sub.Unmet = s.elig.Check(f, answers, decode.DateOf(now.In(s.loc)))
 	rec, err := s.store.Save(r.Context(), sub, now)
 	if err != nil {
 		s.log.Error("submission", "form", name, "outcome", "store-failed", "err", err)
-		fail(problem{http.StatusServiceUnavailable, "Your answers could not be saved just now. Please try again in a few minutes.", "store-failed"})
+		if !wantsJSON {
+			// A browser gets the form back with the answers in it, ready to
+			// send again, rather than a page of text and answers to type
+			// again.
+			s.writeForm(w, f, values, []formspec.FieldError{{Message: unsaved}}, http.StatusServiceUnavailable)
+			return
+		}
+		fail(problem{http.StatusServiceUnavailable, unsaved, "store-failed"})
 		return
 	}
 	outcome := "stored"
@@ -390,6 +466,54 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	logOutcome(outcome, "receipt", rec.ID, "status", rec.Status, "unmet", len(rec.Unmet))
 	s.success(w, r, f, rec, wantsJSON)
+}
+
+// booking fills in the session a booking form's answers book, with its
+// places, or returns the error to show beside the session question when it
+// takes no bookings now. The manifest lists the sessions open for booking
+// when the site was built; a server left running past a session's start,
+// or past the last day its bookings are taken, without a rebuild must not
+// book it.
+func (s *site) booking(f *formspec.Form, answers []formspec.Answer, now time.Time, sub *Submission) *formspec.FieldError {
+	bf := f.BookingField()
+	if bf == nil {
+		return nil
+	}
+	for _, a := range answers {
+		if a.Name != bf.Name || a.Value == "" {
+			continue
+		}
+		ss := s.manifest.Session(a.Value)
+		if msg := sessionClosed(ss, now, s.loc); msg != "" {
+			return &formspec.FieldError{Field: bf.Name, Message: msg}
+		}
+		sub.Session, sub.Capacity, sub.Waitlist = ss.ID, ss.Capacity, ss.State == "waitlist"
+	}
+	return nil
+}
+
+// sessionClosed says why session ss takes no bookings at now, or "" if it
+// does; loc is the site's time zone, in which its closing day ends.
+func sessionClosed(ss *formspec.Session, now time.Time, loc *time.Location) string {
+	if ss == nil {
+		return "That session does not take bookings: choose another"
+	}
+	if start, err := time.Parse(time.RFC3339, ss.Start); err == nil && !now.Before(start) {
+		return fmt.Sprintf("%s has already started: choose another session", ss.Label)
+	}
+	if ss.Closes != "" && ss.Closes < now.In(loc).Format(time.DateOnly) {
+		return fmt.Sprintf("Bookings for %s closed on %s: choose another session", ss.Label, closesText(ss.Closes))
+	}
+	return ""
+}
+
+// closesText is a closing date as the pages write dates (11 January 2027).
+func closesText(date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return t.Format("2 January 2006")
 }
 
 func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {

@@ -3,7 +3,9 @@ package forms
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -177,13 +179,18 @@ func (s *Store) save(ctx context.Context, sub Submission, now time.Time) (Receip
 	if err := s.lock(ctx, tx, identityLock, identityKey(sub)); err != nil {
 		return Receipt{}, err
 	}
+	answers, err := json.Marshal(sub.Answers)
+	if err != nil {
+		return Receipt{}, err
+	}
 	var r Receipt
 	var unmet string
+	visit := sub.Visit
 	switch {
 	case sub.Visit == "" && sub.Hash == "":
 		err = sql.ErrNoRows // nothing to recognise it by
 	case sub.Visit != "":
-		err = tx.QueryRowContext(ctx, s.q(`SELECT receipt, status, unmet FROM submissions WHERE form = ? AND visit = ?`), sub.Form, sub.Visit).Scan(&r.ID, &r.Status, &unmet)
+		r, unmet, visit, err = s.sameVisit(ctx, tx, sub, string(answers))
 	default:
 		err = tx.QueryRowContext(ctx, s.q(`SELECT receipt, status, unmet FROM submissions WHERE form = ? AND hash = ? AND visit = '' AND created >= ? ORDER BY id LIMIT 1`),
 			sub.Form, sub.Hash, s.stamp(now.Add(-DuplicateWindow))).Scan(&r.ID, &r.Status, &unmet)
@@ -214,10 +221,6 @@ func (s *Store) save(ctx context.Context, sub Submission, now time.Time) (Receip
 			}
 		}
 	}
-	answers, err := json.Marshal(sub.Answers)
-	if err != nil {
-		return Receipt{}, err
-	}
 	if sub.Unmet == nil {
 		sub.Unmet = []formspec.Unmet{}
 	}
@@ -226,13 +229,49 @@ func (s *Store) save(ctx context.Context, sub Submission, now time.Time) (Receip
 		return Receipt{}, err
 	}
 	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO submissions (receipt, form, created, visit, hash, session, status, unmet, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		r.ID, sub.Form, s.stamp(now), sub.Visit, sub.Hash, sub.Session, r.Status, string(um), string(answers)); err != nil {
+		r.ID, sub.Form, s.stamp(now), visit, sub.Hash, sub.Session, r.Status, string(um), string(answers)); err != nil {
 		return Receipt{}, fmt.Errorf("store: insert: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return Receipt{}, fmt.Errorf("store: commit: %w", err)
 	}
 	return r, nil
+}
+
+// sameVisit looks for sub stored before from the same showing of the form
+// (its visit key): a retry or a double click sends the same answers, and
+// gets the first receipt. Different answers with the same key are another
+// submission: a browser's Back button brings the page back as it was,
+// key and all, and a head who books a place and then goes back to book one
+// for a colleague must not be told "booked" with the first reference while
+// the colleague's booking is dropped. Such a submission is kept under the
+// key with a digest of its answers added, so that its own retries are
+// recognised in turn. It returns the receipt found (and its criteria not
+// met, as stored), or sql.ErrNoRows with the key to store sub under.
+func (s *Store) sameVisit(ctx context.Context, tx *sql.Tx, sub Submission, answers string) (Receipt, string, string, error) {
+	sum := sha256.Sum256([]byte(answers))
+	alt := sub.Visit + "~" + hex.EncodeToString(sum[:8])
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT receipt, status, unmet, answers, visit FROM submissions WHERE form = ? AND visit IN (?, ?) ORDER BY id`), sub.Form, sub.Visit, alt)
+	if err != nil {
+		return Receipt{}, "", "", err
+	}
+	defer rows.Close()
+	visit := sub.Visit
+	for rows.Next() {
+		var r Receipt
+		var unmet, stored, v string
+		if err := rows.Scan(&r.ID, &r.Status, &unmet, &stored, &v); err != nil {
+			return Receipt{}, "", "", err
+		}
+		if stored == answers {
+			return r, unmet, v, nil
+		}
+		visit = alt
+	}
+	if err := rows.Err(); err != nil {
+		return Receipt{}, "", "", err
+	}
+	return Receipt{}, "", visit, sql.ErrNoRows
 }
 
 // Healthy reports whether the store can be written to.
@@ -274,6 +313,25 @@ func (s *Store) Records(ctx context.Context, form string, since time.Time) ([]Re
 			return nil, fmt.Errorf("store: %s: %w", r.Receipt, err)
 		}
 		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Forms returns the names of the forms that have submissions stored, in
+// order, so that an export of a mistyped form can name the right ones.
+func (s *Store) Forms(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT form FROM submissions ORDER BY form`)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }

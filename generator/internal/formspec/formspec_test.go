@@ -90,6 +90,37 @@ func TestValidateMessages(t *testing.T) {
 	}
 }
 
+// TestValidateWording checks that each message names its question so
+// that it reads as a sentence, whether the label is a noun ("Your name")
+// or a question ("When did you become a headteacher?").
+func TestValidateWording(t *testing.T) {
+	tests := []struct {
+		field Field
+		value []string
+		want  string
+	}{
+		{Field{Name: "name", Label: "Your name", Type: config.FieldText, Required: true, MaxLength: 10}, nil, "Enter your name"},
+		{Field{Name: "name", Label: "Your name", Type: config.FieldText, MaxLength: 3}, []string{"Zoë Ó"}, "Your name must be 3 characters or fewer (it has 5)"},
+		{Field{Name: "name", Label: "Your name", Type: config.FieldText, MaxLength: 10}, []string{"a", "b"}, "Give your name only once"},
+		{Field{Name: "since", Label: "When did you become a headteacher?", Type: config.FieldDate, Required: true, MaxLength: 40}, nil,
+			"Enter your answer to “When did you become a headteacher?”"},
+		{Field{Name: "since", Label: "When did you become a headteacher?", Type: config.FieldDate, MaxLength: 40}, []string{"soon"},
+			"Your answer to “When did you become a headteacher?” must be a real date, such as 27/3/2019"},
+		{Field{Name: "rating", Label: "How useful have the meetings been?", Type: config.FieldChoice, Required: true, MaxLength: 200,
+			Choices: []Option{{Value: "very", Label: "Very"}}}, []string{"wow"}, "Choose your answer to “How useful have the meetings been?” from the list"},
+		{Field{Name: "skills", Label: "What would you like support with?", Type: config.FieldMultiChoice, Required: true, MaxLength: 200,
+			Choices: []Option{{Value: "send", Label: "SEND"}}}, nil, "Choose at least one: your answer to “What would you like support with?”"},
+		{Field{Name: "ok", Label: "SEND support", Type: config.FieldCheckbox, Required: true}, nil, "Tick the box: SEND support"},
+	}
+	for _, tt := range tests {
+		f := &Form{Name: "f", Fields: []Field{tt.field}}
+		_, errs := Validate(f, url.Values{tt.field.Name: tt.value})
+		if len(errs) != 1 || errs[0].Message != tt.want {
+			t.Errorf("%s %q: errors %+v, want %q", tt.field.Label, tt.value, errs, tt.want)
+		}
+	}
+}
+
 // FuzzValidate decodes arbitrary bodies as a form: nothing panics, and
 // whatever is accepted is valid UTF-8, within its limit and one of the
 // choices.

@@ -95,6 +95,9 @@ type Session struct {
 	// places (generator forms places); older manifests have neither.
 	Title string `json:"title,omitempty"`
 	Start string `json:"start,omitempty"`
+	// Closes is the last day bookings are taken (2027-01-11), when the
+	// content sets one (booking_closes); "" takes them until the start.
+	Closes string `json:"closes,omitempty"`
 	// Capacity is the number of places; 0 means no limit.
 	Capacity int `json:"capacity"`
 	// State is "open" or "waitlist" (every booking goes on the waiting

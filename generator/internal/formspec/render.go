@@ -53,7 +53,7 @@ var formTemplate = template.Must(template.New("form").Parse(htmlmin.TemplateOrSo
 {{- if .Errors}}
 <div class="error-summary" role="alert" tabindex="-1" aria-labelledby="{{.Prefix}}error-title" data-pp-errors>
 <h2 class="error-summary__title" id="{{.Prefix}}error-title">There is a problem</h2>
-<ul>{{range .Errors}}<li><a href="#{{$.Prefix}}{{.Field}}">{{.Message}}</a></li>{{end}}</ul>
+<ul>{{range .Errors}}<li>{{if .Field}}<a href="#{{$.Prefix}}{{.Field}}">{{.Message}}</a>{{else}}{{.Message}}{{end}}</li>{{end}}</ul>
 </div>
 {{- end}}
 {{- with .Criteria}}

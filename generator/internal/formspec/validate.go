@@ -38,7 +38,9 @@ func (a Answer) Text() string {
 	return a.Value
 }
 
-// FieldError is a problem with one answer, in words for the sender.
+// FieldError is a problem with one answer, in words for the sender; with
+// no Field, a problem with the whole form (the answers could not be
+// saved), listed above it.
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
@@ -81,17 +83,23 @@ func isYes(s string) bool {
 }
 
 // what names a field in a message: its label with a lower-case first
-// letter ("your e-mail address").
+// letter ("your e-mail address"), or, for a label that is a question,
+// "your answer to “How useful have the meetings been?”", since the
+// question lower-cased reads wrongly in a message ("Enter when did you
+// become a headteacher").
 func what(fl *Field) string {
 	l := fl.Label
 	if l == "" {
 		l = fl.Name
 	}
+	if strings.HasSuffix(l, "?") {
+		return "your answer to “" + l + "”"
+	}
 	r, n := utf8.DecodeRuneInString(l)
 	if n < len(l) && unicode.IsUpper(r) && !unicode.IsUpper(rune(l[n])) {
 		l = string(unicode.ToLower(r)) + l[n:]
 	}
-	return strings.TrimSuffix(l, "?")
+	return l
 }
 
 func validateField(fl *Field, raw []string) (Answer, string) {
@@ -117,7 +125,7 @@ func validateField(fl *Field, raw []string) (Answer, string) {
 		return a, ""
 	}
 	if len(raw) > 1 && fl.Type != config.FieldCheckbox {
-		return a, fmt.Sprintf("Give one answer for %s", what(fl))
+		return a, fmt.Sprintf("Give %s only once", what(fl))
 	}
 	s := first(raw)
 	if !utf8.ValidString(s) {

@@ -42,8 +42,12 @@ func (s *Site) formManifest() (*formspec.Manifest, error) {
 		}
 		start := ss.Start.In(s.Config.Location)
 		label := fmt.Sprintf("%s, %s", ss.Course.Title, start.Format("Mon 2 Jan 2006, 15:04"))
-		src.Sessions = append(src.Sessions, formspec.Session{ID: ss.ID, Course: ss.Course.Slug, Label: label, Title: ss.Course.Title,
-			Start: start.Format(time.RFC3339), Capacity: ss.Capacity, State: ss.State})
+		ms := formspec.Session{ID: ss.ID, Course: ss.Course.Slug, Label: label, Title: ss.Course.Title,
+			Start: start.Format(time.RFC3339), Capacity: ss.Capacity, State: ss.State}
+		if !ss.BookingCloses.IsZero() {
+			ms.Closes = ss.BookingCloses.String()
+		}
+		src.Sessions = append(src.Sessions, ms)
 	}
 	return formspec.Build(s.Config, src)
 }
