@@ -518,3 +518,32 @@ func fillRequester(prefix, name, email, school string) chromedp.Tasks {
 		chromedp.Click(prefix+"consent", chromedp.ByQuery),
 	}
 }
+
+// TestVisitKeyAfterBack checks that a form page the browser brings back
+// from its back-forward cache gets a new visit key: the form server takes
+// a second send with the key of the first as a repeat, so a head who
+// books a place, goes Back and books another for a colleague would
+// otherwise be sent the first receipt again. The cache's return is the
+// pageshow event with persisted set, dispatched here as the browser does.
+func TestVisitKeyAfterBack(t *testing.T) {
+	ctx := New(t, 1024, 900)
+	base := Serve(t, example(t))
+	var before, after, reloaded string
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/forms/feedback/"),
+		chromedp.WaitVisible(`form[data-pp-form]`, chromedp.ByQuery),
+		chromedp.Value(`input[name="_visit"]`, &before, chromedp.ByQuery),
+		chromedp.Evaluate(`window.dispatchEvent(new PageTransitionEvent("pageshow", {persisted: false})); true`, nil),
+		chromedp.Value(`input[name="_visit"]`, &reloaded, chromedp.ByQuery),
+		chromedp.Evaluate(`window.dispatchEvent(new PageTransitionEvent("pageshow", {persisted: true})); true`, nil),
+		chromedp.Value(`input[name="_visit"]`, &after, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if len(before) < 8 || reloaded != before {
+		t.Errorf("visit key %q, then %q after a pageshow not from the cache; want a key, unchanged", before, reloaded)
+	}
+	if after == before || len(after) < 8 {
+		t.Errorf("visit key %q after the page came back from the cache, %q before; want a new key", after, before)
+	}
+}

@@ -317,6 +317,13 @@
     var shown = Date.now();
     var visit = form.querySelector("input[name=_visit]");
     if (visit) visit.value = key();
+    // A page the browser brings back from its cache (Back after sending)
+    // is a new visit: sending it again, say for a colleague, must not count
+    // as a repeat of the first. The time since the page was first shown
+    // still counts, or a quick second send would look like a robot's.
+    window.addEventListener("pageshow", function (e) {
+      if (e.persisted && visit) visit.value = key();
+    });
     form.querySelectorAll("[data-pp-combobox] input[data-choices]").forEach(function (input) { combobox(form, input); });
     if (form.hasAttribute("data-prefill")) {
       query.forEach(function (value, name) {
