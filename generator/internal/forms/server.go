@@ -131,7 +131,7 @@ func New(opts Options, store *Store) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if err := checkOrigins(opts.AllowOrigins); err != nil {
+	if _, err := crossOrigin(opts.AllowOrigins); err != nil {
 		return nil, err
 	}
 	s := &Server{opts: opts, store: store, log: opts.Logger}
@@ -162,19 +162,20 @@ func New(opts Options, store *Store) (*Server, error) {
 	return s, nil
 }
 
-// checkOrigins checks the origins that may post here, before the manifest
-// is read, so that a mistyped one is not taken for a broken manifest. An
-// origin as a site's address is often written, with a slash at the end
-// (https://site.example.org/), is taken as the origin it names: a
-// browser's Origin header never has one.
-func checkOrigins(origins []string) error {
+// crossOrigin is the protection against posts from other origins than
+// the site's own and origins. An origin as a site's address is often
+// written, with a slash at the end (https://site.example.org/), is taken
+// as the origin it names: a browser's Origin header never has one. New
+// checks the origins with it before the manifest is read, so that a
+// mistyped one is not taken for a broken manifest.
+func crossOrigin(origins []string) (*http.CrossOriginProtection, error) {
 	cop := http.NewCrossOriginProtection()
 	for _, o := range origins {
 		if err := cop.AddTrustedOrigin(strings.TrimSuffix(o, "/")); err != nil {
-			return fmt.Errorf("--allow-origin %q is not an origin (expected such as https://peer-support.example.org): %w", o, err)
+			return nil, fmt.Errorf("--allow-origin %q is not an origin (expected such as https://peer-support.example.org): %w", o, err)
 		}
 	}
-	return nil
+	return cop, nil
 }
 
 // ReadManifest reads the forms manifest of the built site fsys, which is
@@ -216,11 +217,9 @@ func (s *Server) newSite(data []byte) (*site, error) {
 	}
 	loc, _ := time.LoadLocation(m.Timezone)
 	st := &site{Server: s, manifest: m, elig: elig, loc: loc, digest: sha256.Sum256(data)}
-	cop := http.NewCrossOriginProtection()
-	for _, o := range s.opts.AllowOrigins {
-		if err := cop.AddTrustedOrigin(strings.TrimSuffix(o, "/")); err != nil {
-			return nil, fmt.Errorf("--allow-origin %q: %w", o, err)
-		}
+	cop, err := crossOrigin(s.opts.AllowOrigins)
+	if err != nil {
+		return nil, err
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("refused", "outcome", "cross-origin", "path", r.URL.Path)
