@@ -609,7 +609,11 @@ func TestSessionPatchesEdits(t *testing.T) {
 		{"a supporter's summary, shown on cards", replace(helen, "summary: Headteacher of", "summary: Head of"), true, false},
 		{"a network's title, shown on its members' pages", replace("content/networks/north-weald-rural-schools.md", "title: ", "title: The "), true, false},
 		{"a testimonial's supporter", replace("content/testimonials/first-headship-support.md", "supporter: helen-marsh", "supporter: james-orton"), true, false},
-		{"a course's session date, which orders training", replace("content/training/governors-briefing.md", `start: "2027-01-13 18:30"`, `start: "2026-12-01 18:30"`), true, false},
+		{"a course's session date, which orders training", func() []string {
+			const course = "content/training/governors-briefing.md"
+			return slices.Concat(replace(course, `start: "2027-01-13 18:30"`, `start: "2026-12-01 18:30"`)(),
+				replace(course, "booking_closes: 2027-01-11", "booking_closes: 2026-11-29")())
+		}, true, false},
 		{"a news post's date", replace("content/news/training-dates-2027.md", "date: 2026-11-09", "date: 2024-01-09"), true, false},
 		{"two files at once", func() []string {
 			return slices.Concat(replace(helen, "availability: available", "availability: unavailable")(),

@@ -398,6 +398,12 @@ func (c *pageChecker) page() {
 			if !s.End.IsZero() && !s.End.After(s.Start) {
 				c.diags.Add(p.FieldPos(field+".end"), field+".end", "%s is not after start %s", s.End.Format("2006-01-02 15:04"), s.Start.Format("2006-01-02 15:04"))
 			}
+			// The server takes no booking once a session has started, and
+			// the page would promise one: a later date is a slip, most
+			// often of the year.
+			if day := decode.DateOf(s.Start); !s.BookingCloses.IsZero() && day.Before(s.BookingCloses) {
+				c.diags.Add(p.FieldPos(field+".booking_closes"), field+".booking_closes", "%s is after the session starts on %s (expected the last day to book: %s or earlier)", s.BookingCloses, day, day)
+			}
 			if loc := s.Location; loc.Name == "" && loc.Address == "" && !loc.Online {
 				c.diags.Add(p.FieldPos(field), field+".location", "required field is missing (expected a name and address, or online: true)")
 			}
