@@ -425,6 +425,19 @@ func TestRateLimit(t *testing.T) {
 	if c := send("192.0.2.1:5000", ""); c != http.StatusSeeOther {
 		t.Errorf("a minute later: %d, want 303", c)
 	}
+	// An IPv6 client picks any address of its /64: the allowance is the
+	// /64's.
+	for i := range 3 {
+		if c := send(fmt.Sprintf("[2001:db8:5:6::%x]:5000", i+1), ""); c != http.StatusSeeOther {
+			t.Fatalf("IPv6 submission %d: %d", i, c)
+		}
+	}
+	if c := send("[2001:db8:5:6:ffff::9]:5000", ""); c != http.StatusTooManyRequests {
+		t.Errorf("a fourth address of the same /64: %d, want 429", c)
+	}
+	if c := send("[2001:db8:5:7::1]:5000", ""); c != http.StatusSeeOther {
+		t.Errorf("the next /64: %d, want 303", c)
+	}
 }
 
 func TestClientIP(t *testing.T) {
@@ -446,6 +459,27 @@ func TestClientIP(t *testing.T) {
 		}
 		if got := s.clientIP(r).String(); got != tt.want {
 			t.Errorf("clientIP(%s, %q) = %s, want %s", tt.remote, tt.xff, got, tt.want)
+		}
+	}
+}
+
+func TestRateClient(t *testing.T) {
+	tests := []struct{ addr, want string }{
+		{"192.0.2.1", "192.0.2.1"},
+		{"192.0.2.2", "192.0.2.2"},
+		{"2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:bbbb:cccc:dddd:eeee", "2001:db8:1:2::/64"},
+		{"2001:db8:1:3::1", "2001:db8:1:3::/64"},
+		{"::1", "::/64"},
+		{"", "invalid IP"}, // no address: one shared allowance
+	}
+	for _, tt := range tests {
+		var a netip.Addr
+		if tt.addr != "" {
+			a = netip.MustParseAddr(tt.addr)
+		}
+		if got := rateClient(a); got != tt.want {
+			t.Errorf("rateClient(%s) = %s, want %s", tt.addr, got, tt.want)
 		}
 	}
 }

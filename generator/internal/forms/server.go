@@ -379,7 +379,7 @@ func (s *site) submit(w http.ResponseWriter, r *http.Request) {
 		fail(problem{http.StatusNotFound, "There is no such form.", "unknown-form"})
 		return
 	}
-	allowed, err := s.limits.allow(r.Context(), s.clientIP(r).String(), s.opts.Now())
+	allowed, err := s.limits.allow(r.Context(), rateClient(s.clientIP(r)), s.opts.Now())
 	if err != nil {
 		// Without the database no submission can be stored either; never
 		// let one through unlimited.
@@ -798,6 +798,19 @@ func (s *Server) clientIP(r *http.Request) netip.Addr {
 		addr = a
 	}
 	return addr
+}
+
+// rateClient is whose allowance a submission from a takes: its IPv4
+// address, or its IPv6 /64. One household or office is given a /64, and
+// its machines pick addresses in it at will (privacy addresses change
+// daily), so a single client can take as many IPv6 addresses as it likes
+// and an address each would be no limit at all.
+func rateClient(a netip.Addr) string {
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
 }
 
 func (s *Server) trusted(a netip.Addr) bool {
