@@ -67,6 +67,10 @@ func runForms(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		opts.TrustedProxies = append(opts.TrustedProxies, pfx)
 	}
+	if err := forms.CheckOrigins(origins); err != nil {
+		fmt.Fprintf(stderr, "generator forms: %v\n", err)
+		return ExitUsage
+	}
 	opts.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
 	where := data()
 	if err := dataOutsidePublic(where, *public); err != nil {

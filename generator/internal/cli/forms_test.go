@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,6 +21,27 @@ import (
 	"peerpress/generator/internal/forms/pgtest"
 	"peerpress/generator/internal/formspec"
 )
+
+// TestFormsBadOriginMakesNothing checks that a mistyped --allow-origin is
+// refused before the answers' directory is made: nothing is left to
+// clear up, or to mistake for the real one.
+func TestFormsBadOriginMakesNothing(t *testing.T) {
+	root := t.TempDir()
+	public, data := filepath.Join(root, "public"), filepath.Join(root, "answers")
+	if err := os.MkdirAll(filepath.Join(public, "forms"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(public, "forms", "manifest.json"), []byte(`{"forms": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "forms", "--public", public, "--data", data, "--allow-origin", "peer-support.example.org")
+	if code != ExitUsage || !strings.Contains(stderr, `--allow-origin "peer-support.example.org" is not an origin`) {
+		t.Errorf("got %d, %q; want %d and the origin named", code, stderr, ExitUsage)
+	}
+	if _, err := os.Stat(data); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("%s was made (%v)", data, err)
+	}
+}
 
 func TestRunFormsUsage(t *testing.T) {
 	tests := []struct {

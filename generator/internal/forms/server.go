@@ -178,6 +178,14 @@ func crossOrigin(origins []string) (*http.CrossOriginProtection, error) {
 	return cop, nil
 }
 
+// CheckOrigins reports the first of origins, the --allow-origin flags,
+// that is not an origin, so that a command can refuse it before it makes
+// anything.
+func CheckOrigins(origins []string) error {
+	_, err := crossOrigin(origins)
+	return err
+}
+
 // ReadManifest reads the forms manifest of the built site fsys, which is
 // the directory public (for messages; "" for a site in memory), with an
 // error that says what to do when there is none: the server, started from
