@@ -35,6 +35,8 @@ func TestValidate(t *testing.T) {
 		{"name=Jo&consent=on&many=z&many=x&many=x", map[string]string{"many": "x; z"}},
 		{"name=Jo&consent=yes&pick=b&when=2020-02-29&tick=on&ref=jo&email=a%40b.org", map[string]string{"pick": "b", "when": "2020-02-29", "tick": "yes", "ref": "jo", "email": "a@b.org"}},
 		{"name=Jo&consent=yes&text=a%0D%0Ab%00c", map[string]string{"text": "a\nbc"}},
+		// Direction overrides and isolates go; the marks stay.
+		{"name=Jo%E2%80%AE+Smith&consent=yes&text=%E2%81%A6a%E2%81%A9%E2%80%8Fb", map[string]string{"name": "Jo Smith", "text": "a\u200fb"}},
 		{"consent=yes", map[string]string{"!": "name"}},
 		{"name=J&consent=yes", map[string]string{"!": "name"}},
 		{"name=Jo", map[string]string{"!": "consent"}},

@@ -242,7 +242,10 @@ func choiceIndex(fl *Field, v string) int {
 }
 
 // clean trims s, makes line ends \n (or spaces, for a one-line field) and
-// drops other control characters.
+// drops other control characters, and the characters that override or
+// embed a direction of writing: "Jo\u202Egro.elpmaxe@" shows in the export
+// as another address than it is. Right-to-left text needs none of them;
+// the marks (U+200E, U+200F) that only nudge it stay.
 func clean(s string, multiline bool) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.Map(func(r rune) rune {
@@ -254,7 +257,8 @@ func clean(s string, multiline bool) string {
 			return ' '
 		case r == '\t':
 			return ' '
-		case unicode.IsControl(r) || r == utf8.RuneError:
+		case unicode.IsControl(r) || r == utf8.RuneError,
+			r >= '\u202A' && r <= '\u202E', r >= '\u2066' && r <= '\u2069':
 			return -1
 		}
 		return r
