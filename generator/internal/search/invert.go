@@ -12,10 +12,10 @@ import (
 // one object), so that ten thousand long pages cost tens of megabytes.
 type inverted struct {
 	terms []string
-	// The postings of term t are [start[t], start[t+1]) of doc and w.
+	// The postings of term t are post[start[t]:start[t+1]], each its
+	// document <<4 | its weight less one.
 	start []int
-	doc   []int32
-	w     []uint8
+	post  []uint32
 	// pos holds every posting's positions in the same order, each as
 	// their number then each position as appendPosition writes it, in
 	// digits; term t's are pos[posStart[t]:posStart[t+1]].
@@ -29,6 +29,9 @@ type inverted struct {
 	anyCommon bool
 	pairMin   int
 	found     hits
+	// The pairs of section t, the term that lists them, are
+	// [sections[t], sections[t+1]) of found.
+	sections []int
 }
 
 // docBlock is how many documents a tokenizing worker takes at a time:
@@ -372,8 +375,7 @@ func invert(docs []Doc, pairMin int) *inverted {
 	// each term's postings in document order.
 	nt := len(inv.terms)
 	runs := make([][2]int, workers)
-	counts := make([][]int, workers)
-	pcounts := make([][]int, workers)
+	counts := make([][]termCount, workers)
 	for r := range workers {
 		runs[r] = [2]int{nblocks * r / workers, nblocks * (r + 1) / workers}
 	}
@@ -385,15 +387,15 @@ func invert(docs []Doc, pairMin int) *inverted {
 	wg = sync.WaitGroup{}
 	for r := range workers {
 		wg.Go(func() {
-			n, pn := make([]int, nt), make([]int, nt)
+			n := make([]termCount, nt)
 			each(r, func(bi int, bl *block, ids []uint32) {
 				for k, id := range bl.term {
-					t := ids[id]
-					n[t]++
-					pn[t] += int(bl.plen[k])
+					c := &n[ids[id]]
+					c.n++
+					c.pos += int(bl.plen[k])
 				}
 			})
-			counts[r], pcounts[r] = n, pn
+			counts[r] = n
 		})
 	}
 	wg.Wait()
@@ -403,8 +405,9 @@ func invert(docs []Doc, pairMin int) *inverted {
 		n, pn := inv.start[t], inv.posStart[t]
 		for r := range workers {
 			// From here on counts[r][t] is where run r's postings of t go.
-			counts[r][t], n = n, n+counts[r][t]
-			pcounts[r][t], pn = pn, pn+pcounts[r][t]
+			c := &counts[r][t]
+			c.n, n = n, n+c.n
+			c.pos, pn = pn, pn+c.pos
 		}
 		inv.start[t+1], inv.posStart[t+1] = n, pn
 	}
@@ -414,54 +417,68 @@ func invert(docs []Doc, pairMin int) *inverted {
 			inv.common, inv.anyCommon = make([]bool, nt), false
 		}
 	}
-	// Each run's pairs go to its part of found, in document order, and so
-	// all of them.
-	hitAt := make([]int, workers+1)
+	// With pairs to find, each worker's ids also say whether the term is
+	// common, so that a link's terms take a look-up each; each run counts
+	// its pairs by the section that lists them, so that it can put each
+	// pair in its place in section order as it finds it.
+	var hitCur [][]int
 	if inv.anyCommon {
+		for _, ids := range remap {
+			for id, t := range ids {
+				if inv.common[t] {
+					ids[id] |= commonBit
+				}
+			}
+		}
+		hitCur = make([][]int, workers)
 		wg = sync.WaitGroup{}
 		for r := range workers {
 			wg.Go(func() {
+				n := make([]int, nt)
 				each(r, func(bi int, bl *block, ids []uint32) {
-					hitAt[r+1] += inv.countPairs(bl.links, ids)
+					countSections(n, bl.links, ids)
 				})
+				hitCur[r] = n
 			})
 		}
 		wg.Wait()
-		for r := range workers {
-			hitAt[r+1] += hitAt[r]
+		inv.sections = make([]int, nt+1)
+		for t := range nt {
+			n := inv.sections[t]
+			for r := range workers {
+				hitCur[r][t], n = n, n+hitCur[r][t]
+			}
+			inv.sections[t+1] = n
 		}
+		inv.found = hits{key: make([]uint64, inv.sections[nt]), at: make([]uint32, inv.sections[nt])}
 	}
-	inv.found = hits{key: make([]uint64, hitAt[workers]), at: make([]uint32, hitAt[workers])}
 	total := inv.start[nt]
-	inv.doc = make([]int32, total)
-	inv.w = make([]uint8, total)
+	inv.post = make([]uint32, total)
 	inv.pos = make([]byte, inv.posStart[nt])
 	wg = sync.WaitGroup{}
 	for r := range workers {
 		wg.Go(func() {
-			cur, pcur := counts[r], pcounts[r]
-			found := hitAt[r]
+			cur := counts[r]
 			each(r, func(bi int, bl *block, ids []uint32) {
-				k, p := 0, 0
 				if inv.anyCommon {
-					found = inv.pairsOf(&inv.found, found, bl.links, bl.linkEnd, bi*docBlock, ids)
+					inv.found.place(hitCur[r], bl.links, bl.linkEnd, bi*docBlock, ids)
 				}
+				k, p := 0, 0
 				for j, end := range bl.end {
 					d := bi*docBlock + j
 					scale := fieldScale(&lens[d], &avg)
 					for ; k < end; k++ {
-						t := ids[bl.term[k]]
-						i := cur[t]
-						cur[t]++
-						inv.doc[i] = int32(d)
-						inv.w[i] = weight(bl.tf[k], &scale)
+						c := &cur[ids[bl.term[k]]&^commonBit]
+						inv.post[c.n] = uint32(d)<<4 | uint32(weight(bl.tf[k], &scale)-1)
+						c.n++
 						// Positions are a few bytes: a loop beats copy.
-						dst, src := inv.pos[pcur[t]:], bl.pos[p:p+int(bl.plen[k])]
-						for x, c := range src {
-							dst[x] = c
+						n := int(bl.plen[k])
+						dst, src := inv.pos[c.pos:c.pos+n], bl.pos[p:p+n]
+						for x, b := range src {
+							dst[x] = b
 						}
-						pcur[t] += len(src)
-						p += len(src)
+						c.pos += n
+						p += n
 					}
 				}
 				// The block is in the index now: let the collector have
@@ -475,6 +492,14 @@ func invert(docs []Doc, pairMin int) *inverted {
 	wg.Wait()
 	return inv
 }
+
+// termCount is a run's postings of a term and their positions' bytes,
+// counted, then where the run puts them.
+type termCount struct{ n, pos int }
+
+// commonBit marks a common term in a worker's ids mapped to terms, while
+// invert finds pairs.
+const commonBit = 1 << 31
 
 // encoded is the inverted index written out: the full postings of the
 // terms with more than K of them, and each term's head entry, the text
@@ -507,7 +532,7 @@ func (inv *inverted) encode(k int) *encoded {
 	workers := max(1, min(runtime.GOMAXPROCS(0), n))
 	parts := make([]encoded, workers)
 	bounds := make([]int, workers+1)
-	total := len(inv.doc)
+	total := len(inv.post)
 	for w, t := 1, 0; w < workers; w++ {
 		for t < n && inv.start[t] < total*w/workers {
 			t++
@@ -573,23 +598,25 @@ func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
 		e.heads = appendVarint(e.heads, df)
 		if df > k {
 			n := len(e.posts)
-			e.posts = appendPostings(e.posts, inv.doc[from:to], inv.w[from:to])
+			e.posts = appendPostings(e.posts, inv.post[from:to])
 			e.heads = appendVarint(e.heads, len(e.posts)-n)
 		}
 		e.heads = appendVarint(e.heads, inv.posStart[t+1]-inv.posStart[t])
-		e.heads = appendTop(e.heads, inv.doc[from:to], inv.w[from:to], k)
+		e.heads = appendTop(e.heads, inv.post[from:to], k)
 		e.heads = append(e.heads, ' ')
 		e.postEnd = append(e.postEnd, len(e.posts))
 		e.headEnd = append(e.headEnd, len(e.heads))
 	}
 }
 
-// appendPostings appends the postings of docs and ws.
-func appendPostings(b []byte, docs []int32, ws []uint8) []byte {
-	prev := int32(-1)
-	for i := range docs {
-		b = appendVarint(b, int(docs[i]-prev-1)*levels+int(ws[i])-1)
-		prev = docs[i]
+// appendPostings appends the postings post.
+func appendPostings(b []byte, post []uint32) []byte {
+	// A posting less the one before's document plus one, <<4, is the gap
+	// times levels plus the weight less one.
+	next := uint32(0)
+	for _, p := range post {
+		b = appendVarint(b, int(p-next))
+		next = p&^(levels-1) + levels
 	}
 	return b
 }
@@ -597,23 +624,24 @@ func appendPostings(b []byte, docs []int32, ws []uint8) []byte {
 // appendTop appends the k postings of greatest weight, the earlier
 // document first among equals, in document order: the first page of
 // results for the term alone.
-func appendTop(b []byte, docs []int32, ws []uint8, k int) []byte {
-	if len(docs) <= k {
-		return appendPostings(b, docs, ws)
+func appendTop(b []byte, post []uint32, k int) []byte {
+	if len(post) <= k {
+		return appendPostings(b, post)
 	}
 	// Weights are small numbers: count them to find the least one taken
 	// and how many of it.
-	var count [levels + 1]int
-	for _, w := range ws {
-		count[w]++
+	var count [levels]int
+	for _, p := range post {
+		count[p&(levels-1)]++
 	}
-	least, above := uint8(levels), 0
-	for ; least > 1 && above+count[least] < k; least-- {
+	least, above := uint32(levels-1), 0
+	for ; least > 0 && above+count[least] < k; least-- {
 		above += count[least]
 	}
 	atLeast := k - above
-	prev := int32(-1)
-	for i, w := range ws {
+	next := uint32(0)
+	for _, p := range post {
+		w := p & (levels - 1)
 		if w < least {
 			continue
 		}
@@ -623,8 +651,8 @@ func appendTop(b []byte, docs []int32, ws []uint8, k int) []byte {
 			}
 			atLeast--
 		}
-		b = appendVarint(b, int(docs[i]-prev-1)*levels+int(w)-1)
-		prev = docs[i]
+		b = appendVarint(b, int(p-next))
+		next = p&^(levels-1) + levels
 	}
 	return b
 }

@@ -88,51 +88,53 @@ const (
 	maxPairDocs  = 1 << 28
 )
 
-// pairKey is the key, less the stop run, of a pair of the terms a and b,
-// of which a is common or not: a pair is listed in the section of its
-// first term, unless only the first is common, when it is listed in the
-// second's, so that a common term's section lists only common terms and
-// stays short.
-func pairKey(a uint32, aCommon bool, b uint32, bCommon bool) uint64 {
-	if aCommon && !bCommon {
-		return uint64(b)<<40 | 1<<39 | uint64(a)<<15
+// pairKey is the key, less the stop run, of a link's terms a and b, as a
+// worker's ids with commonBit map them, of which one is common: a pair is
+// listed in the section of its first term, unless only the first is
+// common, when it is listed in the second's, so that a common term's
+// section lists only common terms and stays short. The term a section
+// lists is common either way.
+func pairKey(a, b uint32) uint64 {
+	if a&commonBit != 0 && b&commonBit == 0 {
+		return uint64(b)<<40 | 1<<39 | uint64(a&^commonBit)<<15
 	}
-	return uint64(a)<<40 | uint64(b)<<15
+	return uint64(a&^commonBit)<<40 | uint64(b&^commonBit)<<15
 }
 
-// countPairs counts the pairs of links, one of whose terms is common;
-// ids maps the links' term ids to terms.
-func (inv *inverted) countPairs(links []link, ids []uint32) int {
-	n := 0
-	for i := range links {
-		if inv.common[ids[links[i].a()]] || inv.common[ids[links[i].b()]] {
-			n++
+// countSections adds to n, for each section, the pairs of links it lists,
+// those one of whose terms is common; ids maps the links' term ids to
+// terms, with commonBit.
+func countSections(n []int, links []link, ids []uint32) {
+	for _, l := range links {
+		a, b := ids[l.a()], ids[l.b()]
+		if (a|b)&commonBit == 0 {
+			continue
 		}
+		n[pairKey(a, b)>>40]++
 	}
-	return n
 }
 
-// pairsOf puts into found, from its n-th on, the pairs of links, those of
-// the documents from first on, which end at ends, one of whose terms is
-// common, and returns how many it has then; ids maps the links' term ids
-// to terms.
-func (inv *inverted) pairsOf(found *hits, n int, links []link, ends []int, first int, ids []uint32) int {
+// place puts into h the pairs of links, those of the documents from first
+// on, which end at ends, one of whose terms is common, each section's at
+// cur[section], which it moves on; ids maps the links' term ids to terms,
+// with commonBit.
+func (h *hits) place(cur []int, links []link, ends []int, first int, ids []uint32) {
 	i := 0
 	for j, end := range ends {
 		d := uint32(first+j) << 4
 		for ; i < end; i++ {
 			l := links[i]
 			a, b := ids[l.a()], ids[l.b()]
-			ca, cb := inv.common[a], inv.common[b]
-			if !ca && !cb {
+			if (a|b)&commonBit == 0 {
 				continue
 			}
-			found.key[n] = pairKey(a, ca, b, cb) | uint64(l.x()>>4)
-			found.at[n] = d | l.x()&15
-			n++
+			key := pairKey(a, b)
+			c := &cur[key>>40]
+			h.key[*c] = key | uint64(l.x()>>4)
+			h.at[*c] = d | l.x()&15
+			*c++
 		}
 	}
-	return n
 }
 
 // pairs writes the pair sections of the terms from the pairs invert
@@ -140,7 +142,7 @@ func (inv *inverted) pairsOf(found *hits, n int, links []link, ends []int, first
 func (inv *inverted) pairs() *pairs {
 	ps := &pairs{min: inv.pairMin}
 	if inv.anyCommon {
-		ps.data, ps.ends = encodePairs(len(inv.terms), inv.found)
+		ps.data, ps.ends = encodePairs(inv.found, inv.sections, inv.common)
 	}
 	inv.found = hits{} // for the collector, as in invert
 	if ps.data == nil {
@@ -150,49 +152,38 @@ func (inv *inverted) pairs() *pairs {
 	return ps
 }
 
-// encodePairs sorts h, the pairs found in document order, of nt terms, and
-// writes the table and the sections: data and ends as in pairs, or none
-// if the table cannot say where the sections are. The hits are split by
-// their section's term into a run of terms for each core, with about as
-// many hits each; each run is sorted and written on its own core, and
-// its sections follow the previous run's.
-func encodePairs(nt int, h hits) (data []byte, ends []int) {
-	n := len(h.key)
-	per := make([]int, nt)
-	for _, k := range h.key {
-		per[k>>40]++
+// encodePairs writes the table and the sections from h, the pairs found,
+// each section's in document order at [sections[t], sections[t+1]), of
+// the terms, which are common as common says: data and ends as in pairs,
+// or none if the table cannot say where the sections are. The sections
+// are split into a run of terms for each core, with about as many pairs
+// each; each run is sorted and written on its own core, and its sections
+// follow the previous run's.
+func encodePairs(h hits, sections []int, common []bool) (data []byte, ends []int) {
+	nt := len(sections) - 1
+	n := sections[nt]
+	// The other term of a pair, not the section's, is always common: its
+	// rank among the common terms orders a section's pairs.
+	rank := make([]int32, nt)
+	nc := 0
+	for t, c := range common {
+		if c {
+			rank[t] = int32(nc)
+			nc++
+		}
 	}
 	workers := max(1, min(runtime.GOMAXPROCS(0), nt))
 	bounds := make([]int, workers+1) // the runs' first terms
-	from := make([]int, workers+1)   // and first hits
-	run := make([]int32, nt)         // each term's run
 	for w, t := 0, 0; w < workers; w++ {
-		from[w+1] = from[w]
-		for t < nt && (w == workers-1 || from[w+1] < n*(w+1)/workers) {
-			from[w+1] += per[t]
-			run[t] = int32(w)
+		for t < nt && (w == workers-1 || sections[t] < n*(w+1)/workers) {
 			t++
 		}
 		bounds[w+1] = t
 	}
-	// Partition the hits by run, keeping their order, into sorted; h is
-	// then the runs' room to sort in.
-	sorted := hits{key: make([]uint64, n), at: make([]uint32, n)}
-	next := slices.Clone(from[:workers])
-	for i, k := range h.key {
-		r := run[k>>40]
-		sorted.key[next[r]], sorted.at[next[r]] = k, h.at[i]
-		next[r]++
-	}
 	parts := make([]runSections, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Go(func() {
-			lo, hi := from[w], from[w+1]
-			part := hits{key: sorted.key[lo:hi], at: sorted.at[lo:hi]}
-			sortPairs(part, hits{key: h.key[lo:hi], at: h.at[lo:hi]}, nt)
-			parts[w] = writeSections(bounds[w], bounds[w+1], part)
-		})
+		wg.Go(func() { parts[w] = writeSections(bounds[w], bounds[w+1], h, sections, rank, nc) })
 	}
 	wg.Wait()
 
@@ -221,46 +212,70 @@ func encodePairs(nt int, h hits) (data []byte, ends []int) {
 	return data, ends
 }
 
-// sortPairs sorts h, pairs found in document order, of nt terms, by key
-// and document, in place, using tmp, as long as h, as room.
-func sortPairs(h, tmp hits, nt int) {
-	// Sorting them stably by the other term, then by the section's term
-	// and which of the pair it is, by counting, leaves each pair's hits
-	// in document order: only those with stop runs, or found twice in a
-	// document, need sorting after.
+// sectionSorter sorts the pairs of a section, found in document order, by
+// key and document, reusing its room from one section to the next.
+type sectionSorter struct {
+	rank  []int32 // each common term's rank among them
+	nc    int     // the number of common terms
+	count []int32
+	tmp   hits
+}
+
+// sort returns h sorted, in h or in the sorter's room. Sorting them
+// stably by which of the pair the section's term is and the other term,
+// by counting, leaves each pair's hits in document order: only those
+// with stop runs, or found twice in a document, need sorting after.
+func (s *sectionSorter) sort(h hits) hits {
 	n := len(h.key)
-	count := make([]int32, 2*nt+1)
-	other := func(k uint64) uint64 { return k >> 15 & (maxPairTerms - 1) }
-	for _, k := range h.key {
-		count[other(k)+1]++
+	if n <= 16 {
+		insertionSort(h.key, h.at)
+		return h
 	}
-	for i := range nt {
-		count[i+1] += count[i]
+	if 2*s.nc > 8*n {
+		// Counting would cost more than comparing.
+		sortRun(h.key, h.at)
+		return h
 	}
-	for i, k := range h.key {
-		o := other(k)
-		tmp.key[count[o]], tmp.at[count[o]] = k, h.at[i]
-		count[o]++
-	}
+	count := s.count
 	clear(count)
-	for _, k := range tmp.key {
-		count[k>>39+1]++
+	sub := func(k uint64) int {
+		return int(k>>39&1)*s.nc + int(s.rank[k>>15&(maxPairTerms-1)])
 	}
-	for i := range 2 * nt {
-		count[i+1] += count[i]
+	for _, k := range h.key {
+		count[sub(k)+1]++
 	}
-	for i, k := range tmp.key {
-		s := k >> 39
-		h.key[count[s]], h.at[count[s]] = k, tmp.at[i]
-		count[s]++
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	if cap(s.tmp.key) < n {
+		s.tmp = hits{key: make([]uint64, n, 2*n), at: make([]uint32, n, 2*n)}
+	}
+	tmp := hits{key: s.tmp.key[:n], at: s.tmp.at[:n]}
+	for i, k := range h.key {
+		x := sub(k)
+		tmp.key[count[x]], tmp.at[count[x]] = k, h.at[i]
+		count[x]++
 	}
 	for i := 0; i < n; {
 		j := i + 1
-		for j < n && h.key[j]>>15 == h.key[i]>>15 {
+		for j < n && tmp.key[j]>>15 == tmp.key[i]>>15 {
 			j++
 		}
-		sortRun(h.key[i:j], h.at[i:j])
+		sortRun(tmp.key[i:j], tmp.at[i:j])
 		i = j
+	}
+	return tmp
+}
+
+// insertionSort sorts a few hits by key and document.
+func insertionSort(key []uint64, at []uint32) {
+	for i := 1; i < len(key); i++ {
+		k, a := key[i], at[i]
+		j := i
+		for ; j > 0 && (key[j-1] > k || key[j-1] == k && at[j-1] > a); j-- {
+			key[j], at[j] = key[j-1], at[j-1]
+		}
+		key[j], at[j] = k, a
 	}
 }
 
@@ -272,6 +287,10 @@ func sortRun(key []uint64, at []uint32) {
 		sorted = key[i-1] < key[i] || key[i-1] == key[i] && at[i-1] <= at[i]
 	}
 	if sorted {
+		return
+	}
+	if len(key) <= 16 {
+		insertionSort(key, at)
 		return
 	}
 	type hit struct {
@@ -309,54 +328,63 @@ func (s *runSections) start(j int) int {
 	return s.ends[j-1]
 }
 
-// writeSections writes the sections of the terms [lo, hi) from their
-// sorted pairs h. A section's directory has, for each pair it lists and
-// each stop run between its terms, the gap from the previous entry's
-// other term times two, plus one if a stop run follows; the stop run; and
-// the length of the list. It lists first the pairs the term is first of,
-// then, after a 0, those it is second of, each gap from -1 again. A list
-// has, for each page and each time the pair is in it at kept positions,
-// the gap from the previous page (0 for the same page) times 16, plus the
-// number of the first term's occurrence among its kept positions times 4,
-// plus the second's.
-func writeSections(lo, hi int, h hits) runSections {
+// writeSections sorts and writes the sections of the terms [lo, hi) from
+// the pairs h, each section's at [sections[t], sections[t+1]); rank and
+// nc are as in sectionSorter.
+func writeSections(lo, hi int, h hits, sections []int, rank []int32, nc int) runSections {
 	// Room for the lists at about four digits a hit, and their
 	// directories, so that data seldom grows.
-	s := runSections{data: make([]byte, 0, 5*len(h.key)), ends: make([]int, 0, hi-lo), dirLen: make([]int, 0, hi-lo)}
+	s := runSections{data: make([]byte, 0, 5*(sections[hi]-sections[lo])), ends: make([]int, 0, hi-lo), dirLen: make([]int, 0, hi-lo)}
+	sorter := sectionSorter{rank: rank, nc: nc, count: make([]int32, 2*nc+1)}
 	var lists []byte
-	i := 0
 	for a := lo; a < hi; a++ {
+		from, to := sections[a], sections[a+1]
+		sorted := sorter.sort(hits{key: h.key[from:to], at: h.at[from:to]})
 		start := len(s.data)
-		lists = lists[:0]
-		prevB, second := -1, false
-		for i < len(h.key) && int(h.key[i]>>40) == a {
-			key := h.key[i]
-			b, run := int(key>>15&(maxPairTerms-1)), int(key&(1<<15-1))
-			if key&(1<<39) != 0 && !second {
-				s.data = appendVarint(s.data, 0)
-				prevB, second = -1, true
-			}
-			n := len(lists)
-			prev := -1
-			for ; i < len(h.key) && h.key[i] == key; i++ {
-				d := int(h.at[i] >> 4)
-				lists = appendVarint(lists, (d-prev)*16+int(h.at[i]&15))
-				prev = d
-			}
-			if run == 0 {
-				s.data = appendVarint(s.data, (b-prevB)<<1)
-			} else {
-				s.data = appendVarint(s.data, (b-prevB)<<1|1)
-				s.data = appendVarint(s.data, run)
-			}
-			s.data = appendVarint(s.data, len(lists)-n)
-			prevB = b
-		}
+		s.data, lists = appendSection(s.data, lists[:0], sorted)
 		s.dirLen = append(s.dirLen, len(s.data)-start)
 		s.data = append(s.data, lists...)
 		s.ends = append(s.ends, len(s.data))
 	}
 	return s
+}
+
+// appendSection appends to dir the directory of a section from its
+// sorted pairs h, and to lists its lists. A section's directory has, for
+// each pair it lists and each stop run between its terms, the gap from
+// the previous entry's other term times two, plus one if a stop run
+// follows; the stop run; and the length of the list. It lists first the
+// pairs the term is first of, then, after a 0, those it is second of,
+// each gap from -1 again. A list has, for each page and each time the
+// pair is in it at kept positions, the gap from the previous page (0 for
+// the same page) times 16, plus the number of the first term's occurrence
+// among its kept positions times 4, plus the second's.
+func appendSection(dir, lists []byte, h hits) ([]byte, []byte) {
+	prevB, second := -1, false
+	for i := 0; i < len(h.key); {
+		key := h.key[i]
+		b, run := int(key>>15&(maxPairTerms-1)), int(key&(1<<15-1))
+		if key&(1<<39) != 0 && !second {
+			dir = appendVarint(dir, 0)
+			prevB, second = -1, true
+		}
+		n := len(lists)
+		prev := -1
+		for ; i < len(h.key) && h.key[i] == key; i++ {
+			d := int(h.at[i] >> 4)
+			lists = appendVarint(lists, (d-prev)*16+int(h.at[i]&15))
+			prev = d
+		}
+		if run == 0 {
+			dir = appendVarint(dir, (b-prevB)<<1)
+		} else {
+			dir = appendVarint(dir, (b-prevB)<<1|1)
+			dir = appendVarint(dir, run)
+		}
+		dir = appendVarint(dir, len(lists)-n)
+		prevB = b
+	}
+	return dir, lists
 }
 
 // putFixed writes x into b in len(b) digits, most significant first.
