@@ -459,6 +459,7 @@ func invert(docs []Doc, pairMin int) *inverted {
 	for r := range workers {
 		wg.Go(func() {
 			cur := counts[r]
+			var wc weightCache
 			each(r, func(bi int, bl *block, ids []uint32) {
 				if inv.anyCommon {
 					inv.found.place(hitCur[r], bl.links, bl.linkEnd, bi*docBlock, ids)
@@ -467,9 +468,19 @@ func invert(docs []Doc, pairMin int) *inverted {
 				for j, end := range bl.end {
 					d := bi*docBlock + j
 					scale := fieldScale(&lens[d], &avg)
+					wc.reset()
 					for ; k < end; k++ {
 						c := &cur[ids[bl.term[k]]&^commonBit]
-						inv.post[c.n] = uint32(d)<<4 | uint32(weight(bl.tf[k], &scale)-1)
+						// The weight, from the cache when it has it.
+						tf := bl.tf[k]
+						key := uint32(tf[0]) | uint32(tf[1])<<8 | uint32(tf[2])<<16 | uint32(tf[3])<<24
+						i := key * 0x9e3779b1 >> 26
+						w := wc.w[i]
+						if w == 0 || wc.tf[i] != key {
+							w = weight(tf, &scale)
+							wc.tf[i], wc.w[i] = key, w
+						}
+						inv.post[c.n] = uint32(d)<<4 | uint32(w-1)
 						c.n++
 						// Positions are a few bytes: a loop beats copy.
 						n := int(bl.plen[k])
@@ -496,6 +507,17 @@ func invert(docs []Doc, pairMin int) *inverted {
 // termCount is a run's postings of a term and their positions' bytes,
 // counted, then where the run puts them.
 type termCount struct{ n, pos int }
+
+// weightCache remembers the weights of a document's postings by their
+// frequencies, which repeat: most words are once or twice in the body.
+// Slot i holds frequencies packed into a number k, with i = k*0x9e3779b1>>26.
+type weightCache struct {
+	tf [64]uint32
+	w  [64]uint8 // 0 for none
+}
+
+// reset forgets the weights, for another document.
+func (c *weightCache) reset() { clear(c.w[:]) }
 
 // commonBit marks a common term in a worker's ids mapped to terms, while
 // invert finds pairs.
