@@ -29,9 +29,6 @@ type inverted struct {
 	anyCommon bool
 	pairMin   int
 	found     hits
-	// The pairs of section t, the term that lists them, are
-	// [sections[t], sections[t+1]) of found.
-	sections []int
 }
 
 // docBlock is how many documents a tokenizing worker takes at a time:
@@ -442,15 +439,17 @@ func invert(docs []Doc, pairMin int) *inverted {
 			})
 		}
 		wg.Wait()
-		inv.sections = make([]int, nt+1)
+		inv.found = newHits(inv.common, len(docs))
+		sections := make([]int, nt+1)
 		for t := range nt {
-			n := inv.sections[t]
+			n := sections[t]
 			for r := range workers {
 				hitCur[r][t], n = n, n+hitCur[r][t]
 			}
-			inv.sections[t+1] = n
+			sections[t+1] = n
 		}
-		inv.found = hits{key: make([]uint64, inv.sections[nt]), at: make([]uint32, inv.sections[nt])}
+		inv.found.sections = sections
+		inv.found.h = make([]uint64, sections[nt])
 	}
 	total := inv.start[nt]
 	inv.post = make([]uint32, total)

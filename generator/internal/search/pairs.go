@@ -1,8 +1,8 @@
 package search
 
 import (
-	"cmp"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -64,21 +64,36 @@ func (inv *inverted) chooseCommon(least, docs int) {
 	if nt > maxPairTerms || docs > maxPairDocs {
 		return
 	}
+	nc := 0
 	for t := range nt {
 		inv.common[t] = inv.posStart[t+1]-inv.posStart[t] > inv.pairMin
-		inv.anyCommon = inv.anyCommon || inv.common[t]
+		if inv.common[t] {
+			nc++
+		}
+	}
+	inv.anyCommon = nc > 0
+	if _, _, ok := hitBits(nc, docs); !ok {
+		inv.common, inv.anyCommon = make([]bool, nt), false
 	}
 }
 
-// hits are the pairs found, in two arrays side by side: key is the term
-// whose section lists the pair <<40 | 1<<39 if it is the second of the
-// pair | the other term <<15 | the stop run between them; at is the
-// document <<4 | the number of the first's occurrence among its kept
-// positions <<2 | the second's. Sorted by key then at, the hits of a pair
-// are by stop run, then document.
+// hits are the pairs found, each a number: which of the pair the term
+// whose section lists it is (0 for the first, 1 for the second) times
+// the number of common terms, plus the other term's rank among the common
+// terms <<subShift | the stop run between them <<atBits | the document
+// <<4 | the number of the first's occurrence among its kept positions <<2
+// | the second's. Sorted, a section's pairs are by which of the pair its
+// term is, the other term, the stop run, then document.
 type hits struct {
-	key []uint64
-	at  []uint32
+	// The pairs of the section of term t are h[sections[t]:sections[t+1]].
+	h        []uint64
+	sections []int
+	// rank is each common term's rank among the common terms, and common
+	// the common terms in order, nc of them.
+	rank             []int32
+	common           []uint32
+	nc               int
+	atBits, subShift uint
 }
 
 // Limits of hits' numbers: beyond them an index has no pair lists, and
@@ -88,17 +103,43 @@ const (
 	maxPairDocs  = 1 << 28
 )
 
-// pairKey is the key, less the stop run, of a link's terms a and b, as a
-// worker's ids with commonBit map them, of which one is common: a pair is
-// listed in the section of its first term, unless only the first is
-// common, when it is listed in the second's, so that a common term's
-// section lists only common terms and stays short. The term a section
-// lists is common either way.
-func pairKey(a, b uint32) uint64 {
-	if a&commonBit != 0 && b&commonBit == 0 {
-		return uint64(b)<<40 | 1<<39 | uint64(a&^commonBit)<<15
+// runBits is the bits of a stop run.
+const runBits = 15
+
+// hitBits is where a hit's stop run and its section's sub-key start, of nc
+// common terms and docs documents, and whether a hit fits in 64 bits.
+func hitBits(nc, docs int) (atBits, subShift uint, ok bool) {
+	atBits = uint(bits.Len(uint(max(1, docs)-1))) + 4
+	subShift = atBits + runBits
+	return atBits, subShift, subShift+uint(bits.Len(uint(2*nc))) <= 64
+}
+
+// newHits makes the hits' layout of the terms, common as common says, of
+// docs documents.
+func newHits(common []bool, docs int) hits {
+	h := hits{rank: make([]int32, len(common))}
+	for t, c := range common {
+		if c {
+			h.rank[t] = int32(len(h.common))
+			h.common = append(h.common, uint32(t))
+		}
 	}
-	return uint64(a&^commonBit)<<40 | uint64(b&^commonBit)<<15
+	h.nc = len(h.common)
+	h.atBits, h.subShift, _ = hitBits(h.nc, docs)
+	return h
+}
+
+// section is the section that lists the pair of a link's terms a and b,
+// as a worker's ids with commonBit map them, of which one is common, and
+// the pair's sub-key: a pair is listed in the section of its first term,
+// unless only the first is common, when it is listed in the second's, so
+// that a common term's section lists only common terms and stays short.
+// The term a section lists is common either way.
+func (h *hits) section(a, b uint32) (s uint32, sub uint64) {
+	if a&commonBit != 0 && b&commonBit == 0 {
+		return b, uint64(h.nc + int(h.rank[a&^commonBit]))
+	}
+	return a &^ commonBit, uint64(h.rank[b&^commonBit])
 }
 
 // countSections adds to n, for each section, the pairs of links it lists,
@@ -110,7 +151,11 @@ func countSections(n []int, links []link, ids []uint32) {
 		if (a|b)&commonBit == 0 {
 			continue
 		}
-		n[pairKey(a, b)>>40]++
+		s := a &^ commonBit
+		if a&commonBit != 0 && b&commonBit == 0 {
+			s = b
+		}
+		n[s]++
 	}
 }
 
@@ -121,17 +166,17 @@ func countSections(n []int, links []link, ids []uint32) {
 func (h *hits) place(cur []int, links []link, ends []int, first int, ids []uint32) {
 	i := 0
 	for j, end := range ends {
-		d := uint32(first+j) << 4
+		d := uint64(first+j) << 4
 		for ; i < end; i++ {
 			l := links[i]
 			a, b := ids[l.a()], ids[l.b()]
 			if (a|b)&commonBit == 0 {
 				continue
 			}
-			key := pairKey(a, b)
-			c := &cur[key>>40]
-			h.key[*c] = key | uint64(l.x()>>4)
-			h.at[*c] = d | l.x()&15
+			s, sub := h.section(a, b)
+			x := uint64(l.x())
+			c := &cur[s]
+			h.h[*c] = sub<<h.subShift | x>>4<<h.atBits | d | x&15
 			*c++
 		}
 	}
@@ -142,7 +187,7 @@ func (h *hits) place(cur []int, links []link, ends []int, first int, ids []uint3
 func (inv *inverted) pairs() *pairs {
 	ps := &pairs{min: inv.pairMin}
 	if inv.anyCommon {
-		ps.data, ps.ends = encodePairs(inv.found, inv.sections, inv.common)
+		ps.data, ps.ends = encodePairs(&inv.found)
 	}
 	inv.found = hits{} // for the collector, as in invert
 	if ps.data == nil {
@@ -152,30 +197,18 @@ func (inv *inverted) pairs() *pairs {
 	return ps
 }
 
-// encodePairs writes the table and the sections from h, the pairs found,
-// each section's in document order at [sections[t], sections[t+1]), of
-// the terms, which are common as common says: data and ends as in pairs,
-// or none if the table cannot say where the sections are. The sections
-// are split into a run of terms for each core, with about as many pairs
-// each; each run is sorted and written on its own core, and its sections
-// follow the previous run's.
-func encodePairs(h hits, sections []int, common []bool) (data []byte, ends []int) {
-	nt := len(sections) - 1
-	n := sections[nt]
-	// The other term of a pair, not the section's, is always common: its
-	// rank among the common terms orders a section's pairs.
-	rank := make([]int32, nt)
-	nc := 0
-	for t, c := range common {
-		if c {
-			rank[t] = int32(nc)
-			nc++
-		}
-	}
+// encodePairs writes the table and the sections from h: data and ends as
+// in pairs, or none if the table cannot say where the sections are. The
+// sections are split into a run of terms for each core, with about as
+// many pairs each; each run is sorted and written on its own core, and
+// its sections follow the previous run's.
+func encodePairs(h *hits) (data []byte, ends []int) {
+	nt := len(h.sections) - 1
+	n := h.sections[nt]
 	workers := max(1, min(runtime.GOMAXPROCS(0), nt))
 	bounds := make([]int, workers+1) // the runs' first terms
 	for w, t := 0, 0; w < workers; w++ {
-		for t < nt && (w == workers-1 || sections[t] < n*(w+1)/workers) {
+		for t < nt && (w == workers-1 || h.sections[t] < n*(w+1)/workers) {
 			t++
 		}
 		bounds[w+1] = t
@@ -183,7 +216,7 @@ func encodePairs(h hits, sections []int, common []bool) (data []byte, ends []int
 	parts := make([]runSections, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Go(func() { parts[w] = writeSections(bounds[w], bounds[w+1], h, sections, rank, nc) })
+		wg.Go(func() { parts[w] = h.writeSections(bounds[w], bounds[w+1]) })
 	}
 	wg.Wait()
 
@@ -212,103 +245,68 @@ func encodePairs(h hits, sections []int, common []bool) (data []byte, ends []int
 	return data, ends
 }
 
-// sectionSorter sorts the pairs of a section, found in document order, by
-// key and document, reusing its room from one section to the next.
+// sectionSorter sorts the pairs of a section, found in document order,
+// reusing its room from one section to the next.
 type sectionSorter struct {
-	rank  []int32 // each common term's rank among them
-	nc    int     // the number of common terms
 	count []int32
-	tmp   hits
+	tmp   []uint64
 }
 
-// sort returns h sorted, in h or in the sorter's room. Sorting them
-// stably by which of the pair the section's term is and the other term,
-// by counting, leaves each pair's hits in document order: only those
-// with stop runs, or found twice in a document, need sorting after.
-func (s *sectionSorter) sort(h hits) hits {
-	n := len(h.key)
+// sort returns s sorted, the pairs of a section of h, in s or in the
+// sorter's room. Sorting them stably by sub-key, by counting, leaves each
+// pair's hits in document order: only those with stop runs, or found
+// twice in a document, need sorting after.
+func (ss *sectionSorter) sort(h *hits, s []uint64) []uint64 {
+	n := len(s)
 	if n <= 16 {
-		insertionSort(h.key, h.at)
-		return h
+		insertionSort(s)
+		return s
 	}
-	if 2*s.nc > 8*n {
+	if 2*h.nc > 8*n {
 		// Counting would cost more than comparing.
-		sortRun(h.key, h.at)
-		return h
+		slices.Sort(s)
+		return s
 	}
-	count := s.count
+	count := ss.count
 	clear(count)
-	sub := func(k uint64) int {
-		return int(k>>39&1)*s.nc + int(s.rank[k>>15&(maxPairTerms-1)])
-	}
-	for _, k := range h.key {
-		count[sub(k)+1]++
+	shift := h.subShift
+	for _, x := range s {
+		count[x>>shift+1]++
 	}
 	for i := 1; i < len(count); i++ {
 		count[i] += count[i-1]
 	}
-	if cap(s.tmp.key) < n {
-		s.tmp = hits{key: make([]uint64, n, 2*n), at: make([]uint32, n, 2*n)}
+	if cap(ss.tmp) < n {
+		ss.tmp = make([]uint64, 2*n)
 	}
-	tmp := hits{key: s.tmp.key[:n], at: s.tmp.at[:n]}
-	for i, k := range h.key {
-		x := sub(k)
-		tmp.key[count[x]], tmp.at[count[x]] = k, h.at[i]
-		count[x]++
+	tmp := ss.tmp[:n]
+	for _, x := range s {
+		tmp[count[x>>shift]] = x
+		count[x>>shift]++
 	}
 	for i := 0; i < n; {
 		j := i + 1
-		for j < n && tmp.key[j]>>15 == tmp.key[i]>>15 {
-			j++
+		sorted := true
+		for ; j < n && tmp[j]>>shift == tmp[i]>>shift; j++ {
+			sorted = sorted && tmp[j-1] <= tmp[j]
 		}
-		sortRun(tmp.key[i:j], tmp.at[i:j])
+		if !sorted {
+			slices.Sort(tmp[i:j])
+		}
 		i = j
 	}
 	return tmp
 }
 
-// insertionSort sorts a few hits by key and document.
-func insertionSort(key []uint64, at []uint32) {
-	for i := 1; i < len(key); i++ {
-		k, a := key[i], at[i]
+// insertionSort sorts a few hits.
+func insertionSort(s []uint64) {
+	for i := 1; i < len(s); i++ {
+		x := s[i]
 		j := i
-		for ; j > 0 && (key[j-1] > k || key[j-1] == k && at[j-1] > a); j-- {
-			key[j], at[j] = key[j-1], at[j-1]
+		for ; j > 0 && s[j-1] > x; j-- {
+			s[j] = s[j-1]
 		}
-		key[j], at[j] = k, a
-	}
-}
-
-// sortRun sorts the hits of one pair by stop run and document, if they
-// are not.
-func sortRun(key []uint64, at []uint32) {
-	sorted := true
-	for i := 1; i < len(key) && sorted; i++ {
-		sorted = key[i-1] < key[i] || key[i-1] == key[i] && at[i-1] <= at[i]
-	}
-	if sorted {
-		return
-	}
-	if len(key) <= 16 {
-		insertionSort(key, at)
-		return
-	}
-	type hit struct {
-		key uint64
-		at  uint32
-	}
-	hs := make([]hit, len(key))
-	for i := range hs {
-		hs[i] = hit{key[i], at[i]}
-	}
-	slices.SortFunc(hs, func(p, q hit) int {
-		if c := cmp.Compare(p.key, q.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(p.at, q.at)
-	})
-	for i, x := range hs {
-		key[i], at[i] = x.key, x.at
+		s[j] = x
 	}
 }
 
@@ -328,20 +326,17 @@ func (s *runSections) start(j int) int {
 	return s.ends[j-1]
 }
 
-// writeSections sorts and writes the sections of the terms [lo, hi) from
-// the pairs h, each section's at [sections[t], sections[t+1]); rank and
-// nc are as in sectionSorter.
-func writeSections(lo, hi int, h hits, sections []int, rank []int32, nc int) runSections {
+// writeSections sorts and writes the sections of the terms [lo, hi).
+func (h *hits) writeSections(lo, hi int) runSections {
 	// Room for the lists at about four digits a hit, and their
 	// directories, so that data seldom grows.
-	s := runSections{data: make([]byte, 0, 5*(sections[hi]-sections[lo])), ends: make([]int, 0, hi-lo), dirLen: make([]int, 0, hi-lo)}
-	sorter := sectionSorter{rank: rank, nc: nc, count: make([]int32, 2*nc+1)}
+	s := runSections{data: make([]byte, 0, 5*(h.sections[hi]-h.sections[lo])), ends: make([]int, 0, hi-lo), dirLen: make([]int, 0, hi-lo)}
+	sorter := sectionSorter{count: make([]int32, 2*h.nc+1)}
 	var lists []byte
 	for a := lo; a < hi; a++ {
-		from, to := sections[a], sections[a+1]
-		sorted := sorter.sort(hits{key: h.key[from:to], at: h.at[from:to]})
+		sorted := sorter.sort(h, h.h[h.sections[a]:h.sections[a+1]])
 		start := len(s.data)
-		s.data, lists = appendSection(s.data, lists[:0], sorted)
+		s.data, lists = h.appendSection(s.data, lists[:0], sorted)
 		s.dirLen = append(s.dirLen, len(s.data)-start)
 		s.data = append(s.data, lists...)
 		s.ends = append(s.ends, len(s.data))
@@ -350,7 +345,7 @@ func writeSections(lo, hi int, h hits, sections []int, rank []int32, nc int) run
 }
 
 // appendSection appends to dir the directory of a section from its
-// sorted pairs h, and to lists its lists. A section's directory has, for
+// sorted pairs s, and to lists its lists. A section's directory has, for
 // each pair it lists and each stop run between its terms, the gap from
 // the previous entry's other term times two, plus one if a stop run
 // follows; the stop run; and the length of the list. It lists first the
@@ -359,20 +354,25 @@ func writeSections(lo, hi int, h hits, sections []int, rank []int32, nc int) run
 // pair is in it at kept positions, the gap from the previous page (0 for
 // the same page) times 16, plus the number of the first term's occurrence
 // among its kept positions times 4, plus the second's.
-func appendSection(dir, lists []byte, h hits) ([]byte, []byte) {
+func (h *hits) appendSection(dir, lists []byte, s []uint64) ([]byte, []byte) {
 	prevB, second := -1, false
-	for i := 0; i < len(h.key); {
-		key := h.key[i]
-		b, run := int(key>>15&(maxPairTerms-1)), int(key&(1<<15-1))
-		if key&(1<<39) != 0 && !second {
+	atMask := uint64(1)<<h.atBits - 1
+	for i := 0; i < len(s); {
+		key := s[i] >> h.atBits
+		sub, run := int(key>>runBits), int(key&(1<<runBits-1))
+		if sub >= h.nc && !second {
 			dir = appendVarint(dir, 0)
 			prevB, second = -1, true
 		}
+		if second {
+			sub -= h.nc
+		}
+		b := int(h.common[sub])
 		n := len(lists)
 		prev := -1
-		for ; i < len(h.key) && h.key[i] == key; i++ {
-			d := int(h.at[i] >> 4)
-			lists = appendVarint(lists, (d-prev)*16+int(h.at[i]&15))
+		for ; i < len(s) && s[i]>>h.atBits == key; i++ {
+			d := int(s[i] & atMask >> 4)
+			lists = appendVarint(lists, (d-prev)*16+int(s[i]&15))
 			prev = d
 		}
 		if run == 0 {
