@@ -416,8 +416,8 @@ func invert(docs []Doc, pairMin int) *inverted {
 	}
 	// With pairs to find, each worker's ids also say whether the term is
 	// common, so that a link's terms take a look-up each; each run counts
-	// its pairs by the section that lists them, so that it can put each
-	// pair in its place in section order as it finds it.
+	// its pairs by the group of sections that lists them, so that it can
+	// put each pair in its group's place as it finds it (see hits).
 	var hitCur [][]int
 	if inv.anyCommon {
 		for _, ids := range remap {
@@ -427,42 +427,56 @@ func invert(docs []Doc, pairMin int) *inverted {
 				}
 			}
 		}
+		h := newHits(inv.common, len(docs))
+		ng := len(h.groups) - 1
 		hitCur = make([][]int, workers)
 		wg = sync.WaitGroup{}
 		for r := range workers {
 			wg.Go(func() {
-				n := make([]int, nt)
+				n := make([]int, ng+1)
 				each(r, func(bi int, bl *block, ids []uint32) {
-					countSections(n, bl.links, ids)
+					h.countGroups(n, bl.links, ids)
 				})
 				hitCur[r] = n
 			})
 		}
 		wg.Wait()
-		inv.found = newHits(inv.common, len(docs))
-		sections := make([]int, nt+1)
-		for t := range nt {
-			n := sections[t]
+		for g := range ng {
+			n := h.groups[g]
 			for r := range workers {
-				hitCur[r][t], n = n, n+hitCur[r][t]
+				hitCur[r][g], n = n, n+hitCur[r][g]
 			}
-			sections[t+1] = n
+			h.groups[g+1] = n
 		}
-		inv.found.sections = sections
-		inv.found.h = make([]uint64, sections[nt])
+		// Past the pairs, a slot for each run where place writes what is
+		// not a pair.
+		h.h = make([]uint64, h.groups[ng]+workers)
+		for r := range workers {
+			hitCur[r][ng] = h.groups[ng] + r
+		}
+		inv.found = h
 	}
 	total := inv.start[nt]
 	inv.post = make([]uint32, total)
 	inv.pos = make([]byte, inv.posStart[nt])
+	if inv.anyCommon {
+		wg = sync.WaitGroup{}
+		for r := range workers {
+			wg.Go(func() {
+				each(r, func(bi int, bl *block, ids []uint32) {
+					inv.found.place(hitCur[r], bl.links, bl.linkEnd, bi*docBlock, ids)
+				})
+			})
+		}
+		wg.Wait()
+		inv.found.h = inv.found.h[:inv.found.groups[len(inv.found.groups)-1]]
+	}
 	wg = sync.WaitGroup{}
 	for r := range workers {
 		wg.Go(func() {
 			cur := counts[r]
 			var wc weightCache
 			each(r, func(bi int, bl *block, ids []uint32) {
-				if inv.anyCommon {
-					inv.found.place(hitCur[r], bl.links, bl.linkEnd, bi*docBlock, ids)
-				}
 				k, p := 0, 0
 				for j, end := range bl.end {
 					d := bi*docBlock + j

@@ -72,28 +72,35 @@ func (inv *inverted) chooseCommon(least, docs int) {
 		}
 	}
 	inv.anyCommon = nc > 0
-	if _, _, ok := hitBits(nc, docs); !ok {
+	if _, _, _, ok := hitBits(nc, docs); !ok {
 		inv.common, inv.anyCommon = make([]bool, nt), false
 	}
 }
 
-// hits are the pairs found, each a number: which of the pair the term
-// whose section lists it is (0 for the first, 1 for the second) times
-// the number of common terms, plus the other term's rank among the common
-// terms <<subShift | the stop run between them <<atBits | the document
-// <<4 | the number of the first's occurrence among its kept positions <<2
-// | the second's. Sorted, a section's pairs are by which of the pair its
-// term is, the other term, the stop run, then document.
+// hits are the pairs found, each a number: the section's term's place
+// in its group of sections <<secShift | which of the pair the section's
+// term is (0 for the first, 1 for the second) times the number of common
+// terms, plus the other term's rank among the common terms <<subShift |
+// the stop run between them <<atBits | the document <<4 | the number of
+// the first's occurrence among its kept positions <<2 | the second's.
+// Sorted, a section's pairs are by which of the pair its term is, the
+// other term, the stop run, then document.
+//
+// The sections of 1<<groupShift consecutive terms are a group, whose
+// pairs invert puts together, in document order: a few hundred groups,
+// whose places to write to stay in the cache where thousands of sections'
+// would not; each group is then sorted on its own, in the cache too.
 type hits struct {
-	// The pairs of the section of term t are h[sections[t]:sections[t+1]].
-	h        []uint64
-	sections []int
+	// The pairs of group g are h[groups[g]:groups[g+1]].
+	h      []uint64
+	groups []int
+	nt     int
 	// rank is each common term's rank among the common terms, and common
 	// the common terms in order, nc of them.
-	rank             []int32
-	common           []uint32
-	nc               int
-	atBits, subShift uint
+	rank                               []int32
+	common                             []uint32
+	nc                                 int
+	atBits, subShift, secShift, gshift uint
 }
 
 // Limits of hits' numbers: beyond them an index has no pair lists, and
@@ -106,18 +113,23 @@ const (
 // runBits is the bits of a stop run.
 const runBits = 15
 
-// hitBits is where a hit's stop run and its section's sub-key start, of nc
-// common terms and docs documents, and whether a hit fits in 64 bits.
-func hitBits(nc, docs int) (atBits, subShift uint, ok bool) {
+// groupBits is the bits of a section's place in its group, at most.
+const groupBits = 6
+
+// hitBits is where a hit's stop run, its sub-key and its section's place
+// in its group start, of nc common terms and docs documents, and whether
+// a hit fits in 64 bits.
+func hitBits(nc, docs int) (atBits, subShift, secShift uint, ok bool) {
 	atBits = uint(bits.Len(uint(max(1, docs)-1))) + 4
 	subShift = atBits + runBits
-	return atBits, subShift, subShift+uint(bits.Len(uint(2*nc))) <= 64
+	secShift = subShift + uint(bits.Len(uint(2*nc)))
+	return atBits, subShift, secShift, secShift <= 64
 }
 
 // newHits makes the hits' layout of the terms, common as common says, of
-// docs documents.
+// docs documents, and their groups, to be counted.
 func newHits(common []bool, docs int) hits {
-	h := hits{rank: make([]int32, len(common))}
+	h := hits{nt: len(common), rank: make([]int32, len(common))}
 	for t, c := range common {
 		if c {
 			h.rank[t] = int32(len(h.common))
@@ -125,59 +137,67 @@ func newHits(common []bool, docs int) hits {
 		}
 	}
 	h.nc = len(h.common)
-	h.atBits, h.subShift, _ = hitBits(h.nc, docs)
+	h.atBits, h.subShift, h.secShift, _ = hitBits(h.nc, docs)
+	h.gshift = min(groupBits, 64-h.secShift)
+	h.groups = make([]int, (h.nt+1<<h.gshift-1)>>h.gshift+1)
 	return h
 }
 
 // section is the section that lists the pair of a link's terms a and b,
-// as a worker's ids with commonBit map them, of which one is common, and
-// the pair's sub-key: a pair is listed in the section of its first term,
-// unless only the first is common, when it is listed in the second's, so
-// that a common term's section lists only common terms and stays short.
-// The term a section lists is common either way.
-func (h *hits) section(a, b uint32) (s uint32, sub uint64) {
-	if a&commonBit != 0 && b&commonBit == 0 {
-		return b, uint64(h.nc + int(h.rank[a&^commonBit]))
-	}
-	return a &^ commonBit, uint64(h.rank[b&^commonBit])
+// as a worker's ids with commonBit map them, and the pair's sub-key, of
+// nc common terms ranked by rank; and 1 if one of them is common and
+// they are a pair, or 0. A pair is listed in the section of its first
+// term, unless only the first is common, when it is listed in the
+// second's, so that a common term's section lists only common terms and
+// stays short. The other term is common either way. Which terms are
+// common is random, and a branch on it is mispredicted often: section has
+// none.
+func section(a, b uint32, rank []int32, nc uint64) (s uint32, sub uint64, pair uint32) {
+	ca, cb := a>>31, b>>31
+	pair = ca | cb
+	second := ca &^ cb
+	m := -second
+	a, b = a&^commonBit, b&^commonBit
+	s = b&m | a&^m
+	other := a&m | b&^m
+	return s, uint64(second)*nc + uint64(rank[other]), pair
 }
 
-// countSections adds to n, for each section, the pairs of links it lists,
+// countGroups adds to n, for each group, the pairs of links it lists,
 // those one of whose terms is common; ids maps the links' term ids to
 // terms, with commonBit.
-func countSections(n []int, links []link, ids []uint32) {
+func (h *hits) countGroups(n []int, links []link, ids []uint32) {
+	rank, nc, gshift := h.rank, uint64(h.nc), h.gshift
 	for _, l := range links {
-		a, b := ids[l.a()], ids[l.b()]
-		if (a|b)&commonBit == 0 {
-			continue
-		}
-		s := a &^ commonBit
-		if a&commonBit != 0 && b&commonBit == 0 {
-			s = b
-		}
-		n[s]++
+		s, _, pair := section(ids[l.a()], ids[l.b()], rank, nc)
+		n[s>>gshift] += int(pair)
 	}
 }
 
 // place puts into h the pairs of links, those of the documents from first
-// on, which end at ends, one of whose terms is common, each section's at
-// cur[section], which it moves on; ids maps the links' term ids to terms,
-// with commonBit.
+// on, which end at ends, one of whose terms is common, each group's at
+// cur[group], which it moves on; ids maps the links' term ids to terms,
+// with commonBit. What is not a pair it writes at cur[groups], which
+// stays.
 func (h *hits) place(cur []int, links []link, ends []int, first int, ids []uint32) {
+	// The fields in variables: the compiler cannot tell that writing to
+	// out leaves them as they are.
+	out, rank, nc := h.h, h.rank, uint64(h.nc)
+	gshift, secShift, subShift, atBits := h.gshift, h.secShift, h.subShift, h.atBits
+	ng := uint32(len(h.groups) - 1)
+	gmask := uint32(1)<<gshift - 1
 	i := 0
 	for j, end := range ends {
 		d := uint64(first+j) << 4
 		for ; i < end; i++ {
 			l := links[i]
-			a, b := ids[l.a()], ids[l.b()]
-			if (a|b)&commonBit == 0 {
-				continue
-			}
-			s, sub := h.section(a, b)
+			s, sub, pair := section(ids[l.a()], ids[l.b()], rank, nc)
+			m := -pair
+			g := s>>gshift&m | ng&^m
 			x := uint64(l.x())
-			c := &cur[s]
-			h.h[*c] = sub<<h.subShift | x>>4<<h.atBits | d | x&15
-			*c++
+			c := &cur[g]
+			out[*c] = uint64(s&gmask)<<secShift | sub<<subShift | x>>4<<atBits | d | x&15
+			*c += int(pair)
 		}
 	}
 }
@@ -199,19 +219,19 @@ func (inv *inverted) pairs() *pairs {
 
 // encodePairs writes the table and the sections from h: data and ends as
 // in pairs, or none if the table cannot say where the sections are. The
-// sections are split into a run of terms for each core, with about as
-// many pairs each; each run is sorted and written on its own core, and
-// its sections follow the previous run's.
+// groups are split into a run for each core, with about as many pairs
+// each; each run is sorted and written on its own core, and its sections
+// follow the previous run's.
 func encodePairs(h *hits) (data []byte, ends []int) {
-	nt := len(h.sections) - 1
-	n := h.sections[nt]
-	workers := max(1, min(runtime.GOMAXPROCS(0), nt))
-	bounds := make([]int, workers+1) // the runs' first terms
-	for w, t := 0, 0; w < workers; w++ {
-		for t < nt && (w == workers-1 || h.sections[t] < n*(w+1)/workers) {
-			t++
+	nt, ng := h.nt, len(h.groups)-1
+	n := h.groups[ng]
+	workers := max(1, min(runtime.GOMAXPROCS(0), ng))
+	bounds := make([]int, workers+1) // the runs' first groups
+	for w, g := 0, 0; w < workers; w++ {
+		for g < ng && (w == workers-1 || h.groups[g] < n*(w+1)/workers) {
+			g++
 		}
-		bounds[w+1] = t
+		bounds[w+1] = g
 	}
 	parts := make([]runSections, workers)
 	var wg sync.WaitGroup
@@ -245,29 +265,33 @@ func encodePairs(h *hits) (data []byte, ends []int) {
 	return data, ends
 }
 
-// sectionSorter sorts the pairs of a section, found in document order,
-// reusing its room from one section to the next.
-type sectionSorter struct {
+// groupSorter sorts the pairs of a group, found in document order,
+// reusing its room from one group to the next.
+type groupSorter struct {
 	count []int32
 	tmp   []uint64
 }
 
-// sort returns s sorted, the pairs of a section of h, in s or in the
-// sorter's room. Sorting them stably by sub-key, by counting, leaves each
-// pair's hits in document order: only those with stop runs, or found
-// twice in a document, need sorting after.
-func (ss *sectionSorter) sort(h *hits, s []uint64) []uint64 {
+// sort returns s sorted, the pairs of a group of h, in s or in the
+// sorter's room. Sorting them stably by section and sub-key, by counting,
+// leaves each pair's hits in document order: only those with stop runs,
+// or found twice in a document, need sorting after.
+func (gs *groupSorter) sort(h *hits, s []uint64) []uint64 {
 	n := len(s)
+	keys := 1 << (h.secShift + h.gshift - h.subShift)
 	if n <= 16 {
 		insertionSort(s)
 		return s
 	}
-	if 2*h.nc > 8*n {
+	if keys > 8*n {
 		// Counting would cost more than comparing.
 		slices.Sort(s)
 		return s
 	}
-	count := ss.count
+	if len(gs.count) < keys+1 {
+		gs.count = make([]int32, keys+1)
+	}
+	count := gs.count[:keys+1]
 	clear(count)
 	shift := h.subShift
 	for _, x := range s {
@@ -276,24 +300,29 @@ func (ss *sectionSorter) sort(h *hits, s []uint64) []uint64 {
 	for i := 1; i < len(count); i++ {
 		count[i] += count[i-1]
 	}
-	if cap(ss.tmp) < n {
-		ss.tmp = make([]uint64, 2*n)
+	if cap(gs.tmp) < n {
+		gs.tmp = make([]uint64, 2*n)
 	}
-	tmp := ss.tmp[:n]
+	tmp := gs.tmp[:n]
 	for _, x := range s {
 		tmp[count[x>>shift]] = x
 		count[x>>shift]++
 	}
-	for i := 0; i < n; {
-		j := i + 1
-		sorted := true
-		for ; j < n && tmp[j]>>shift == tmp[i]>>shift; j++ {
-			sorted = sorted && tmp[j-1] <= tmp[j]
+	// Sorted by key, the hits are out of order only within a key's.
+	for i := 1; i < n; i++ {
+		if tmp[i] >= tmp[i-1] {
+			continue
 		}
-		if !sorted {
-			slices.Sort(tmp[i:j])
+		key := tmp[i] >> shift
+		lo, hi := i-1, i+1
+		for lo > 0 && tmp[lo-1]>>shift == key {
+			lo--
 		}
-		i = j
+		for hi < n && tmp[hi]>>shift == key {
+			hi++
+		}
+		slices.Sort(tmp[lo:hi])
+		i = hi
 	}
 	return tmp
 }
@@ -326,20 +355,29 @@ func (s *runSections) start(j int) int {
 	return s.ends[j-1]
 }
 
-// writeSections sorts and writes the sections of the terms [lo, hi).
+// writeSections sorts and writes the sections of the groups [lo, hi).
 func (h *hits) writeSections(lo, hi int) runSections {
+	first, last := min(h.nt, lo<<h.gshift), min(h.nt, hi<<h.gshift)
 	// Room for the lists at about four digits a hit, and their
 	// directories, so that data seldom grows.
-	s := runSections{data: make([]byte, 0, 5*(h.sections[hi]-h.sections[lo])), ends: make([]int, 0, hi-lo), dirLen: make([]int, 0, hi-lo)}
-	sorter := sectionSorter{count: make([]int32, 2*h.nc+1)}
+	s := runSections{data: make([]byte, 0, 5*(h.groups[hi]-h.groups[lo])), ends: make([]int, 0, last-first), dirLen: make([]int, 0, last-first)}
+	var sorter groupSorter
 	var lists []byte
-	for a := lo; a < hi; a++ {
-		sorted := sorter.sort(h, h.h[h.sections[a]:h.sections[a+1]])
-		start := len(s.data)
-		s.data, lists = h.appendSection(s.data, lists[:0], sorted)
-		s.dirLen = append(s.dirLen, len(s.data)-start)
-		s.data = append(s.data, lists...)
-		s.ends = append(s.ends, len(s.data))
+	for g := lo; g < hi; g++ {
+		sorted := sorter.sort(h, h.h[h.groups[g]:h.groups[g+1]])
+		i := 0
+		for a := g << h.gshift; a < min(h.nt, (g+1)<<h.gshift); a++ {
+			j := i
+			for j < len(sorted) && sorted[j]>>h.secShift == uint64(a&(1<<h.gshift-1)) {
+				j++
+			}
+			start := len(s.data)
+			s.data, lists = h.appendSection(s.data, lists[:0], sorted[i:j])
+			s.dirLen = append(s.dirLen, len(s.data)-start)
+			s.data = append(s.data, lists...)
+			s.ends = append(s.ends, len(s.data))
+			i = j
+		}
 	}
 	return s
 }
@@ -356,21 +394,25 @@ func (h *hits) writeSections(lo, hi int) runSections {
 // among its kept positions times 4, plus the second's.
 func (h *hits) appendSection(dir, lists []byte, s []uint64) ([]byte, []byte) {
 	prevB, second := -1, false
-	atMask := uint64(1)<<h.atBits - 1
+	// The fields in variables: the compiler cannot tell that appending
+	// leaves them as they are.
+	atBits, nc, common := h.atBits, h.nc, h.common
+	atMask := uint64(1)<<atBits - 1
+	subMask := uint64(1)<<(h.secShift-h.subShift) - 1
 	for i := 0; i < len(s); {
-		key := s[i] >> h.atBits
-		sub, run := int(key>>runBits), int(key&(1<<runBits-1))
-		if sub >= h.nc && !second {
+		key := s[i] >> atBits
+		sub, run := int(key>>runBits&subMask), int(key&(1<<runBits-1))
+		if sub >= nc && !second {
 			dir = appendVarint(dir, 0)
 			prevB, second = -1, true
 		}
 		if second {
-			sub -= h.nc
+			sub -= nc
 		}
-		b := int(h.common[sub])
+		b := int(common[sub])
 		n := len(lists)
 		prev := -1
-		for ; i < len(s) && s[i]>>h.atBits == key; i++ {
+		for ; i < len(s) && s[i]>>atBits == key; i++ {
 			d := int(s[i] & atMask >> 4)
 			lists = appendVarint(lists, (d-prev)*16+int(s[i]&15))
 			prev = d
