@@ -435,7 +435,7 @@ func invert(docs []Doc, pairMin int) *inverted {
 			wg.Go(func() {
 				n := make([]int, ng+1)
 				each(r, func(bi int, bl *block, ids []uint32) {
-					h.countGroups(n, bl.links, ids)
+					h.countGroups(n, bl, bi*docBlock, ids)
 				})
 				hitCur[r] = n
 			})
@@ -464,7 +464,7 @@ func invert(docs []Doc, pairMin int) *inverted {
 		for r := range workers {
 			wg.Go(func() {
 				each(r, func(bi int, bl *block, ids []uint32) {
-					inv.found.place(hitCur[r], bl.links, bl.linkEnd, bi*docBlock, ids)
+					inv.found.place(hitCur[r], bl, bi*docBlock, ids)
 				})
 			})
 		}

@@ -101,6 +101,9 @@ type hits struct {
 	common                             []uint32
 	nc                                 int
 	atBits, subShift, secShift, gshift uint
+	// packed is whether a pair's section and hit fit in 64 bits, so that
+	// counting can leave them for placing (see countGroups).
+	packed bool
 }
 
 // Limits of hits' numbers: beyond them an index has no pair lists, and
@@ -139,6 +142,7 @@ func newHits(common []bool, docs int) hits {
 	h.nc = len(h.common)
 	h.atBits, h.subShift, h.secShift, _ = hitBits(h.nc, docs)
 	h.gshift = min(groupBits, 64-h.secShift)
+	h.packed = h.secShift+uint(bits.Len(uint(h.nt))) <= 64
 	h.groups = make([]int, (h.nt+1<<h.gshift-1)>>h.gshift+1)
 	return h
 }
@@ -163,34 +167,64 @@ func section(a, b uint32, rank []int32, nc uint64) (s uint32, sub uint64, pair u
 	return s, uint64(second)*nc + uint64(rank[other]), pair
 }
 
-// countGroups adds to n, for each group, the pairs of links it lists,
-// those one of whose terms is common; ids maps the links' term ids to
-// terms, with commonBit.
-func (h *hits) countGroups(n []int, links []link, ids []uint32) {
+// countGroups adds to n, for each group, the pairs of the links of bl,
+// whose first document is first, those one of whose terms is common; ids
+// maps the links' term ids to terms, with commonBit. If h is packed, it
+// keeps only the pairs in bl's links, each as its section <<secShift |
+// the rest of its hit, for place.
+func (h *hits) countGroups(n []int, bl *block, first int, ids []uint32) {
 	rank, nc, gshift := h.rank, uint64(h.nc), h.gshift
-	for _, l := range links {
-		s, _, pair := section(ids[l.a()], ids[l.b()], rank, nc)
-		n[s>>gshift] += int(pair)
+	if !h.packed {
+		for _, l := range bl.links {
+			s, _, pair := section(ids[l.a()], ids[l.b()], rank, nc)
+			n[s>>gshift] += int(pair)
+		}
+		return
 	}
+	links := bl.links
+	secShift, subShift, atBits := h.secShift, h.subShift, h.atBits
+	i, m := 0, 0
+	for j, end := range bl.linkEnd {
+		d := uint64(first+j) << 4
+		for ; i < end; i++ {
+			l := links[i]
+			s, sub, pair := section(ids[l.a()], ids[l.b()], rank, nc)
+			n[s>>gshift] += int(pair)
+			x := uint64(l.x())
+			// Written always, kept if a pair: no branch.
+			links[m] = link(uint64(s)<<secShift | sub<<subShift | x>>4<<atBits | d | x&15)
+			m += int(pair)
+		}
+	}
+	bl.links = links[:m]
 }
 
-// place puts into h the pairs of links, those of the documents from first
-// on, which end at ends, one of whose terms is common, each group's at
-// cur[group], which it moves on; ids maps the links' term ids to terms,
-// with commonBit. What is not a pair it writes at cur[groups], which
-// stays.
-func (h *hits) place(cur []int, links []link, ends []int, first int, ids []uint32) {
+// place puts into h the pairs of the links of bl, whose first document is
+// first, those one of whose terms is common, each group's at cur[group],
+// which it moves on; ids maps the links' term ids to terms, with
+// commonBit. What is not a pair it writes at cur[groups], which stays.
+func (h *hits) place(cur []int, bl *block, first int, ids []uint32) {
 	// The fields in variables: the compiler cannot tell that writing to
 	// out leaves them as they are.
 	out, rank, nc := h.h, h.rank, uint64(h.nc)
 	gshift, secShift, subShift, atBits := h.gshift, h.secShift, h.subShift, h.atBits
+	if h.packed {
+		// countGroups left the pairs, each nearly its hit.
+		shift, mask := secShift+gshift, uint64(1)<<(secShift+gshift)-1
+		for _, l := range bl.links {
+			c := &cur[uint64(l)>>shift]
+			out[*c] = uint64(l) & mask
+			*c++
+		}
+		return
+	}
 	ng := uint32(len(h.groups) - 1)
 	gmask := uint32(1)<<gshift - 1
 	i := 0
-	for j, end := range ends {
+	for j, end := range bl.linkEnd {
 		d := uint64(first+j) << 4
 		for ; i < end; i++ {
-			l := links[i]
+			l := bl.links[i]
 			s, sub, pair := section(ids[l.a()], ids[l.b()], rank, nc)
 			m := -pair
 			g := s>>gshift&m | ng&^m
