@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -456,10 +455,4 @@ func marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSpace(buf.Bytes()), nil
-}
-
-// sortedUnique sorts ss and drops repeats.
-func sortedUnique(ss []string) []string {
-	slices.Sort(ss)
-	return slices.Compact(ss)
 }

@@ -342,17 +342,28 @@ func invert(docs []Doc, pairMin int) *inverted {
 
 	// The terms of all workers, in order, and each worker's ids mapped to
 	// their places.
-	var all []string
-	for _, tk := range tks {
-		all = append(all, tk.terms...)
+	// Most terms are every worker's: the first's, and the others' it has
+	// not, are all of them once, and the workers' maps from terms to ids
+	// say where each goes.
+	all := slices.Clone(tks[0].terms)
+	for w := 1; w < workers; w++ {
+		for _, t := range tks[w].terms {
+			if !anyHas(tks[:w], t) {
+				all = append(all, t)
+			}
+		}
 	}
-	inv := &inverted{terms: sortedUnique(all)}
+	slices.Sort(all)
+	inv := &inverted{terms: all}
 	remap := make([][]uint32, workers)
 	for w, tk := range tks {
 		remap[w] = make([]uint32, len(tk.terms))
-		for id, t := range tk.terms {
-			i, _ := slices.BinarySearch(inv.terms, t)
-			remap[w][id] = uint32(i)
+	}
+	for i, t := range all {
+		for w, tk := range tks {
+			if id, ok := tk.byID[t]; ok {
+				remap[w][id] = uint32(i)
+			}
 		}
 	}
 
@@ -515,6 +526,16 @@ func invert(docs []Doc, pairMin int) *inverted {
 	}
 	wg.Wait()
 	return inv
+}
+
+// anyHas is whether any of tks has the term t.
+func anyHas(tks []*tokenizer, t string) bool {
+	for _, tk := range tks {
+		if _, ok := tk.byID[t]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // termCount is a run's postings of a term and their positions' bytes,
