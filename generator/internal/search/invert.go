@@ -430,23 +430,21 @@ func invert(docs []Doc, pairMin int) *inverted {
 	// its pairs by the group of sections that lists them, so that it can
 	// put each pair in its group's place as it finds it (see hits).
 	var hitCur [][]int
+	var pairIDs [][]uint32
 	if inv.anyCommon {
-		for _, ids := range remap {
-			for id, t := range ids {
-				if inv.common[t] {
-					ids[id] |= commonBit
-				}
-			}
-		}
 		h := newHits(inv.common, len(docs))
+		pairIDs = make([][]uint32, workers)
+		for w, ids := range remap {
+			pairIDs[w] = h.ids(ids)
+		}
 		ng := len(h.groups) - 1
 		hitCur = make([][]int, workers)
 		wg = sync.WaitGroup{}
 		for r := range workers {
 			wg.Go(func() {
 				n := make([]int, ng+1)
-				each(r, func(bi int, bl *block, ids []uint32) {
-					h.countGroups(n, bl, bi*docBlock, ids)
+				each(r, func(bi int, bl *block, _ []uint32) {
+					h.countGroups(n, bl, bi*docBlock, pairIDs[bl.worker])
 				})
 				hitCur[r] = n
 			})
@@ -475,7 +473,7 @@ func invert(docs []Doc, pairMin int) *inverted {
 		for r := range workers {
 			wg.Go(func() {
 				each(r, func(bi int, bl *block, ids []uint32) {
-					inv.found.place(hitCur[r], bl, bi*docBlock, ids)
+					inv.found.place(hitCur[r], bl, bi*docBlock, pairIDs[bl.worker])
 				})
 			})
 		}
@@ -494,7 +492,7 @@ func invert(docs []Doc, pairMin int) *inverted {
 					scale := fieldScale(&lens[d], &avg)
 					wc.reset()
 					for ; k < end; k++ {
-						c := &cur[ids[bl.term[k]]&^commonBit]
+						c := &cur[ids[bl.term[k]]]
 						// The weight, from the cache when it has it.
 						tf := bl.tf[k]
 						key := uint32(tf[0]) | uint32(tf[1])<<8 | uint32(tf[2])<<16 | uint32(tf[3])<<24
@@ -552,10 +550,6 @@ type weightCache struct {
 
 // reset forgets the weights, for another document.
 func (c *weightCache) reset() { clear(c.w[:]) }
-
-// commonBit marks a common term in a worker's ids mapped to terms, while
-// invert finds pairs.
-const commonBit = 1 << 31
 
 // encoded is the inverted index written out: the full postings of the
 // terms with more than K of them, and each term's head entry, the text

@@ -147,24 +147,42 @@ func newHits(common []bool, docs int) hits {
 	return h
 }
 
+// commonBit marks a common term in a worker's pair ids.
+const commonBit = 1 << 31
+
+// ids maps a worker's term ids, which remap maps to terms, to its pair
+// ids: a common term's rank among the common terms | commonBit, or a
+// term's own number.
+func (h *hits) ids(remap []uint32) []uint32 {
+	ids := make([]uint32, len(remap))
+	for id, t := range remap {
+		ids[id] = t
+		if h.common[h.rank[t]] == t {
+			ids[id] = uint32(h.rank[t]) | commonBit
+		}
+	}
+	return ids
+}
+
 // section is the section that lists the pair of a link's terms a and b,
-// as a worker's ids with commonBit map them, and the pair's sub-key, of
-// nc common terms ranked by rank; and 1 if one of them is common and
-// they are a pair, or 0. A pair is listed in the section of its first
-// term, unless only the first is common, when it is listed in the
-// second's, so that a common term's section lists only common terms and
-// stays short. The other term is common either way. Which terms are
-// common is random, and a branch on it is mispredicted often: section has
-// none.
-func section(a, b uint32, rank []int32, nc uint64) (s uint32, sub uint64, pair uint32) {
+// as pair ids, and the pair's sub-key, of nc common terms, common; and 1
+// if one of them is common and they are a pair, or 0. A pair is listed in
+// the section of its first term, unless only the first is common, when
+// it is listed in the second's, so that a common term's section lists
+// only common terms and stays short. The other term is common either
+// way. Which terms are common is random, and a branch on it is
+// mispredicted often: section has none.
+func section(a, b uint32, common []uint32, nc uint64) (s uint32, sub uint64, pair uint32) {
 	ca, cb := a>>31, b>>31
 	pair = ca | cb
 	second := ca &^ cb
 	m := -second
+	// A common term's rank, or a term.
 	a, b = a&^commonBit, b&^commonBit
-	s = b&m | a&^m
-	other := a&m | b&^m
-	return s, uint64(second)*nc + uint64(rank[other]), pair
+	// a's term: common[a & 0] for a term is read and dropped.
+	ta := common[a&-ca]&-ca | a&^-ca
+	s = b&m | ta&^m
+	return s, uint64(second)*nc + uint64(a&m|b&^m), pair
 }
 
 // countGroups adds to n, for each group, the pairs of the links of bl,
@@ -173,10 +191,10 @@ func section(a, b uint32, rank []int32, nc uint64) (s uint32, sub uint64, pair u
 // keeps only the pairs in bl's links, each as its section <<secShift |
 // the rest of its hit, for place.
 func (h *hits) countGroups(n []int, bl *block, first int, ids []uint32) {
-	rank, nc, gshift := h.rank, uint64(h.nc), h.gshift
+	common, nc, gshift := h.common, uint64(h.nc), h.gshift
 	if !h.packed {
 		for _, l := range bl.links {
-			s, _, pair := section(ids[l.a()], ids[l.b()], rank, nc)
+			s, _, pair := section(ids[l.a()], ids[l.b()], common, nc)
 			n[s>>gshift] += int(pair)
 		}
 		return
@@ -188,7 +206,7 @@ func (h *hits) countGroups(n []int, bl *block, first int, ids []uint32) {
 		d := uint64(first+j) << 4
 		for ; i < end; i++ {
 			l := links[i]
-			s, sub, pair := section(ids[l.a()], ids[l.b()], rank, nc)
+			s, sub, pair := section(ids[l.a()], ids[l.b()], common, nc)
 			n[s>>gshift] += int(pair)
 			x := uint64(l.x())
 			// Written always, kept if a pair: no branch.
@@ -206,7 +224,7 @@ func (h *hits) countGroups(n []int, bl *block, first int, ids []uint32) {
 func (h *hits) place(cur []int, bl *block, first int, ids []uint32) {
 	// The fields in variables: the compiler cannot tell that writing to
 	// out leaves them as they are.
-	out, rank, nc := h.h, h.rank, uint64(h.nc)
+	out, common, nc := h.h, h.common, uint64(h.nc)
 	gshift, secShift, subShift, atBits := h.gshift, h.secShift, h.subShift, h.atBits
 	if h.packed {
 		// countGroups left the pairs, each nearly its hit.
@@ -225,7 +243,7 @@ func (h *hits) place(cur []int, bl *block, first int, ids []uint32) {
 		d := uint64(first+j) << 4
 		for ; i < end; i++ {
 			l := bl.links[i]
-			s, sub, pair := section(ids[l.a()], ids[l.b()], rank, nc)
+			s, sub, pair := section(ids[l.a()], ids[l.b()], common, nc)
 			m := -pair
 			g := s>>gshift&m | ng&^m
 			x := uint64(l.x())
