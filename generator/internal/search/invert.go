@@ -1,6 +1,7 @@
 package search
 
 import (
+	"encoding/binary"
 	"runtime"
 	"slices"
 	"sync"
@@ -416,6 +417,7 @@ func invert(docs []Doc, pairMin int) *inverted {
 			c := &counts[r][t]
 			c.n, n = n, n+c.n
 			c.pos, pn = pn, pn+c.pos
+			c.end = pn
 		}
 		inv.start[t+1], inv.posStart[t+1] = n, pn
 	}
@@ -504,11 +506,19 @@ func invert(docs []Doc, pairMin int) *inverted {
 						}
 						inv.post[c.n] = uint32(d)<<4 | uint32(w-1)
 						c.n++
-						// Positions are a few bytes: a loop beats copy.
+						// Positions are a few bytes, a number of them that
+						// varies, on which a loop's end or a choice of
+						// copies would be mispredicted: sixteen are copied
+						// in two words where there is room, as there is
+						// but for the run's last positions of the term
+						// (what is past n is written over by the next).
 						n := int(bl.plen[k])
-						dst, src := inv.pos[c.pos:c.pos+n], bl.pos[p:p+n]
-						for x, b := range src {
-							dst[x] = b
+						if n <= 16 && c.pos+16 <= c.end && p+16 <= len(bl.pos) {
+							dst, src := inv.pos[c.pos:c.pos+16], bl.pos[p:p+16]
+							binary.LittleEndian.PutUint64(dst, binary.LittleEndian.Uint64(src))
+							binary.LittleEndian.PutUint64(dst[8:], binary.LittleEndian.Uint64(src[8:]))
+						} else {
+							copy(inv.pos[c.pos:c.pos+n], bl.pos[p:p+n])
 						}
 						c.pos += n
 						p += n
@@ -537,8 +547,8 @@ func anyHas(tks []*tokenizer, t string) bool {
 }
 
 // termCount is a run's postings of a term and their positions' bytes,
-// counted, then where the run puts them.
-type termCount struct{ n, pos int }
+// counted, then where the run puts them, up to end.
+type termCount struct{ n, pos, end int }
 
 // weightCache remembers the weights of a document's postings by their
 // frequencies, which repeat: most words are once or twice in the body.
