@@ -342,27 +342,45 @@ func docRecords(docs []Doc) (records []byte, ends []int, lens []byte, err error)
 func facetData(docs []Doc, facets []Facet) ([]facetDef, facetFile) {
 	defs := []facetDef{}
 	ff := facetFile{Values: [][]string{}}
-	for _, f := range facets {
-		// Each value's documents, found in one pass over the documents.
-		index := make(map[string]int, len(f.Values))
+	// Each value's documents, found in one pass over the documents and
+	// their facets, not one for each facet.
+	type found struct {
+		index map[string]int // value id -> its number
+		gaps  [][]byte
+		prev  []int
+	}
+	fs := make([]found, len(facets))
+	byKey := map[string][]int{}
+	for i, f := range facets {
+		x := &fs[i]
+		x.index = make(map[string]int, len(f.Values))
 		for i, v := range f.Values {
-			index[v.ID] = i
+			x.index[v.ID] = i
 		}
-		gaps := make([][]byte, len(f.Values))
-		prev := make([]int, len(f.Values))
-		for i := range prev {
-			prev[i] = -1
+		x.gaps = make([][]byte, len(f.Values))
+		x.prev = make([]int, len(f.Values))
+		for i := range x.prev {
+			x.prev[i] = -1
 		}
-		for d := range docs {
-			for _, id := range docs[d].Facets[f.Key] {
-				v, ok := index[id]
-				if !ok || prev[v] == d {
-					continue
+		byKey[f.Key] = append(byKey[f.Key], i)
+	}
+	for d := range docs {
+		for key, ids := range docs[d].Facets {
+			for _, i := range byKey[key] {
+				x := &fs[i]
+				for _, id := range ids {
+					v, ok := x.index[id]
+					if !ok || x.prev[v] == d {
+						continue
+					}
+					x.gaps[v] = appendVarint(x.gaps[v], d-x.prev[v]-1)
+					x.prev[v] = d
 				}
-				gaps[v] = appendVarint(gaps[v], d-prev[v]-1)
-				prev[v] = d
 			}
 		}
+	}
+	for i, f := range facets {
+		gaps, prev := fs[i].gaps, fs[i].prev
 		def := facetDef{Key: f.Key, Name: f.Name, Values: [][]string{}}
 		var values []string
 		for i, v := range f.Values {
