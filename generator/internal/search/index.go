@@ -316,10 +316,17 @@ func chunks(data []byte, ends []int, n int, write func([]byte) string) [][2]any 
 // section, sub, summary] on a line padded with spaces to a multiple of
 // recordUnit bytes, and the records' lengths in units as digits.
 func docRecords(docs []Doc) (records []byte, ends []int, lens []byte, err error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	// Room for the records, which are their text, a few quotes and
+	// commas, and padding, so that buf seldom grows.
+	size := 0
+	for _, d := range docs {
+		size += len(d.Title) + len(d.URL) + len(d.Section) + len(d.Sub) + len(d.Summary) + 16 + recordUnit
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+size/8))
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	ends = make([]int, len(docs))
+	lens = make([]byte, 0, len(docs))
 	for i, d := range docs {
 		start := buf.Len()
 		if err := enc.Encode([5]string{d.Title, d.URL, d.Section, d.Sub, d.Summary}); err != nil {
