@@ -656,13 +656,18 @@ func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
 		e.heads = append(e.heads, inv.terms[t]...)
 		e.heads = append(e.heads, ' ')
 		e.heads = appendVarint(e.heads, df)
-		if df > k {
+		post := inv.post[from:to]
+		if df <= k {
+			e.heads = appendVarint(e.heads, inv.posStart[t+1]-inv.posStart[t])
+			e.heads = appendPostings(e.heads, post)
+		} else {
 			n := len(e.posts)
-			e.posts = appendPostings(e.posts, inv.post[from:to])
+			var count [levels]int
+			e.posts = appendPostingsCounting(e.posts, post, &count)
 			e.heads = appendVarint(e.heads, len(e.posts)-n)
+			e.heads = appendVarint(e.heads, inv.posStart[t+1]-inv.posStart[t])
+			e.heads = appendTop(e.heads, post, k, &count)
 		}
-		e.heads = appendVarint(e.heads, inv.posStart[t+1]-inv.posStart[t])
-		e.heads = appendTop(e.heads, inv.post[from:to], k)
 		e.heads = append(e.heads, ' ')
 		e.postEnd = append(e.postEnd, len(e.posts))
 		e.headEnd = append(e.headEnd, len(e.heads))
@@ -681,26 +686,33 @@ func appendPostings(b []byte, post []uint32) []byte {
 	return b
 }
 
-// appendTop appends the k postings of greatest weight, the earlier
-// document first among equals, in document order: the first page of
-// results for the term alone.
-func appendTop(b []byte, post []uint32, k int) []byte {
-	if len(post) <= k {
-		return appendPostings(b, post)
-	}
-	// Weights are small numbers: count them to find the least one taken
-	// and how many of it.
-	var count [levels]int
+// appendPostingsCounting is appendPostings, and counts the postings of
+// each weight less one in count.
+func appendPostingsCounting(b []byte, post []uint32, count *[levels]int) []byte {
+	next := uint32(0)
 	for _, p := range post {
+		b = appendVarint(b, int(p-next))
+		next = p&^(levels-1) + levels
 		count[p&(levels-1)]++
 	}
+	return b
+}
+
+// appendTop appends the k postings of greatest weight, of more than k,
+// the earlier document first among equals, in document order: the first
+// page of results for the term alone. count is how many postings there
+// are of each weight less one.
+func appendTop(b []byte, post []uint32, k int, count *[levels]int) []byte {
+	// Weights are small numbers: find the least one taken and how many
+	// of it.
 	least, above := uint32(levels-1), 0
 	for ; least > 0 && above+count[least] < k; least-- {
 		above += count[least]
 	}
 	atLeast := k - above
 	next := uint32(0)
-	for _, p := range post {
+	for i, left := 0, k; left > 0; i++ {
+		p := post[i]
 		w := p & (levels - 1)
 		if w < least {
 			continue
@@ -713,6 +725,7 @@ func appendTop(b []byte, post []uint32, k int) []byte {
 		}
 		b = appendVarint(b, int(p-next))
 		next = p&^(levels-1) + levels
+		left--
 	}
 	return b
 }
