@@ -459,29 +459,11 @@ func invert(docs []Doc, pairMin int) *inverted {
 			}
 			h.groups[g+1] = n
 		}
-		// Past the pairs, a slot for each run where place writes what is
-		// not a pair.
-		h.h = make([]uint64, h.groups[ng]+workers)
-		for r := range workers {
-			hitCur[r][ng] = h.groups[ng] + r
-		}
 		inv.found = h
 	}
 	total := inv.start[nt]
 	inv.post = make([]uint32, total)
 	inv.pos = make([]byte, inv.posStart[nt])
-	if inv.anyCommon {
-		wg = sync.WaitGroup{}
-		for r := range workers {
-			wg.Go(func() {
-				each(r, func(bi int, bl *block, ids []uint32) {
-					inv.found.place(hitCur[r], bl, bi*docBlock, pairIDs[bl.worker])
-				})
-			})
-		}
-		wg.Wait()
-		inv.found.h = inv.found.h[:inv.found.groups[len(inv.found.groups)-1]]
-	}
 	wg = sync.WaitGroup{}
 	for r := range workers {
 		wg.Go(func() {
@@ -524,15 +506,40 @@ func invert(docs []Doc, pairMin int) *inverted {
 						p += n
 					}
 				}
-				// The block is in the index now: let the collector have
-				// its arrays while the rest are filled in. The site build
+				// The block's postings are in the index now: let the
+				// collector have their arrays while the rest are filled
+				// in, and the pairs, if any, are placed. The site build
 				// runs near its memory limit, where every megabyte kept
 				// makes the collector run more often.
-				bl.tokens = tokens{}
+				bl.tokens = tokens{links: bl.links}
+				if !inv.anyCommon {
+					bl.links = nil
+				}
 			})
 		})
 	}
 	wg.Wait()
+	if inv.anyCommon {
+		// Placed last, so that their room is taken once the blocks'
+		// postings are let go.
+		h := &inv.found
+		ng := len(h.groups) - 1
+		// Past the pairs, a slot for each run where place writes what is
+		// not a pair.
+		h.h = make([]uint64, h.groups[ng]+workers)
+		wg = sync.WaitGroup{}
+		for r := range workers {
+			hitCur[r][ng] = h.groups[ng] + r
+			wg.Go(func() {
+				each(r, func(bi int, bl *block, _ []uint32) {
+					h.place(hitCur[r], bl, bi*docBlock, pairIDs[bl.worker])
+					bl.links = nil
+				})
+			})
+		}
+		wg.Wait()
+		h.h = h.h[:h.groups[ng]]
+	}
 	return inv
 }
 
