@@ -285,23 +285,40 @@ func encodePairs(h *hits) (data []byte, ends []int) {
 		}
 		bounds[w+1] = g
 	}
+	// One buffer: the table, then room for each run's sections at about
+	// five digits a pair, which is more than they take; the runs are then
+	// moved down one after the other. A run that outgrows its room
+	// writes elsewhere, and then they are copied to a new buffer.
+	table := nt * tableEntry
+	room := make([]int, workers+1)
+	room[0] = table
+	for w := range workers {
+		room[w+1] = room[w] + 5*(h.groups[bounds[w+1]]-h.groups[bounds[w]]) + 16
+	}
+	buf := make([]byte, room[workers])
 	parts := make([]runSections, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Go(func() { parts[w] = h.writeSections(bounds[w], bounds[w+1]) })
+		wg.Go(func() { parts[w] = h.writeSections(bounds[w], bounds[w+1], buf[room[w]:room[w]:room[w+1]]) })
 	}
 	wg.Wait()
 
-	size := nt * tableEntry
-	for _, p := range parts {
+	size := table
+	fits := true
+	for w, p := range parts {
 		size += len(p.data)
+		fits = fits && len(p.data) <= room[w+1]-room[w]
 	}
-	data = make([]byte, nt*tableEntry, size)
+	data = buf[:table]
+	if !fits {
+		data = make([]byte, table, size)
+	}
 	ends = make([]int, 0, nt+1)
 	ends = append(ends, len(data))
 	a := 0
 	for _, p := range parts {
 		base := len(data)
+		// Into buf, a run's sections move down, to where the last ended.
 		data = append(data, p.data...)
 		for j, end := range p.ends {
 			start, dirLen := base+p.start(j), p.dirLen[j]
@@ -407,12 +424,11 @@ func (s *runSections) start(j int) int {
 	return s.ends[j-1]
 }
 
-// writeSections sorts and writes the sections of the groups [lo, hi).
-func (h *hits) writeSections(lo, hi int) runSections {
+// writeSections sorts and writes the sections of the groups [lo, hi),
+// into buf's room if they fit.
+func (h *hits) writeSections(lo, hi int, buf []byte) runSections {
 	first, last := min(h.nt, lo<<h.gshift), min(h.nt, hi<<h.gshift)
-	// Room for the lists at about four digits a hit, and their
-	// directories, so that data seldom grows.
-	s := runSections{data: make([]byte, 0, 5*(h.groups[hi]-h.groups[lo])), ends: make([]int, 0, last-first), dirLen: make([]int, 0, last-first)}
+	s := runSections{data: buf, ends: make([]int, 0, last-first), dirLen: make([]int, 0, last-first)}
 	var sorter groupSorter
 	var lists []byte
 	for g := lo; g < hi; g++ {
