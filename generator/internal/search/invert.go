@@ -607,20 +607,38 @@ func (inv *inverted) encode(k int) *encoded {
 		bounds[w] = t
 	}
 	bounds[workers] = n
+	// One buffer for the postings and one for the heads, with room for
+	// each run's, which are then moved down after the one before (as
+	// encodePairs does with its sections); a run that outgrows its room
+	// writes elsewhere, and then all are copied to new buffers.
+	postRoom, headRoom := make([]int, workers+1), make([]int, workers+1)
+	for w := range workers {
+		posts, heads := inv.room(bounds[w], bounds[w+1], k)
+		postRoom[w+1], headRoom[w+1] = postRoom[w]+posts, headRoom[w]+heads
+	}
+	posts, heads := make([]byte, postRoom[workers]), make([]byte, headRoom[workers])
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Go(func() { inv.encodeRange(bounds[w], bounds[w+1], k, &parts[w]) })
+		wg.Go(func() {
+			parts[w].posts = posts[postRoom[w]:postRoom[w]:postRoom[w+1]]
+			parts[w].heads = heads[headRoom[w]:headRoom[w]:headRoom[w+1]]
+			inv.encodeRange(bounds[w], bounds[w+1], k, &parts[w])
+		})
 	}
 	wg.Wait()
 
 	out := &encoded{postEnd: make([]int, 0, n), headEnd: make([]int, 0, n)}
-	posts, heads := 0, 0
-	for _, p := range parts {
-		posts += len(p.posts)
-		heads += len(p.heads)
+	fits := true
+	postSize, headSize := 0, 0
+	for w, p := range parts {
+		postSize += len(p.posts)
+		headSize += len(p.heads)
+		fits = fits && len(p.posts) <= postRoom[w+1]-postRoom[w] && len(p.heads) <= headRoom[w+1]-headRoom[w]
 	}
-	out.posts = make([]byte, 0, posts)
-	out.heads = make([]byte, 0, heads)
+	out.posts, out.heads = posts[:0], heads[:0]
+	if !fits {
+		out.posts, out.heads = make([]byte, 0, postSize), make([]byte, 0, headSize)
+	}
 	for _, p := range parts {
 		for _, x := range p.postEnd {
 			out.postEnd = append(out.postEnd, x+len(out.posts))
@@ -634,16 +652,10 @@ func (inv *inverted) encode(k int) *encoded {
 	return out
 }
 
-// encodeRange writes terms [lo, hi) into e, offsets from e's own start.
-// A term's entry is, in digits: its document frequency; the length of its
-// full postings, if it has more than k; the length of its positions; and
-// its best k postings (all of them if it has no more), in document order.
-// A posting is the gap from the document before, times levels, plus its
-// weight less one.
-func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
-	// Room enough that the buffers seldom grow: postings take one or two
-	// digits each; an entry a few for its numbers and three a posting.
-	posts, heads := 0, 0
+// room is the bytes that the postings and the heads of terms [lo, hi)
+// take at most, mostly: postings take one or two digits each; an entry a
+// few for its numbers and three a posting.
+func (inv *inverted) room(lo, hi, k int) (posts, heads int) {
 	for t := lo; t < hi; t++ {
 		df := inv.start[t+1] - inv.start[t]
 		if df > k {
@@ -651,8 +663,16 @@ func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
 		}
 		heads += len(inv.terms[t]) + 16 + 3*min(df, k)
 	}
-	e.posts = make([]byte, 0, posts)
-	e.heads = make([]byte, 0, heads)
+	return posts, heads
+}
+
+// encodeRange writes terms [lo, hi) into e, after what e's buffers hold,
+// with offsets from their start. A term's entry is, in digits: its
+// document frequency; the length of its full postings, if it has more
+// than k; the length of its positions; and its best k postings (all of
+// them if it has no more), in document order. A posting is the gap from
+// the document before, times levels, plus its weight less one.
+func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
 	e.postEnd = make([]int, 0, hi-lo)
 	e.headEnd = make([]int, 0, hi-lo)
 	for t := lo; t < hi; t++ {
