@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -187,8 +188,17 @@ type facetFile struct {
 	Dates  string     `json:"dates"`
 }
 
+// maxDocs is the most documents an index holds: a posting is its
+// document <<4 | its weight less one, in 32 bits.
+const maxDocs = 1<<28 - 1
+
+var errTooManyDocs = errors.New("search: more than 2^28 documents to index")
+
 // Build makes the index files for docs. Document ids are positions in docs.
 func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
+	if len(docs) > maxDocs {
+		return nil, errTooManyDocs
+	}
 	opts.TopK = max(1, opts.TopK)
 	// The documents' records and the facets, and then the pairs, take one
 	// core each: they are made while other steps keep the rest busy.
