@@ -218,6 +218,9 @@ func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 	inv := invert(docs, opts.PairMin)
 	wg.Go(func() { ps = inv.pairs() })
 	enc := inv.encode(opts.TopK)
+	// Encoded, the postings are the collector's while the files are
+	// made, as the pairs are once written (see pairs).
+	inv.post = nil
 	wg.Wait()
 	if recordsErr != nil {
 		return nil, recordsErr
