@@ -5,8 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -188,8 +188,17 @@ type facetFile struct {
 	Dates  string     `json:"dates"`
 }
 
+// maxDocs is the most documents an index holds: a posting is its
+// document <<4 | its weight less one, in 32 bits.
+const maxDocs = 1<<28 - 1
+
+var errTooManyDocs = errors.New("search: more than 2^28 documents to index")
+
 // Build makes the index files for docs. Document ids are positions in docs.
 func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
+	if len(docs) > maxDocs {
+		return nil, errTooManyDocs
+	}
 	opts.TopK = max(1, opts.TopK)
 	// The documents' records and the facets, and then the pairs, take one
 	// core each: they are made while other steps keep the rest busy.
@@ -209,6 +218,9 @@ func Build(docs []Doc, facets []Facet, opts Options) ([]File, error) {
 	inv := invert(docs, opts.PairMin)
 	wg.Go(func() { ps = inv.pairs() })
 	enc := inv.encode(opts.TopK)
+	// Encoded, the postings are the collector's while the files are
+	// made, as the pairs are once written (see pairs).
+	inv.post = nil
 	wg.Wait()
 	if recordsErr != nil {
 		return nil, recordsErr
@@ -317,10 +329,17 @@ func chunks(data []byte, ends []int, n int, write func([]byte) string) [][2]any 
 // section, sub, summary] on a line padded with spaces to a multiple of
 // recordUnit bytes, and the records' lengths in units as digits.
 func docRecords(docs []Doc) (records []byte, ends []int, lens []byte, err error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	// Room for the records, which are their text, a few quotes and
+	// commas, and padding, so that buf seldom grows.
+	size := 0
+	for _, d := range docs {
+		size += len(d.Title) + len(d.URL) + len(d.Section) + len(d.Sub) + len(d.Summary) + 16 + recordUnit
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+size/8))
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	ends = make([]int, len(docs))
+	lens = make([]byte, 0, len(docs))
 	for i, d := range docs {
 		start := buf.Len()
 		if err := enc.Encode([5]string{d.Title, d.URL, d.Section, d.Sub, d.Summary}); err != nil {
@@ -343,27 +362,45 @@ func docRecords(docs []Doc) (records []byte, ends []int, lens []byte, err error)
 func facetData(docs []Doc, facets []Facet) ([]facetDef, facetFile) {
 	defs := []facetDef{}
 	ff := facetFile{Values: [][]string{}}
-	for _, f := range facets {
-		// Each value's documents, found in one pass over the documents.
-		index := make(map[string]int, len(f.Values))
+	// Each value's documents, found in one pass over the documents and
+	// their facets, not one for each facet.
+	type found struct {
+		index map[string]int // value id -> its number
+		gaps  [][]byte
+		prev  []int
+	}
+	fs := make([]found, len(facets))
+	byKey := map[string][]int{}
+	for i, f := range facets {
+		x := &fs[i]
+		x.index = make(map[string]int, len(f.Values))
 		for i, v := range f.Values {
-			index[v.ID] = i
+			x.index[v.ID] = i
 		}
-		gaps := make([][]byte, len(f.Values))
-		prev := make([]int, len(f.Values))
-		for i := range prev {
-			prev[i] = -1
+		x.gaps = make([][]byte, len(f.Values))
+		x.prev = make([]int, len(f.Values))
+		for i := range x.prev {
+			x.prev[i] = -1
 		}
-		for d := range docs {
-			for _, id := range docs[d].Facets[f.Key] {
-				v, ok := index[id]
-				if !ok || prev[v] == d {
-					continue
+		byKey[f.Key] = append(byKey[f.Key], i)
+	}
+	for d := range docs {
+		for key, ids := range docs[d].Facets {
+			for _, i := range byKey[key] {
+				x := &fs[i]
+				for _, id := range ids {
+					v, ok := x.index[id]
+					if !ok || x.prev[v] == d {
+						continue
+					}
+					x.gaps[v] = appendVarint(x.gaps[v], d-x.prev[v]-1)
+					x.prev[v] = d
 				}
-				gaps[v] = appendVarint(gaps[v], d-prev[v]-1)
-				prev[v] = d
 			}
 		}
+	}
+	for i, f := range facets {
+		gaps, prev := fs[i].gaps, fs[i].prev
 		def := facetDef{Key: f.Key, Name: f.Name, Values: [][]string{}}
 		var values []string
 		for i, v := range f.Values {
@@ -456,10 +493,4 @@ func marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSpace(buf.Bytes()), nil
-}
-
-// sortedUnique sorts ss and drops repeats.
-func sortedUnique(ss []string) []string {
-	slices.Sort(ss)
-	return slices.Compact(ss)
 }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"encoding/binary"
 	"runtime"
 	"slices"
 	"sync"
@@ -12,10 +13,10 @@ import (
 // one object), so that ten thousand long pages cost tens of megabytes.
 type inverted struct {
 	terms []string
-	// The postings of term t are [start[t], start[t+1]) of doc and w.
+	// The postings of term t are post[start[t]:start[t+1]], each its
+	// document <<4 | its weight less one.
 	start []int
-	doc   []int32
-	w     []uint8
+	post  []uint32
 	// pos holds every posting's positions in the same order, each as
 	// their number then each position as appendPosition writes it, in
 	// digits; term t's are pos[posStart[t]:posStart[t+1]].
@@ -342,17 +343,28 @@ func invert(docs []Doc, pairMin int) *inverted {
 
 	// The terms of all workers, in order, and each worker's ids mapped to
 	// their places.
-	var all []string
-	for _, tk := range tks {
-		all = append(all, tk.terms...)
+	// Most terms are every worker's: the first's, and the others' it has
+	// not, are all of them once, and the workers' maps from terms to ids
+	// say where each goes.
+	all := slices.Clone(tks[0].terms)
+	for w := 1; w < workers; w++ {
+		for _, t := range tks[w].terms {
+			if !anyHas(tks[:w], t) {
+				all = append(all, t)
+			}
+		}
 	}
-	inv := &inverted{terms: sortedUnique(all)}
+	slices.Sort(all)
+	inv := &inverted{terms: all}
 	remap := make([][]uint32, workers)
 	for w, tk := range tks {
 		remap[w] = make([]uint32, len(tk.terms))
-		for id, t := range tk.terms {
-			i, _ := slices.BinarySearch(inv.terms, t)
-			remap[w][id] = uint32(i)
+	}
+	for i, t := range all {
+		for w, tk := range tks {
+			if id, ok := tk.byID[t]; ok {
+				remap[w][id] = uint32(i)
+			}
 		}
 	}
 
@@ -372,8 +384,7 @@ func invert(docs []Doc, pairMin int) *inverted {
 	// each term's postings in document order.
 	nt := len(inv.terms)
 	runs := make([][2]int, workers)
-	counts := make([][]int, workers)
-	pcounts := make([][]int, workers)
+	counts := make([][]termCount, workers)
 	for r := range workers {
 		runs[r] = [2]int{nblocks * r / workers, nblocks * (r + 1) / workers}
 	}
@@ -385,15 +396,15 @@ func invert(docs []Doc, pairMin int) *inverted {
 	wg = sync.WaitGroup{}
 	for r := range workers {
 		wg.Go(func() {
-			n, pn := make([]int, nt), make([]int, nt)
+			n := make([]termCount, nt)
 			each(r, func(bi int, bl *block, ids []uint32) {
 				for k, id := range bl.term {
-					t := ids[id]
-					n[t]++
-					pn[t] += int(bl.plen[k])
+					c := &n[ids[id]]
+					c.n++
+					c.pos += int(bl.plen[k])
 				}
 			})
-			counts[r], pcounts[r] = n, pn
+			counts[r] = n
 		})
 	}
 	wg.Wait()
@@ -403,8 +414,10 @@ func invert(docs []Doc, pairMin int) *inverted {
 		n, pn := inv.start[t], inv.posStart[t]
 		for r := range workers {
 			// From here on counts[r][t] is where run r's postings of t go.
-			counts[r][t], n = n, n+counts[r][t]
-			pcounts[r][t], pn = pn, pn+pcounts[r][t]
+			c := &counts[r][t]
+			c.n, n = n, n+c.n
+			c.pos, pn = pn, pn+c.pos
+			c.end = pn
 		}
 		inv.start[t+1], inv.posStart[t+1] = n, pn
 	}
@@ -414,67 +427,146 @@ func invert(docs []Doc, pairMin int) *inverted {
 			inv.common, inv.anyCommon = make([]bool, nt), false
 		}
 	}
-	// Each run's pairs go to its part of found, in document order, and so
-	// all of them.
-	hitAt := make([]int, workers+1)
+	// With pairs to find, each worker's ids also say whether the term is
+	// common, so that a link's terms take a look-up each; each run counts
+	// its pairs by the group of sections that lists them, so that it can
+	// put each pair in its group's place as it finds it (see hits).
+	var hitCur [][]int
+	var pairIDs [][]uint32
 	if inv.anyCommon {
+		h := newHits(inv.common, len(docs))
+		pairIDs = make([][]uint32, workers)
+		for w, ids := range remap {
+			pairIDs[w] = h.ids(ids)
+		}
+		ng := len(h.groups) - 1
+		hitCur = make([][]int, workers)
 		wg = sync.WaitGroup{}
 		for r := range workers {
 			wg.Go(func() {
-				each(r, func(bi int, bl *block, ids []uint32) {
-					hitAt[r+1] += inv.countPairs(bl.links, ids)
+				n := make([]int, ng+1)
+				each(r, func(bi int, bl *block, _ []uint32) {
+					h.countGroups(n, bl, bi*docBlock, pairIDs[bl.worker])
 				})
+				hitCur[r] = n
 			})
 		}
 		wg.Wait()
-		for r := range workers {
-			hitAt[r+1] += hitAt[r]
+		for g := range ng {
+			n := h.groups[g]
+			for r := range workers {
+				hitCur[r][g], n = n, n+hitCur[r][g]
+			}
+			h.groups[g+1] = n
 		}
+		inv.found = h
 	}
-	inv.found = hits{key: make([]uint64, hitAt[workers]), at: make([]uint32, hitAt[workers])}
 	total := inv.start[nt]
-	inv.doc = make([]int32, total)
-	inv.w = make([]uint8, total)
+	inv.post = make([]uint32, total)
 	inv.pos = make([]byte, inv.posStart[nt])
 	wg = sync.WaitGroup{}
 	for r := range workers {
 		wg.Go(func() {
-			cur, pcur := counts[r], pcounts[r]
-			found := hitAt[r]
+			cur := counts[r]
+			var wc weightCache
 			each(r, func(bi int, bl *block, ids []uint32) {
 				k, p := 0, 0
-				if inv.anyCommon {
-					found = inv.pairsOf(&inv.found, found, bl.links, bl.linkEnd, bi*docBlock, ids)
-				}
 				for j, end := range bl.end {
 					d := bi*docBlock + j
 					scale := fieldScale(&lens[d], &avg)
+					wc.reset()
 					for ; k < end; k++ {
-						t := ids[bl.term[k]]
-						i := cur[t]
-						cur[t]++
-						inv.doc[i] = int32(d)
-						inv.w[i] = weight(bl.tf[k], &scale)
-						// Positions are a few bytes: a loop beats copy.
-						dst, src := inv.pos[pcur[t]:], bl.pos[p:p+int(bl.plen[k])]
-						for x, c := range src {
-							dst[x] = c
+						c := &cur[ids[bl.term[k]]]
+						// The weight, from the cache when it has it.
+						tf := bl.tf[k]
+						key := uint32(tf[0]) | uint32(tf[1])<<8 | uint32(tf[2])<<16 | uint32(tf[3])<<24
+						i := key * 0x9e3779b1 >> 26
+						w := wc.w[i]
+						if w == 0 || wc.tf[i] != key {
+							w = weight(tf, &scale)
+							wc.tf[i], wc.w[i] = key, w
 						}
-						pcur[t] += len(src)
-						p += len(src)
+						inv.post[c.n] = uint32(d)<<4 | uint32(w-1)
+						c.n++
+						// Positions are a few bytes, a number of them that
+						// varies, on which a loop's end or a choice of
+						// copies would be mispredicted: sixteen are copied
+						// in two words where there is room, as there is
+						// but for the run's last positions of the term
+						// (what is past n is written over by the next).
+						n := int(bl.plen[k])
+						if n <= 16 && c.pos+16 <= c.end && p+16 <= len(bl.pos) {
+							dst, src := inv.pos[c.pos:c.pos+16], bl.pos[p:p+16]
+							binary.LittleEndian.PutUint64(dst, binary.LittleEndian.Uint64(src))
+							binary.LittleEndian.PutUint64(dst[8:], binary.LittleEndian.Uint64(src[8:]))
+						} else {
+							copy(inv.pos[c.pos:c.pos+n], bl.pos[p:p+n])
+						}
+						c.pos += n
+						p += n
 					}
 				}
-				// The block is in the index now: let the collector have
-				// its arrays while the rest are filled in. The site build
+				// The block's postings are in the index now: let the
+				// collector have their arrays while the rest are filled
+				// in, and the pairs, if any, are placed. The site build
 				// runs near its memory limit, where every megabyte kept
 				// makes the collector run more often.
-				bl.tokens = tokens{}
+				bl.tokens = tokens{links: bl.links}
+				if !inv.anyCommon {
+					bl.links = nil
+				}
 			})
 		})
 	}
 	wg.Wait()
+	if inv.anyCommon {
+		// Placed last, so that their room is taken once the blocks'
+		// postings are let go.
+		h := &inv.found
+		ng := len(h.groups) - 1
+		// Past the pairs, a slot for each run where place writes what is
+		// not a pair.
+		h.h = make([]uint64, h.groups[ng]+workers)
+		wg = sync.WaitGroup{}
+		for r := range workers {
+			hitCur[r][ng] = h.groups[ng] + r
+			wg.Go(func() {
+				each(r, func(bi int, bl *block, _ []uint32) {
+					h.place(hitCur[r], bl, bi*docBlock, pairIDs[bl.worker])
+					bl.links = nil
+				})
+			})
+		}
+		wg.Wait()
+		h.h = h.h[:h.groups[ng]]
+	}
 	return inv
 }
+
+// anyHas is whether any of tks has the term t.
+func anyHas(tks []*tokenizer, t string) bool {
+	for _, tk := range tks {
+		if _, ok := tk.byID[t]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// termCount is a run's postings of a term and their positions' bytes,
+// counted, then where the run puts them, up to end.
+type termCount struct{ n, pos, end int }
+
+// weightCache remembers the weights of a document's postings by their
+// frequencies, which repeat: most words are once or twice in the body.
+// Slot i holds frequencies packed into a number k, with i = k*0x9e3779b1>>26.
+type weightCache struct {
+	tf [64]uint32
+	w  [64]uint8 // 0 for none
+}
+
+// reset forgets the weights, for another document.
+func (c *weightCache) reset() { clear(c.w[:]) }
 
 // encoded is the inverted index written out: the full postings of the
 // terms with more than K of them, and each term's head entry, the text
@@ -507,7 +599,7 @@ func (inv *inverted) encode(k int) *encoded {
 	workers := max(1, min(runtime.GOMAXPROCS(0), n))
 	parts := make([]encoded, workers)
 	bounds := make([]int, workers+1)
-	total := len(inv.doc)
+	total := len(inv.post)
 	for w, t := 1, 0; w < workers; w++ {
 		for t < n && inv.start[t] < total*w/workers {
 			t++
@@ -515,20 +607,38 @@ func (inv *inverted) encode(k int) *encoded {
 		bounds[w] = t
 	}
 	bounds[workers] = n
+	// One buffer for the postings and one for the heads, with room for
+	// each run's, which are then moved down after the one before (as
+	// encodePairs does with its sections); a run that outgrows its room
+	// writes elsewhere, and then all are copied to new buffers.
+	postRoom, headRoom := make([]int, workers+1), make([]int, workers+1)
+	for w := range workers {
+		posts, heads := inv.room(bounds[w], bounds[w+1], k)
+		postRoom[w+1], headRoom[w+1] = postRoom[w]+posts, headRoom[w]+heads
+	}
+	posts, heads := make([]byte, postRoom[workers]), make([]byte, headRoom[workers])
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Go(func() { inv.encodeRange(bounds[w], bounds[w+1], k, &parts[w]) })
+		wg.Go(func() {
+			parts[w].posts = posts[postRoom[w]:postRoom[w]:postRoom[w+1]]
+			parts[w].heads = heads[headRoom[w]:headRoom[w]:headRoom[w+1]]
+			inv.encodeRange(bounds[w], bounds[w+1], k, &parts[w])
+		})
 	}
 	wg.Wait()
 
 	out := &encoded{postEnd: make([]int, 0, n), headEnd: make([]int, 0, n)}
-	posts, heads := 0, 0
-	for _, p := range parts {
-		posts += len(p.posts)
-		heads += len(p.heads)
+	fits := true
+	postSize, headSize := 0, 0
+	for w, p := range parts {
+		postSize += len(p.posts)
+		headSize += len(p.heads)
+		fits = fits && len(p.posts) <= postRoom[w+1]-postRoom[w] && len(p.heads) <= headRoom[w+1]-headRoom[w]
 	}
-	out.posts = make([]byte, 0, posts)
-	out.heads = make([]byte, 0, heads)
+	out.posts, out.heads = posts[:0], heads[:0]
+	if !fits {
+		out.posts, out.heads = make([]byte, 0, postSize), make([]byte, 0, headSize)
+	}
 	for _, p := range parts {
 		for _, x := range p.postEnd {
 			out.postEnd = append(out.postEnd, x+len(out.posts))
@@ -542,16 +652,10 @@ func (inv *inverted) encode(k int) *encoded {
 	return out
 }
 
-// encodeRange writes terms [lo, hi) into e, offsets from e's own start.
-// A term's entry is, in digits: its document frequency; the length of its
-// full postings, if it has more than k; the length of its positions; and
-// its best k postings (all of them if it has no more), in document order.
-// A posting is the gap from the document before, times levels, plus its
-// weight less one.
-func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
-	// Room enough that the buffers seldom grow: postings take one or two
-	// digits each; an entry a few for its numbers and three a posting.
-	posts, heads := 0, 0
+// room is the bytes that the postings and the heads of terms [lo, hi)
+// take at most, mostly: postings take one or two digits each; an entry a
+// few for its numbers and three a posting.
+func (inv *inverted) room(lo, hi, k int) (posts, heads int) {
 	for t := lo; t < hi; t++ {
 		df := inv.start[t+1] - inv.start[t]
 		if df > k {
@@ -559,8 +663,16 @@ func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
 		}
 		heads += len(inv.terms[t]) + 16 + 3*min(df, k)
 	}
-	e.posts = make([]byte, 0, posts)
-	e.heads = make([]byte, 0, heads)
+	return posts, heads
+}
+
+// encodeRange writes terms [lo, hi) into e, after what e's buffers hold,
+// with offsets from their start. A term's entry is, in digits: its
+// document frequency; the length of its full postings, if it has more
+// than k; the length of its positions; and its best k postings (all of
+// them if it has no more), in document order. A posting is the gap from
+// the document before, times levels, plus its weight less one.
+func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
 	e.postEnd = make([]int, 0, hi-lo)
 	e.headEnd = make([]int, 0, hi-lo)
 	for t := lo; t < hi; t++ {
@@ -571,49 +683,64 @@ func (inv *inverted) encodeRange(lo, hi, k int, e *encoded) {
 		e.heads = append(e.heads, inv.terms[t]...)
 		e.heads = append(e.heads, ' ')
 		e.heads = appendVarint(e.heads, df)
-		if df > k {
+		post := inv.post[from:to]
+		if df <= k {
+			e.heads = appendVarint(e.heads, inv.posStart[t+1]-inv.posStart[t])
+			e.heads = appendPostings(e.heads, post)
+		} else {
 			n := len(e.posts)
-			e.posts = appendPostings(e.posts, inv.doc[from:to], inv.w[from:to])
+			var count [levels]int
+			e.posts = appendPostingsCounting(e.posts, post, &count)
 			e.heads = appendVarint(e.heads, len(e.posts)-n)
+			e.heads = appendVarint(e.heads, inv.posStart[t+1]-inv.posStart[t])
+			e.heads = appendTop(e.heads, post, k, &count)
 		}
-		e.heads = appendVarint(e.heads, inv.posStart[t+1]-inv.posStart[t])
-		e.heads = appendTop(e.heads, inv.doc[from:to], inv.w[from:to], k)
 		e.heads = append(e.heads, ' ')
 		e.postEnd = append(e.postEnd, len(e.posts))
 		e.headEnd = append(e.headEnd, len(e.heads))
 	}
 }
 
-// appendPostings appends the postings of docs and ws.
-func appendPostings(b []byte, docs []int32, ws []uint8) []byte {
-	prev := int32(-1)
-	for i := range docs {
-		b = appendVarint(b, int(docs[i]-prev-1)*levels+int(ws[i])-1)
-		prev = docs[i]
+// appendPostings appends the postings post.
+func appendPostings(b []byte, post []uint32) []byte {
+	// A posting less the one before's document plus one, <<4, is the gap
+	// times levels plus the weight less one.
+	next := uint32(0)
+	for _, p := range post {
+		b = appendVarint(b, int(p-next))
+		next = p&^(levels-1) + levels
 	}
 	return b
 }
 
-// appendTop appends the k postings of greatest weight, the earlier
-// document first among equals, in document order: the first page of
-// results for the term alone.
-func appendTop(b []byte, docs []int32, ws []uint8, k int) []byte {
-	if len(docs) <= k {
-		return appendPostings(b, docs, ws)
+// appendPostingsCounting is appendPostings, and counts the postings of
+// each weight less one in count.
+func appendPostingsCounting(b []byte, post []uint32, count *[levels]int) []byte {
+	next := uint32(0)
+	for _, p := range post {
+		b = appendVarint(b, int(p-next))
+		next = p&^(levels-1) + levels
+		count[p&(levels-1)]++
 	}
-	// Weights are small numbers: count them to find the least one taken
-	// and how many of it.
-	var count [levels + 1]int
-	for _, w := range ws {
-		count[w]++
-	}
-	least, above := uint8(levels), 0
-	for ; least > 1 && above+count[least] < k; least-- {
+	return b
+}
+
+// appendTop appends the k postings of greatest weight, of more than k,
+// the earlier document first among equals, in document order: the first
+// page of results for the term alone. count is how many postings there
+// are of each weight less one.
+func appendTop(b []byte, post []uint32, k int, count *[levels]int) []byte {
+	// Weights are small numbers: find the least one taken and how many
+	// of it.
+	least, above := uint32(levels-1), 0
+	for ; least > 0 && above+count[least] < k; least-- {
 		above += count[least]
 	}
 	atLeast := k - above
-	prev := int32(-1)
-	for i, w := range ws {
+	next := uint32(0)
+	for i, left := 0, k; left > 0; i++ {
+		p := post[i]
+		w := p & (levels - 1)
 		if w < least {
 			continue
 		}
@@ -623,8 +750,9 @@ func appendTop(b []byte, docs []int32, ws []uint8, k int) []byte {
 			}
 			atLeast--
 		}
-		b = appendVarint(b, int(docs[i]-prev-1)*levels+int(w)-1)
-		prev = docs[i]
+		b = appendVarint(b, int(p-next))
+		next = p&^(levels-1) + levels
+		left--
 	}
 	return b
 }

@@ -59,7 +59,8 @@ func FromSite(s *site.Site) ([]Doc, []Facet) {
 		return out
 	}
 
-	var docs []Doc
+	// One document a page: docs never grows, which would copy them all.
+	docs := make([]Doc, 0, len(s.Supporters)+len(s.Networks)+len(s.Courses)+len(s.News)+len(s.Pages))
 	add := func(p *site.Page, section string, keys, body []string, values map[string][]string) *Doc {
 		if values == nil {
 			values = map[string][]string{}
