@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -57,8 +58,8 @@ type tokenizer struct {
 	// when done.
 	tokens
 
-	// buf is nextWord's room for a word.
-	buf []byte
+	// words reads the words of a text.
+	words wordReader
 	// The current document's postings.
 	cur []posting
 }
@@ -119,15 +120,16 @@ type block struct {
 	end, linkEnd []int
 }
 
-// lookup returns the id of the folded word w, whose hash is h and packed
-// bytes key, stemming it the first time.
-func (tk *tokenizer) lookup(w []byte, h uint32, key uint64) uint32 {
-	if id, ok := tk.ids.find(w, h, key); ok {
+// lookup returns the id of the folded word w, whose first eight bytes
+// packed are key, stemming it the first time.
+func (tk *tokenizer) lookup(w []byte, key uint64) uint32 {
+	h := wordHash(w, key)
+	if id, ok := tk.ids.find(w, key, h); ok {
 		return id
 	}
 	word := string(w)
 	if s := stopWords[word]; s != 0 {
-		tk.ids.insert(word, h, stopBase+s)
+		tk.ids.insert(word, key, h, stopBase+s)
 		return stopBase + s
 	}
 	t := Stem(word)
@@ -138,31 +140,35 @@ func (tk *tokenizer) lookup(w []byte, h uint32, key uint64) uint32 {
 		tk.terms = append(tk.terms, t)
 		tk.slot = append(tk.slot, -1)
 	}
-	tk.ids.insert(word, h, id)
+	tk.ids.insert(word, key, h, id)
 	return id
 }
 
 // wordTable maps words to ids by open addressing. It is the tokenizer's
-// busiest structure, looked up once for every word of every page, and
-// hashing a word's bytes once and comparing them in place is about twice
-// as fast as a map[string]uint32.
+// busiest structure, looked up once for every word of every page. A slot
+// is sixteen bytes, so that the table of a site's few thousand words stays
+// in the processor's nearest caches, and holds a word's first eight bytes
+// packed, which are the whole word for most: a word of up to eight bytes
+// compares in one instruction, and only a longer one with its text, kept
+// aside.
 type wordTable struct {
 	slots []wordSlot // a power of two of them, at most half full
+	shift uint       // 64 less the bits of a slot's number
 	used  int
+	long  []string // the words longer than eight bytes
 }
 
 type wordSlot struct {
-	word string // "" for an empty slot
-	// short is the word's bytes packed, for a word of at most eight, so
-	// that most words compare in one instruction.
-	short uint64
-	hash  uint32
-	id    uint32
+	key uint64 // the word's first eight bytes packed (see pack); 0 for an empty slot
+	id  uint32
+	// long is 0 for a word of up to eight bytes, else its place in
+	// long plus one.
+	long uint32
 }
 
 // pack packs the bytes of a word of at most eight bytes into a number,
 // which is then the word's alone: no letter or digit has a zero byte.
-// nextWord makes the same number of a word's first eight bytes.
+// wordReader makes the same number of a word's first eight bytes.
 func pack[S string | []byte](w S) uint64 {
 	var x uint64
 	for i := range len(w) {
@@ -171,56 +177,71 @@ func pack[S string | []byte](w S) uint64 {
 	return x
 }
 
-// find returns the id of w, whose hash is h and packed bytes key.
-func (t *wordTable) find(w []byte, h uint32, key uint64) (uint32, bool) {
+// find returns the id of w, whose first eight bytes packed are key and
+// whose hash is h (see wordHash).
+func (t *wordTable) find(w []byte, key, h uint64) (uint32, bool) {
 	if len(t.slots) == 0 {
 		return 0, false
 	}
-	mask := uint32(len(t.slots) - 1)
+	mask := uint64(len(t.slots) - 1)
+	i := h >> t.shift
 	if len(w) <= 8 {
-		for i := h & mask; ; i = (i + 1) & mask {
+		for ; ; i = (i + 1) & mask {
 			s := &t.slots[i]
-			if s.word == "" {
-				return 0, false
-			}
-			if s.hash == h && s.short == key {
+			if s.key == key && s.long == 0 {
 				return s.id, true
+			}
+			if s.key == 0 {
+				return 0, false
 			}
 		}
 	}
-	for i := h & mask; ; i = (i + 1) & mask {
+	for ; ; i = (i + 1) & mask {
 		s := &t.slots[i]
-		if s.word == "" {
-			return 0, false
-		}
-		if s.hash == h && s.word == string(w) {
+		if s.key == key && s.long != 0 && t.long[s.long-1] == string(w) {
 			return s.id, true
+		}
+		if s.key == 0 {
+			return 0, false
 		}
 	}
 }
 
-// insert adds word, which is not in t, with its hash h and id.
-func (t *wordTable) insert(word string, h, id uint32) {
+// insert adds word, which is not in t, with its first eight bytes packed,
+// its hash and its id.
+func (t *wordTable) insert(word string, key, h uint64, id uint32) {
 	if 2*(t.used+1) > len(t.slots) {
 		old := t.slots
-		t.slots = make([]wordSlot, max(1024, 2*len(old)))
-		t.used = 0
+		n := max(1024, 2*len(old))
+		t.slots = make([]wordSlot, n)
+		t.shift = uint(64 - bits.TrailingZeros(uint(n)))
 		for _, s := range old {
-			if s.word != "" {
-				t.insert(s.word, s.hash, s.id)
+			if s.key != 0 {
+				sh := s.key * hashMul
+				if s.long != 0 {
+					sh = wordHash([]byte(t.long[s.long-1]), s.key)
+				}
+				t.put(s, sh)
 			}
 		}
 	}
-	mask := uint32(len(t.slots) - 1)
-	i := h & mask
-	for t.slots[i].word != "" {
+	s := wordSlot{key: key, id: id}
+	if len(word) > 8 {
+		t.long = append(t.long, word)
+		s.long = uint32(len(t.long))
+	}
+	t.put(s, h)
+	t.used++
+}
+
+// put puts s in the first empty slot from its hash h's.
+func (t *wordTable) put(s wordSlot, h uint64) {
+	mask := uint64(len(t.slots) - 1)
+	i := h >> t.shift
+	for t.slots[i].key != 0 {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = wordSlot{word: word, hash: h, id: id}
-	if len(word) <= 8 {
-		t.slots[i].short = pack(word)
-	}
-	t.used++
+	t.slots[i] = s
 }
 
 // doc adds the postings and links of d and sets lens to its fields'
@@ -241,14 +262,14 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 		}
 		for _, part := range parts {
 			for i := 0; ; {
-				w, h, key, next := nextWord(part, i, tk.buf)
+				w, key, next := tk.words.next(part, i)
 				if w == nil {
 					break
 				}
-				tk.buf, i = w, next
+				i = next
 				at := pos + n
 				n++
-				id := tk.lookup(w, h, key)
+				id := tk.lookup(w, key)
 				if id >= stopBase {
 					run = addStop(run, runN, id-stopBase)
 					runN++

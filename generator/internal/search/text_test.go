@@ -151,33 +151,105 @@ func referenceWords(text string) []string {
 	return out
 }
 
-// FuzzWords checks that nextWord splits and folds text as referenceWords
-// does, and that the hash and packed bytes it makes on the way are the
-// word's: the index's table of words relies on both.
+// oldNextWord is the tokenizer's word reader as it was before
+// wordReader's fast path, hash and all, kept for FuzzWords to check
+// wordReader against: it finds the first word of text at or after byte
+// i, and where the next may start.
+func oldNextWord(text string, i int, buf []byte) (w []byte, h uint32, key uint64, next int) {
+	buf = buf[:0]
+	h = 2166136261
+	for i < len(text) {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			i++
+			if l := asciiFold[c]; l > 1 {
+				if len(buf) < 8 {
+					key |= uint64(l) << (8 * len(buf))
+				}
+				buf = append(buf, l)
+				h = (h ^ uint32(l)) * 16777619
+			} else if l == 0 && len(buf) > 0 {
+				return buf, h, key, i
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		r = unicode.ToLower(r)
+		n := len(buf)
+		if f, ok := textfold.Rune(r); ok {
+			buf = append(buf, f...)
+		} else if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			buf = utf8.AppendRune(buf, r)
+		} else if len(buf) > 0 {
+			return buf, h, key, i
+		}
+		for ; n < len(buf); n++ {
+			if n < 8 {
+				key |= uint64(buf[n]) << (8 * n)
+			}
+			h = (h ^ uint32(buf[n])) * 16777619
+		}
+	}
+	if len(buf) > 0 {
+		return buf, h, key, i
+	}
+	return nil, 0, 0, i
+}
+
+// wordSeeds are FuzzWords's and TestWordReader's texts: folding,
+// apostrophes, words either side of eight bytes and of wordRoom, and
+// multi-byte characters inside, after and before long ASCII words.
+var wordSeeds = []string{
+	"Finance, rural", "Head’s office", "José Núñez-Ærø", "'tis o'clock", "a—b ’’ x’",
+	"straße\u00a0STRASSE", "longwordsarelonger than8 12345678 123456789", "\xff\xfeab",
+	strings.Repeat("a", 63) + " " + strings.Repeat("B", 64) + "," + strings.Repeat("c", 65) + " " + strings.Repeat("d'", 70),
+	strings.Repeat("x", 60) + "é" + strings.Repeat("y", 10) + " z", strings.Repeat("q", 70) + "’s",
+	"Governors' training: SEND, finance, HR; CPD for new heads.", "ŁÓDŹ Ĳssel ǅemal ﬁne ½ ², x\u0301y",
+	"abc\x80def ghi\xc3", "12345678\u2019x 1234567\u2019xy ’’’abc",
+}
+
+// TestWordReader checks wordReader against oldNextWord on wordSeeds and on
+// each seed's every suffix, so every starting byte is tried.
+func TestWordReader(t *testing.T) {
+	for _, s := range wordSeeds {
+		for i := range len(s) {
+			checkWords(t, s[i:])
+		}
+	}
+}
+
+// FuzzWords checks that wordReader splits and folds text as oldNextWord
+// and referenceWords do, word by word and ending where oldNextWord ends,
+// and that the packed bytes it makes are the word's, as the index's table
+// of words relies on.
 func FuzzWords(f *testing.F) {
-	for _, s := range []string{"Finance, rural", "Head’s office", "José Núñez-Ærø", "'tis o'clock", "a—b ’’ x’", "straße\u00a0STRASSE", "longwordsarelonger than8 12345678 123456789", "\xff\xfeab"} {
+	for _, s := range wordSeeds {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, text string) {
-		var got []string
-		var buf []byte
-		for i := 0; ; {
-			w, h, key, next := nextWord(text, i, buf)
-			if w == nil {
-				break
-			}
-			wh := uint32(fnvOffset)
-			for _, c := range w {
-				wh = (wh ^ uint32(c)) * fnvPrime
-			}
-			if wk := pack(w[:min(len(w), 8)]); wh != h || wk != key {
-				t.Fatalf("nextWord(%q) gave %q hash %x key %x, want %x %x", text, w, h, key, wh, wk)
-			}
-			got = append(got, string(w))
-			buf, i = w, next
+	f.Fuzz(checkWords)
+}
+
+func checkWords(t *testing.T, text string) {
+	var got []string
+	var r wordReader
+	var buf []byte
+	for i, j := 0, 0; ; {
+		w, key, next := r.next(text, i)
+		ow, _, okey, onext := oldNextWord(text, j, buf)
+		if string(w) != string(ow) || (w == nil) != (ow == nil) || next != onext || key != okey {
+			t.Fatalf("next(%q, %d) = %q %x %d, want %q %x %d", text, i, w, key, next, ow, okey, onext)
 		}
-		if want := referenceWords(text); !slices.Equal(got, want) {
-			t.Fatalf("words of %q = %q, want %q", text, got, want)
+		if w == nil {
+			break
 		}
-	})
+		if wk := pack(w[:min(len(w), 8)]); wk != key {
+			t.Fatalf("next(%q) gave %q key %x, want %x", text, w, key, wk)
+		}
+		got = append(got, string(w))
+		buf, i, j = ow, next, onext
+	}
+	if want := referenceWords(text); !slices.Equal(got, want) {
+		t.Fatalf("words of %q = %q, want %q", text, got, want)
+	}
 }
