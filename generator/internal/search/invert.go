@@ -58,8 +58,10 @@ type tokenizer struct {
 	// when done.
 	tokens
 
-	// words reads the words of a text.
+	// words reads the words of a text, and idBuf holds the ids of a
+	// field's.
 	words wordReader
+	idBuf []uint32
 	// The current document's postings.
 	cur []posting
 }
@@ -84,9 +86,11 @@ type posting struct {
 	id    uint32
 	tf    [numFields]uint8
 	npos  uint8
-	first [maxPositions]uint32
+	first [maxPositions + 1]uint32
 	// runs are the stop runs just before each of first.
-	runs [maxPositions]uint16
+	runs [maxPositions + 1]uint16
+	// first and runs have a place past maxPositions that add writes
+	// when they are full, so as not to branch on it.
 }
 
 // tokens are the postings and links of some documents.
@@ -250,58 +254,117 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 	tk.cur = tk.cur[:0]
 	pos := uint32(0)
 	for f := range numFields {
-		n := uint32(0)
-		// The stop run before the next word, and its length; the word
-		// before it and its occurrence's number among the term's kept
-		// positions, or -1. A field's first word has none.
-		run, runN := uint32(0), 0
-		prev, prevK := uint32(0), -1
 		parts := d.Text[f]
 		if f == Body && d.HTML != "" {
 			parts = append(htmlText(d.HTML), parts...)
 		}
-		for _, part := range parts {
-			for i := 0; ; {
-				w, key, next := tk.words.next(part, i)
-				if w == nil {
-					break
-				}
-				i = next
-				at := pos + n
-				n++
-				id := tk.lookup(w, key)
-				if id >= stopBase {
-					run = addStop(run, runN, id-stopBase)
-					runN++
-					continue
-				}
-				lens[f]++
-				k := tk.slot[id]
-				if k < 0 {
-					k = int32(len(tk.cur))
-					tk.slot[id] = k
-					tk.cur = append(tk.cur, posting{id: id})
-				}
-				p := &tk.cur[k]
-				if p.tf[f] < 255 {
-					p.tf[f]++
-				}
-				kept := -1
-				if p.npos < maxPositions {
-					kept = int(p.npos)
-					p.first[kept] = at
-					p.runs[kept] = uint16(run)
-					p.npos++
-					if prevK >= 0 && run != longRun {
-						tk.links = append(tk.links, link(prev)<<41|link(id)<<19|link(run<<4|uint32(prevK)<<2|uint32(kept)))
+		ids := tk.wordIDs(parts)
+		lens[f] = tk.add(ids, f, pos)
+		pos += uint32(len(ids)) + 2 // a gap, so no phrase spans two fields
+	}
+	tk.flush()
+}
+
+// wordIDs returns the ids of the words of parts, stop words' included, in
+// tk's scratch. It looks up a word of up to eight bytes already in the
+// table itself, without a call: nearly every word is one.
+func (tk *tokenizer) wordIDs(parts []string) []uint32 {
+	ids := tk.idBuf[:0]
+	for _, part := range parts {
+		tk.words.reset(part)
+		for {
+			w, key := tk.words.next()
+			if w == nil {
+				break
+			}
+			if t := &tk.ids; len(w) <= 8 && len(t.slots) > 0 {
+				mask := uint64(len(t.slots) - 1)
+				for j := key * hashMul >> t.shift; ; j = (j + 1) & mask {
+					s := &t.slots[j]
+					if s.key == key && s.long == 0 {
+						ids = append(ids, s.id)
+						goto found
+					}
+					if s.key == 0 {
+						break
 					}
 				}
-				prev, prevK = id, kept
-				run, runN = 0, 0
 			}
+			ids = append(ids, tk.lookup(w, key))
+		found:
 		}
-		pos += n + 2 // a gap, so no phrase spans two fields
 	}
+	tk.idBuf = ids
+	return ids
+}
+
+// add adds the words of field f, whose ids are ids, from position pos, to
+// the current document's postings and tk's links, and returns how many
+// are kept, not stop words.
+//
+// Whether a word's term is new to the document, whether its positions are
+// full and whether it makes a link are as good as random, so it decides
+// none of them by a branch: it writes a new posting, a position and a link
+// in the room past each slice's end whatever, and moves the end by 0 or 1.
+func (tk *tokenizer) add(ids []uint32, f int, pos uint32) (kept uint32) {
+	// The stop run before the next word, and its length; the word
+	// before it and its occurrence's number among the term's kept
+	// positions, or -1. A field's first word has none.
+	run, runN := uint32(0), 0
+	prev, prevK := uint32(0), int32(-1)
+	tk.cur = slices.Grow(tk.cur, len(ids)+1)
+	tk.links = slices.Grow(tk.links, len(ids)+1)
+	cur, slot, links := tk.cur[:cap(tk.cur)], tk.slot, tk.links[:cap(tk.links)]
+	nc, nl := len(tk.cur), len(tk.links)
+	for n, id := range ids {
+		if id >= stopBase {
+			run = addStop(run, runN, id-stopBase)
+			runN++
+			continue
+		}
+		kept++
+		k := slot[id]
+		cur[nc] = posting{id: id}
+		fresh := k < 0
+		if fresh {
+			k = int32(nc)
+		}
+		nc += b2i(fresh)
+		slot[id] = k
+		p := &cur[k]
+		t := p.tf[f]
+		if t < 255 {
+			t++
+		}
+		p.tf[f] = t
+		kp := int32(p.npos)
+		p.first[kp] = pos + uint32(n)
+		p.runs[kp] = uint16(run)
+		room := kp < maxPositions
+		p.npos += uint8(b2i(room))
+		if !room {
+			kp = -1
+		}
+		links[nl] = link(prev)<<41 | link(id)<<19 | link(run<<4|uint32(prevK)<<2|uint32(kp))
+		nl += b2i(kp >= 0 && prevK >= 0 && run != longRun)
+		prev, prevK = id, kp
+		run, runN = 0, 0
+	}
+	tk.cur, tk.links = cur[:nc], links[:nl]
+	return kept
+}
+
+// b2i is 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	n := 0
+	if b {
+		n = 1
+	}
+	return n
+}
+
+// flush appends the current document's postings to tk's and clears them.
+func (tk *tokenizer) flush() {
 	for i := range tk.cur {
 		c := &tk.cur[i]
 		tk.slot[c.id] = -1

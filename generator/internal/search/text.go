@@ -79,13 +79,13 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
-// scan calls word with each word of text, as wordReader.next finds them.
+// scan calls word with each word of text, as wordReader finds them.
 // The slice is reused after word returns.
 func scan(text string, word func(w []byte)) {
 	var r wordReader
-	for i := 0; ; {
-		var w []byte
-		w, _, i = r.next(text, i)
+	r.reset(text)
+	for {
+		w, _ := r.next()
 		if w == nil {
 			return
 		}
@@ -99,11 +99,23 @@ const wordRoom = 64
 // wordReader finds the words of a text, as foldWord does, with room for
 // one word. Nearly every word in an index is a run of plain ASCII letters
 // and digits between ASCII characters that are not, and the index build
-// reads millions of them; so it finds such a word's end first, a byte at
-// a time, and then lowercases it eight bytes at a time into its room.
-// Anything else (an apostrophe, a byte of a multi-byte character, a word
-// longer than wordRoom) sends it back to where it started, to foldWord.
+// reads millions of them; so it classes the text's bytes sixty-four at a
+// time into bit masks, eight at a time with a few arithmetic operations
+// (see alnum8), finds each word's start and end in the masks with a bit
+// count, and lowercases the word eight bytes at a time into its room: no
+// branch per byte, and few that the processor fails to predict. Anything
+// else (an apostrophe, a byte of a multi-byte character, a word longer
+// than wordRoom) sends it back to where it started, to foldWord.
 type wordReader struct {
+	text string
+	// i is where the next word may start.
+	i int
+	// The block of text from base: bit k of alnum is set if byte
+	// base+k is an ASCII letter or digit, of other if it is of
+	// classOther; bytes past the text's end are neither.
+	base         int
+	alnum, other uint64
+
 	room [wordRoom + 8]byte
 	// buf is foldWord's room, for the words the fast path leaves.
 	buf []byte
@@ -137,49 +149,131 @@ var wordClass = func() (t [256]uint8) {
 // each is its lowercase with bit 5 set, which every digit has.
 const lower8 = 0x2020202020202020
 
-// next finds the first word of text at or after byte i, lowercased and
-// folded (see foldWord). It returns the word, in r's room, reused by the
-// next call; its first eight bytes packed into a number (see pack); and
-// where the next word may start. At the end of text the word is nil.
-func (r *wordReader) next(text string, i int) (w []byte, key uint64, next int) {
-	start := i
-	for i < len(text) && wordClass[text[i]] == classSpace {
-		i++
-	}
-	if i == len(text) {
-		return nil, 0, i
-	}
-	if wordClass[text[i]] != classAlnum {
-		return r.slow(text, start)
-	}
-	s := i
-	for i++; i < len(text) && wordClass[text[i]] == classAlnum; i++ {
-	}
-	n := i - s
-	if i < len(text) {
-		if wordClass[text[i]] != classSpace {
-			return r.slow(text, start)
+// reset makes r read text from its start.
+func (r *wordReader) reset(text string) {
+	r.text, r.i = text, 0
+	r.base = -64 // no block
+}
+
+// pos is where the next word may start: after the last one's end and
+// the byte after it.
+func (r *wordReader) pos() int { return r.i }
+
+// next returns the next word of r's text, lowercased and folded (see
+// foldWord), in r's room, reused by the next call, and its first eight
+// bytes packed into a number (see pack). At the end of text the word is
+// nil.
+func (r *wordReader) next() (w []byte, key uint64) {
+	start := r.i
+	var s int
+	for {
+		if r.i >= len(r.text) {
+			r.i = len(r.text)
+			return nil, 0
 		}
-		i++
+		if r.i >= r.base+64 {
+			r.load(r.i)
+		}
+		// The first byte that is not a space, from i.
+		off := uint(r.i - r.base)
+		if m := (r.alnum | r.other) >> off; m != 0 {
+			off += uint(bits.TrailingZeros64(m))
+			if r.other>>off&1 != 0 {
+				return r.slow(start)
+			}
+			s = r.base + int(off)
+			break
+		}
+		r.i = r.base + 64
 	}
+	// The first byte after s that is not a letter or digit, which
+	// may be in a later block.
+	off := uint(s - r.base)
+	e := s + bits.TrailingZeros64(^(r.alnum >> off))
+	for e == r.base+64 && e < len(r.text) {
+		r.load(e)
+		e += bits.TrailingZeros64(^r.alnum)
+	}
+	if e < len(r.text) && r.other>>uint(e-r.base)&1 != 0 {
+		return r.slow(start)
+	}
+	r.i = min(e+1, len(r.text))
+	n := e - s
 	if n > wordRoom {
-		return r.slow(text, start)
+		return r.slow(start)
 	}
-	if s+n+7 <= len(text) {
-		// Eight bytes at a time, reading past the word's end
-		// into text, and writing past it into the room.
-		for k := 0; k < n; k += 8 {
-			binary.LittleEndian.PutUint64(r.room[k:k+8], load64(text, s+k)|lower8)
-		}
-	} else {
+	if e+7 > len(r.text) {
+		// Near the text's end: a byte at a time.
 		for k := range n {
-			r.room[k] = text[s+k] | 0x20
+			r.room[k] = r.text[s+k] | 0x20
+		}
+		key = binary.LittleEndian.Uint64(r.room[:8])
+	} else {
+		key = load64(r.text, s) | lower8
+		binary.LittleEndian.PutUint64(r.room[:8], key)
+		for k := 8; k < n; k += 8 {
+			binary.LittleEndian.PutUint64(r.room[k:], load64(r.text, s+k)|lower8)
 		}
 	}
 	// The first eight bytes, those past a shorter word's end masked
 	// off, without a branch: about half of all words are shorter.
-	key = binary.LittleEndian.Uint64(r.room[:8]) & (^uint64(0) >> (64 - 8*min(n, 8)))
-	return r.room[:n], key, i
+	key &= ^uint64(0) >> (64 - 8*min(n, 8))
+	return r.room[:n], key
+}
+
+// load classes the sixty-four bytes of r's text from base.
+func (r *wordReader) load(base int) {
+	var alnum, other uint64
+	if text := r.text[base:]; len(text) >= 64 {
+		for k := 0; k < 64; k += 8 {
+			x := load64(text, k)
+			alnum |= gather8(alnum8(x)) << k
+			other |= gather8(other8(x)) << k
+		}
+	} else {
+		var b [64]byte // zero bytes are spaces
+		copy(b[:], text)
+		for k := 0; k < 64; k += 8 {
+			x := binary.LittleEndian.Uint64(b[k:])
+			alnum |= gather8(alnum8(x)) << k
+			other |= gather8(other8(x)) << k
+		}
+	}
+	r.base, r.alnum, r.other = base, alnum, other
+}
+
+// Eight bytes' top bits, and ones.
+const (
+	hi8   = 0x8080808080808080
+	ones8 = 0x0101010101010101
+)
+
+// gather8 gathers the top bits of m's eight bytes, which has no other
+// bits set, into its lowest eight: bit 8k+7 to bit k. Each bit of the
+// product lands in a place of its own, so none carries.
+func gather8(m uint64) uint64 {
+	return (m >> 7) * 0x0102040810204080 >> 56
+}
+
+// alnum8 returns, of eight bytes packed in x, a mask of the top bit of each
+// that is an ASCII letter or digit: a letter is within 'a' to 'z' once
+// lowercased, a digit within '0' to '9', and with its top bit cleared
+// first no byte carries into the next when a range's bounds are added.
+func alnum8(x uint64) uint64 {
+	x7 := x &^ hi8
+	l := x7 | lower8
+	letter := (l + (0x80-'a')*ones8) &^ (l + (0x7f-'z')*ones8)
+	digit := (x7 + (0x80-'0')*ones8) &^ (x7 + (0x7f-'9')*ones8)
+	return (letter | digit) &^ x & hi8
+}
+
+// other8 returns, of eight bytes packed in x, a mask of the top bit of
+// each that wordClass has as classOther: an apostrophe, or a byte of a
+// multi-byte character.
+func other8(x uint64) uint64 {
+	z := x ^ '\''*ones8 // zero where an apostrophe
+	nonzero := ((z &^ hi8) + (0x7f * ones8)) | z
+	return (^nonzero | x) & hi8
 }
 
 // load64 is text's eight bytes from i, little-endian.
@@ -190,14 +284,14 @@ func load64(text string, i int) uint64 {
 }
 
 // slow is next for a word that is not short plain ASCII: foldWord, from
-// where next started.
-func (r *wordReader) slow(text string, i int) (w []byte, key uint64, next int) {
-	w, next = foldWord(text, i, r.buf)
+// start, where next started.
+func (r *wordReader) slow(start int) (w []byte, key uint64) {
+	w, r.i = foldWord(r.text, start, r.buf)
 	if w == nil {
-		return nil, 0, next
+		return nil, 0
 	}
 	r.buf = w
-	return w, pack(w[:min(len(w), 8)]), next
+	return w, pack(w[:min(len(w), 8)])
 }
 
 // foldWord finds the first word of text at or after byte i, lowercased

@@ -233,9 +233,11 @@ func FuzzWords(f *testing.F) {
 func checkWords(t *testing.T, text string) {
 	var got []string
 	var r wordReader
+	r.reset(text)
 	var buf []byte
 	for i, j := 0, 0; ; {
-		w, key, next := r.next(text, i)
+		w, key := r.next()
+		next := r.pos()
 		ow, _, okey, onext := oldNextWord(text, j, buf)
 		if string(w) != string(ow) || (w == nil) != (ow == nil) || next != onext || key != okey {
 			t.Fatalf("next(%q, %d) = %q %x %d, want %q %x %d", text, i, w, key, next, ow, okey, onext)
