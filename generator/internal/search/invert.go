@@ -1,6 +1,7 @@
 package search
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"runtime"
 	"slices"
@@ -127,13 +128,12 @@ type block struct {
 // lookup returns the id of the folded word w, whose first eight bytes
 // packed are key, stemming it the first time.
 func (tk *tokenizer) lookup(w []byte, key uint64) uint32 {
-	h := wordHash(w, key)
-	if id, ok := tk.ids.find(w, key, h); ok {
+	if id, ok := tk.ids.find(w, key); ok {
 		return id
 	}
 	word := string(w)
 	if s := stopWords[word]; s != 0 {
-		tk.ids.insert(word, key, h, stopBase+s)
+		tk.ids.insert(word, key, stopBase+s)
 		return stopBase + s
 	}
 	t := Stem(word)
@@ -144,31 +144,47 @@ func (tk *tokenizer) lookup(w []byte, key uint64) uint32 {
 		tk.terms = append(tk.terms, t)
 		tk.slot = append(tk.slot, -1)
 	}
-	tk.ids.insert(word, key, h, id)
+	tk.ids.insert(word, key, id)
 	return id
 }
 
-// wordTable maps words to ids by open addressing. It is the tokenizer's
-// busiest structure, looked up once for every word of every page. A slot
-// is sixteen bytes, so that the table of a site's few thousand words stays
-// in the processor's nearest caches, and holds a word's first eight bytes
-// packed, which are the whole word for most: a word of up to eight bytes
-// compares in one instruction, and only a longer one with its text, kept
-// aside.
+// wordTable maps words to ids. It is the tokenizer's busiest structure,
+// looked up once for every word of every page, so it keeps a word's bytes
+// packed into numbers (see pack), in tables by open addressing: the words
+// of up to eight bytes, most, in 16-byte slots, so that the table of a
+// site's few thousand stays in the processor's nearest caches, and those
+// of up to sixteen in 24-byte ones; each compares in an instruction or
+// two. Longer words, rare, are in a map.
 type wordTable struct {
-	slots []wordSlot // a power of two of them, at most half full
-	shift uint       // 64 less the bits of a slot's number
-	used  int
-	long  []string // the words longer than eight bytes
+	short shortTable
+	mid   midTable
+	long  map[string]uint32
 }
 
-type wordSlot struct {
-	key uint64 // the word's first eight bytes packed (see pack); 0 for an empty slot
-	id  uint32
-	// long is 0 for a word of up to eight bytes, else its place in
-	// long plus one.
-	long uint32
-}
+// shortTable holds the words of up to eight bytes; midTable those of nine
+// to sixteen, by their first eight and next eight bytes packed. Each has
+// a power of two of slots, at most half full, a slot's place the top
+// bits of its hash (see wordHash), and shift 64 less their number.
+type (
+	shortTable struct {
+		slots []shortSlot
+		shift uint
+		used  int
+	}
+	shortSlot struct {
+		key uint64 // 0 for an empty slot
+		id  uint32
+	}
+	midTable struct {
+		slots []midSlot
+		shift uint
+		used  int
+	}
+	midSlot struct {
+		key, key2 uint64 // key 0 for an empty slot
+		id        uint32
+	}
+)
 
 // pack packs the bytes of a word of at most eight bytes into a number,
 // which is then the word's alone: no letter or digit has a zero byte.
@@ -181,28 +197,41 @@ func pack[S string | []byte](w S) uint64 {
 	return x
 }
 
-// find returns the id of w, whose first eight bytes packed are key and
-// whose hash is h (see wordHash).
-func (t *wordTable) find(w []byte, key, h uint64) (uint32, bool) {
+// key2 packs the bytes of w from the ninth to the sixteenth, as pack.
+func key2(w []byte) uint64 {
+	if cap(w) >= 16 {
+		return binary.LittleEndian.Uint64(w[8:16]) & (^uint64(0) >> (64 - 8*min(len(w)-8, 8)))
+	}
+	return pack(w[8:min(len(w), 16)])
+}
+
+// hash2 is the hash of a word of nine to sixteen bytes, packed into key
+// and k2.
+func hash2(key, k2 uint64) uint64 {
+	return (bits.RotateLeft64(key*hashMul, 32) ^ k2) * hashMul
+}
+
+// find returns the id of w, whose first eight bytes packed are key.
+func (t *wordTable) find(w []byte, key uint64) (uint32, bool) {
+	switch {
+	case len(w) <= 8:
+		return t.short.find(key)
+	case len(w) <= 16:
+		return t.mid.find(key, key2(w))
+	}
+	id, ok := t.long[string(w)]
+	return id, ok
+}
+
+// find returns the id of the word packed into key.
+func (t *shortTable) find(key uint64) (uint32, bool) {
 	if len(t.slots) == 0 {
 		return 0, false
 	}
 	mask := uint64(len(t.slots) - 1)
-	i := h >> t.shift
-	if len(w) <= 8 {
-		for ; ; i = (i + 1) & mask {
-			s := &t.slots[i]
-			if s.key == key && s.long == 0 {
-				return s.id, true
-			}
-			if s.key == 0 {
-				return 0, false
-			}
-		}
-	}
-	for ; ; i = (i + 1) & mask {
+	for i := key * hashMul >> t.shift; ; i = (i + 1) & mask {
 		s := &t.slots[i]
-		if s.key == key && s.long != 0 && t.long[s.long-1] == string(w) {
+		if s.key == key {
 			return s.id, true
 		}
 		if s.key == 0 {
@@ -211,37 +240,85 @@ func (t *wordTable) find(w []byte, key, h uint64) (uint32, bool) {
 	}
 }
 
-// insert adds word, which is not in t, with its first eight bytes packed,
-// its hash and its id.
-func (t *wordTable) insert(word string, key, h uint64, id uint32) {
+// find returns the id of the word packed into key and k2.
+func (t *midTable) find(key, k2 uint64) (uint32, bool) {
+	if len(t.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := hash2(key, k2) >> t.shift; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.key == key && s.key2 == k2 {
+			return s.id, true
+		}
+		if s.key == 0 {
+			return 0, false
+		}
+	}
+}
+
+// insert adds word, which is not in t, whose first eight bytes packed are
+// key, with its id.
+func (t *wordTable) insert(word string, key uint64, id uint32) {
+	switch {
+	case len(word) <= 8:
+		t.short.insert(shortSlot{key, id})
+	case len(word) <= 16:
+		t.mid.insert(midSlot{key, pack(word[8:]), id})
+	default:
+		if t.long == nil {
+			t.long = map[string]uint32{}
+		}
+		t.long[word] = id
+	}
+}
+
+// insert adds s, whose word is not in t.
+func (t *shortTable) insert(s shortSlot) {
 	if 2*(t.used+1) > len(t.slots) {
 		old := t.slots
 		n := max(1024, 2*len(old))
-		t.slots = make([]wordSlot, n)
-		t.shift = uint(64 - bits.TrailingZeros(uint(n)))
+		t.slots, t.shift = make([]shortSlot, n), uint(64-bits.TrailingZeros(uint(n)))
 		for _, s := range old {
 			if s.key != 0 {
-				sh := s.key * hashMul
-				if s.long != 0 {
-					sh = wordHash([]byte(t.long[s.long-1]), s.key)
-				}
-				t.put(s, sh)
+				t.put(s)
 			}
 		}
 	}
-	s := wordSlot{key: key, id: id}
-	if len(word) > 8 {
-		t.long = append(t.long, word)
-		s.long = uint32(len(t.long))
-	}
-	t.put(s, h)
+	t.put(s)
 	t.used++
 }
 
-// put puts s in the first empty slot from its hash h's.
-func (t *wordTable) put(s wordSlot, h uint64) {
+// put puts s in the first empty slot from its hash's.
+func (t *shortTable) put(s shortSlot) {
 	mask := uint64(len(t.slots) - 1)
-	i := h >> t.shift
+	i := s.key * hashMul >> t.shift
+	for t.slots[i].key != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = s
+}
+
+// insert adds s, whose word is not in t.
+func (t *midTable) insert(s midSlot) {
+	if 2*(t.used+1) > len(t.slots) {
+		old := t.slots
+		n := max(1024, 2*len(old))
+		t.slots, t.shift = make([]midSlot, n), uint(64-bits.TrailingZeros(uint(n)))
+		for _, s := range old {
+			if s.key != 0 {
+				t.put(s)
+			}
+		}
+	}
+	t.put(s)
+	t.used++
+}
+
+// put puts s in the first empty slot from its hash's.
+func (t *midTable) put(s midSlot) {
+	mask := uint64(len(t.slots) - 1)
+	i := hash2(s.key, s.key2) >> t.shift
 	for t.slots[i].key != 0 {
 		i = (i + 1) & mask
 	}
@@ -277,11 +354,11 @@ func (tk *tokenizer) wordIDs(parts []string) []uint32 {
 			if w == nil {
 				break
 			}
-			if t := &tk.ids; len(w) <= 8 && len(t.slots) > 0 {
+			if t := &tk.ids.short; len(w) <= 8 && len(t.slots) > 0 {
 				mask := uint64(len(t.slots) - 1)
 				for j := key * hashMul >> t.shift; ; j = (j + 1) & mask {
 					s := &t.slots[j]
-					if s.key == key && s.long == 0 {
+					if s.key == key {
 						ids = append(ids, s.id)
 						goto found
 					}

@@ -329,26 +329,9 @@ func foldWord(text string, i int, buf []byte) (w []byte, next int) {
 	return nil, i
 }
 
-// hashMul is the word table's multiplier, 2^64 over the golden ratio.
+// hashMul is the word table's multiplier, 2^64 over the golden ratio: a
+// word of up to eight bytes, packed, times hashMul is its hash.
 const hashMul = 0x9E3779B97F4A7C15
-
-// wordHash is the word table's hash of a word whose first eight bytes
-// packed are key: for a word of at most eight bytes, which key is, one
-// multiplication; for a longer one, each further eight bytes mixed in.
-// The table takes its top bits.
-func wordHash(w []byte, key uint64) uint64 {
-	h := key * hashMul
-	if len(w) <= 8 {
-		return h
-	}
-	for w = w[8:]; len(w) >= 8; w = w[8:] {
-		h = (bits.RotateLeft64(h, 32) ^ binary.LittleEndian.Uint64(w)) * hashMul
-	}
-	if len(w) > 0 {
-		h = (bits.RotateLeft64(h, 32) ^ pack(w)) * hashMul
-	}
-	return h
-}
 
 // Words splits text into folded words: runs of letters and digits.
 func Words(text string) []string {
