@@ -441,21 +441,54 @@ func b2i(b bool) int {
 }
 
 // flush appends the current document's postings to tk's and clears them.
+// It writes their positions as appendPosition does, into room it makes
+// once for the document.
 func (tk *tokenizer) flush() {
-	for i := range tk.cur {
-		c := &tk.cur[i]
-		tk.slot[c.id] = -1
-		tk.term = append(tk.term, c.id)
-		tk.tf = append(tk.tf, c.tf)
-		n := len(tk.pos)
-		tk.pos = appendVarint(tk.pos, int(c.npos))
+	cur, slot := tk.cur, tk.slot
+	n := len(tk.term)
+	term := slices.Grow(tk.term, len(cur))[:n+len(cur)]
+	tf := slices.Grow(tk.tf, len(cur))[:n+len(cur)]
+	plen := slices.Grow(tk.plen, len(cur))[:n+len(cur)]
+	pos := slices.Grow(tk.pos, len(cur)*maxPostingBytes)
+	at := len(pos)
+	pos = pos[:cap(pos)]
+	for i := range cur {
+		c := &cur[i]
+		slot[c.id] = -1
+		term[n+i], tf[n+i] = c.id, c.tf
+		start := at
+		pos[at] = digits[c.npos]
+		at++
 		last := uint32(0)
 		for j, p := range c.first[:c.npos] {
-			tk.pos = appendPosition(tk.pos, int(p-last), c.runs[j])
+			gap := int(p-last) << 1
+			if c.runs[j] == 0 {
+				at = putVarint(pos, at, gap)
+			} else {
+				at = putVarint(pos, putVarint(pos, at, gap|1), int(c.runs[j]))
+			}
 			last = p
 		}
-		tk.plen = append(tk.plen, uint8(len(tk.pos)-n))
+		plen[n+i] = uint8(at - start)
 	}
+	tk.term, tk.tf, tk.plen, tk.pos = term, tf, plen, pos[:at]
+}
+
+// maxPostingBytes bounds a posting's positions in digits: their number,
+// and for each a gap of up to 33 bits and a stop run of 15, seven digits
+// and three.
+const maxPostingBytes = 1 + maxPositions*(7+3)
+
+// putVarint writes x at b[i:] as appendVarint appends it, and returns
+// where it ends.
+func putVarint(b []byte, i, x int) int {
+	for x >= 32 {
+		b[i] = digits[32+x&31]
+		x >>= 5
+		i++
+	}
+	b[i] = digits[x]
+	return i + 1
 }
 
 // appendPosition appends a position, as the gap from the one before, and
