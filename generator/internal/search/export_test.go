@@ -19,9 +19,9 @@ func TokenizeBlocks(docs []Doc) int {
 	return len(tk.terms)
 }
 
-// ReadWords reads the words of docs, as the tokenizer does, and returns
-// how many, for BenchmarkTokenize's parts.
-func ReadWords(docs []Doc, lookup bool) int {
+// ReadWords reads the words of docs and looks them up, as the tokenizer
+// does, and returns how many, for BenchmarkReadWords.
+func ReadWords(docs []Doc) int {
 	tk := &tokenizer{byID: map[string]uint32{}}
 	n := 0
 	for d := range docs {
@@ -30,82 +30,8 @@ func ReadWords(docs []Doc, lookup bool) int {
 			if f == Body && docs[d].HTML != "" {
 				parts = append(htmlText(docs[d].HTML), parts...)
 			}
-			if lookup {
-				n += len(tk.wordIDs(parts))
-				continue
-			}
-			for _, part := range parts {
-				tk.words.reset(part)
-				for ; ; n++ {
-					if w, _ := tk.words.next(); w == nil {
-						break
-					}
-				}
-			}
+			n += len(tk.wordIDs(parts))
 		}
 	}
 	return n
-}
-
-// ClassBytes is a calibration for BenchmarkReadWords: one table look-up
-// per byte of docs' texts.
-func ClassBytes(docs []Doc) int {
-	n := 0
-	for d := range docs {
-		for f := range numFields {
-			parts := docs[d].Text[f]
-			if f == Body && docs[d].HTML != "" {
-				parts = append(htmlText(docs[d].HTML), parts...)
-			}
-			for _, part := range parts {
-				for i := 0; i < len(part); i++ {
-					n += int(wordClass[part[i]])
-				}
-			}
-		}
-	}
-	return n
-}
-
-// AllText is docs' texts, as the tokenizer reads them, joined by spaces.
-func AllText(docs []Doc) string {
-	var b []byte
-	for d := range docs {
-		for f := range numFields {
-			parts := docs[d].Text[f]
-			if f == Body && docs[d].HTML != "" {
-				parts = append(htmlText(docs[d].HTML), parts...)
-			}
-			for _, part := range parts {
-				b = append(append(b, part...), ' ')
-			}
-		}
-	}
-	return string(b)
-}
-
-// CountWords counts the words of text with a wordReader.
-func CountWords(text string) int {
-	var r wordReader
-	r.reset(text)
-	n := 0
-	for {
-		if w, _ := r.next(); w == nil {
-			return n
-		}
-		n++
-	}
-}
-
-// CountWordsFold counts the words of text with foldWord, for comparison.
-func CountWordsFold(text string) int {
-	var buf []byte
-	n := 0
-	for i := 0; ; n++ {
-		var w []byte
-		if w, i = foldWord(text, i, buf); w == nil {
-			return n
-		}
-		buf = w
-	}
 }

@@ -2,7 +2,6 @@ package search
 
 import (
 	"encoding/binary"
-	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -79,47 +78,23 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
-// scan calls word with each word of text, as wordReader finds them.
-// The slice is reused after word returns.
+// scan calls word with each word of text, as foldWord finds them. The
+// slice is reused after word returns.
 func scan(text string, word func(w []byte)) {
-	var r wordReader
-	r.reset(text)
-	for {
-		w, _ := r.next()
-		if w == nil {
+	var buf []byte
+	for i := 0; ; {
+		var w []byte
+		if w, i = foldWord(text, i, buf); w == nil {
 			return
 		}
 		word(w)
+		buf = w
 	}
 }
 
-// wordRoom is the longest word wordReader reads on its fast path.
+// wordRoom is the longest word the tokenizer reads on its fast path (see
+// tokenizer.wordIDs); a longer one goes to foldWord.
 const wordRoom = 64
-
-// wordReader finds the words of a text, as foldWord does, with room for
-// one word. Nearly every word in an index is a run of plain ASCII letters
-// and digits between ASCII characters that are not, and the index build
-// reads millions of them; so it classes the text's bytes sixty-four at a
-// time into bit masks, eight at a time with a few arithmetic operations
-// (see alnum8), finds each word's start and end in the masks with a bit
-// count, and lowercases the word eight bytes at a time into its room: no
-// branch per byte, and few that the processor fails to predict. Anything
-// else (an apostrophe, a byte of a multi-byte character, a word longer
-// than wordRoom) sends it back to where it started, to foldWord.
-type wordReader struct {
-	text string
-	// i is where the next word may start.
-	i int
-	// The block of text from base: bit k of alnum is set if byte
-	// base+k is an ASCII letter or digit, of other if it is of
-	// classOther; bytes past the text's end are neither.
-	base         int
-	alnum, other uint64
-
-	room [wordRoom + 8]byte
-	// buf is foldWord's room, for the words the fast path leaves.
-	buf []byte
-}
 
 // What wordClass says of a byte: a character between words, an ASCII
 // letter or digit, or one the fast path leaves to foldWord: the
@@ -149,97 +124,26 @@ var wordClass = func() (t [256]uint8) {
 // each is its lowercase with bit 5 set, which every digit has.
 const lower8 = 0x2020202020202020
 
-// reset makes r read text from its start.
-func (r *wordReader) reset(text string) {
-	r.text, r.i = text, 0
-	r.base = -64 // no block
-}
-
-// pos is where the next word may start: after the last one's end and
-// the byte after it.
-func (r *wordReader) pos() int { return r.i }
-
-// next returns the next word of r's text, lowercased and folded (see
-// foldWord), in r's room, reused by the next call, and its first eight
-// bytes packed into a number (see pack). At the end of text the word is
-// nil.
-func (r *wordReader) next() (w []byte, key uint64) {
-	start := r.i
-	var s int
-	for {
-		if r.i >= len(r.text) {
-			r.i = len(r.text)
-			return nil, 0
-		}
-		if r.i >= r.base+64 {
-			r.load(r.i)
-		}
-		// The first byte that is not a space, from i.
-		off := uint(r.i - r.base)
-		if m := (r.alnum | r.other) >> off; m != 0 {
-			off += uint(bits.TrailingZeros64(m))
-			if r.other>>off&1 != 0 {
-				return r.slow(start)
-			}
-			s = r.base + int(off)
-			break
-		}
-		r.i = r.base + 64
-	}
-	// The first byte after s that is not a letter or digit, which
-	// may be in a later block.
-	off := uint(s - r.base)
-	e := s + bits.TrailingZeros64(^(r.alnum >> off))
-	for e == r.base+64 && e < len(r.text) {
-		r.load(e)
-		e += bits.TrailingZeros64(^r.alnum)
-	}
-	if e < len(r.text) && r.other>>uint(e-r.base)&1 != 0 {
-		return r.slow(start)
-	}
-	r.i = min(e+1, len(r.text))
-	n := e - s
-	if n > wordRoom {
-		return r.slow(start)
-	}
-	if e+7 > len(r.text) {
-		// Near the text's end: a byte at a time.
-		for k := range n {
-			r.room[k] = r.text[s+k] | 0x20
-		}
-		key = binary.LittleEndian.Uint64(r.room[:8])
-	} else {
-		key = load64(r.text, s) | lower8
-		binary.LittleEndian.PutUint64(r.room[:8], key)
-		for k := 8; k < n; k += 8 {
-			binary.LittleEndian.PutUint64(r.room[k:], load64(r.text, s+k)|lower8)
-		}
-	}
-	// The first eight bytes, those past a shorter word's end masked
-	// off, without a branch: about half of all words are shorter.
-	key &= ^uint64(0) >> (64 - 8*min(n, 8))
-	return r.room[:n], key
-}
-
-// load classes the sixty-four bytes of r's text from base.
-func (r *wordReader) load(base int) {
-	var alnum, other uint64
-	if text := r.text[base:]; len(text) >= 64 {
+// classify classes the sixty-four bytes of text from base into masks: bit
+// k of alnum is set if byte base+k is an ASCII letter or digit, of other
+// if it is of classOther. Bytes past the text's end are neither.
+func classify(text string, base int) (alnum, other uint64) {
+	if text = text[base:]; len(text) >= 64 {
 		for k := 0; k < 64; k += 8 {
 			x := load64(text, k)
 			alnum |= gather8(alnum8(x)) << k
 			other |= gather8(other8(x)) << k
 		}
-	} else {
-		var b [64]byte // zero bytes are spaces
-		copy(b[:], text)
-		for k := 0; k < 64; k += 8 {
-			x := binary.LittleEndian.Uint64(b[k:])
-			alnum |= gather8(alnum8(x)) << k
-			other |= gather8(other8(x)) << k
-		}
+		return alnum, other
 	}
-	r.base, r.alnum, r.other = base, alnum, other
+	var b [64]byte // zero bytes are spaces
+	copy(b[:], text)
+	for k := 0; k < 64; k += 8 {
+		x := binary.LittleEndian.Uint64(b[k:])
+		alnum |= gather8(alnum8(x)) << k
+		other |= gather8(other8(x)) << k
+	}
+	return alnum, other
 }
 
 // Eight bytes' top bits, and ones.
@@ -281,17 +185,6 @@ func load64(text string, i int) uint64 {
 	b := text[i : i+8]
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-}
-
-// slow is next for a word that is not short plain ASCII: foldWord, from
-// start, where next started.
-func (r *wordReader) slow(start int) (w []byte, key uint64) {
-	w, r.i = foldWord(r.text, start, r.buf)
-	if w == nil {
-		return nil, 0
-	}
-	r.buf = w
-	return w, pack(w[:min(len(w), 8)])
 }
 
 // foldWord finds the first word of text at or after byte i, lowercased

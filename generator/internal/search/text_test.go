@@ -151,10 +151,10 @@ func referenceWords(text string) []string {
 	return out
 }
 
-// oldNextWord is the tokenizer's word reader as it was before
-// wordReader's fast path, hash and all, kept for FuzzWords to check
-// wordReader against: it finds the first word of text at or after byte
-// i, and where the next may start.
+// oldNextWord is the tokenizer's word reader as it was before wordIDs's
+// fast path, hash and all, kept for FuzzWords to check wordIDs and
+// foldWord against: it finds the first word of text at or after byte i,
+// and where the next may start.
 func oldNextWord(text string, i int, buf []byte) (w []byte, h uint32, key uint64, next int) {
 	buf = buf[:0]
 	h = 2166136261
@@ -207,11 +207,16 @@ var wordSeeds = []string{
 	strings.Repeat("x", 60) + "é" + strings.Repeat("y", 10) + " z", strings.Repeat("q", 70) + "’s",
 	"Governors' training: SEND, finance, HR; CPD for new heads.", "ŁÓDŹ Ĳssel ǅemal ﬁne ½ ², x\u0301y",
 	"abc\x80def ghi\xc3", "12345678\u2019x 1234567\u2019xy ’’’abc",
+	// Words that are others' first bytes, or differ only in their
+	// eighth, ninth, sixteenth or seventeenth: packed, they must differ.
+	"abcdefg abcdefgh abcdefgi abcdefghi abcdefghj abcdefghijklmnop abcdefghijklmnoq abcdefghijklmnopq abcdefghijklmnopr " +
+		"ABCDEFG abcdefgH ABCDEFGHI abcdefghijklmnoP abcdefghijklmnopQ",
 }
 
-// TestWordReader checks wordReader against oldNextWord on wordSeeds and on
-// each seed's every suffix, so every starting byte is tried.
-func TestWordReader(t *testing.T) {
+// TestWordIDs checks tokenizer.wordIDs and foldWord against oldNextWord
+// on wordSeeds and on each seed's every suffix, so that every starting
+// byte is tried.
+func TestWordIDs(t *testing.T) {
 	for _, s := range wordSeeds {
 		for i := range len(s) {
 			checkWords(t, s[i:])
@@ -219,10 +224,8 @@ func TestWordReader(t *testing.T) {
 	}
 }
 
-// FuzzWords checks that wordReader splits and folds text as oldNextWord
-// and referenceWords do, word by word and ending where oldNextWord ends,
-// and that the packed bytes it makes are the word's, as the index's table
-// of words relies on.
+// FuzzWords checks that tokenizer.wordIDs and foldWord split and fold text
+// as oldNextWord and referenceWords do.
 func FuzzWords(f *testing.F) {
 	for _, s := range wordSeeds {
 		f.Add(s)
@@ -230,28 +233,49 @@ func FuzzWords(f *testing.F) {
 	f.Fuzz(checkWords)
 }
 
+// checkWords checks foldWord's words of text, and where each ends, against
+// oldNextWord's and referenceWords's; and the ids tokenizer.wordIDs gives
+// the words of text, twice over so that they are looked up both new and
+// known, against those of a plain map from each word's stem.
 func checkWords(t *testing.T, text string) {
 	var got []string
-	var r wordReader
-	r.reset(text)
-	var buf []byte
+	var buf, obuf []byte
 	for i, j := 0, 0; ; {
-		w, key := r.next()
-		next := r.pos()
-		ow, _, okey, onext := oldNextWord(text, j, buf)
-		if string(w) != string(ow) || (w == nil) != (ow == nil) || next != onext || key != okey {
-			t.Fatalf("next(%q, %d) = %q %x %d, want %q %x %d", text, i, w, key, next, ow, okey, onext)
+		w, next := foldWord(text, i, buf)
+		ow, _, _, onext := oldNextWord(text, j, obuf)
+		if string(w) != string(ow) || (w == nil) != (ow == nil) || next != onext {
+			t.Fatalf("foldWord(%q, %d) = %q %d, want %q %d", text, i, w, next, ow, onext)
 		}
 		if w == nil {
 			break
 		}
-		if wk := pack(w[:min(len(w), 8)]); wk != key {
-			t.Fatalf("next(%q) gave %q key %x, want %x", text, w, key, wk)
-		}
 		got = append(got, string(w))
-		buf, i, j = ow, next, onext
+		buf, obuf, i, j = w, ow, next, onext
 	}
 	if want := referenceWords(text); !slices.Equal(got, want) {
 		t.Fatalf("words of %q = %q, want %q", text, got, want)
+	}
+	var want []uint32
+	terms := map[string]uint32{}
+	for range 2 {
+		for _, w := range got {
+			if s := stopWords[w]; s != 0 {
+				want = append(want, stopBase+s)
+				continue
+			}
+			st := Stem(w)
+			id, ok := terms[st]
+			if !ok {
+				id = uint32(len(terms))
+				terms[st] = id
+			}
+			want = append(want, id)
+		}
+	}
+	tk := &tokenizer{byID: map[string]uint32{}}
+	ids := slices.Clone(tk.wordIDs([]string{text}))
+	ids = append(ids, tk.wordIDs([]string{text})...)
+	if !slices.Equal(ids, want) {
+		t.Fatalf("wordIDs(%q) = %v, want %v (words %q)", text, ids, want, got)
 	}
 }

@@ -22,48 +22,14 @@ func BenchmarkTokenize(b *testing.B) {
 	b.ReportMetric(float64((cputime.Process()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
 }
 
-// BenchmarkReadWords times the tokenizing stage's first parts alone:
-// reading the words, and reading and looking them up.
+// BenchmarkReadWords times the tokenizing stage's first part alone:
+// reading the words and looking them up.
 func BenchmarkReadWords(b *testing.B) {
 	docs, _ := search.FromSite(generatedSite(b, 10000))
-	for _, lookup := range []bool{false, true} {
-		b.Run(map[bool]string{false: "read", true: "lookup"}[lookup], func(b *testing.B) {
-			n := 0
-			start := cputime.Process()
-			for b.Loop() {
-				n = search.ReadWords(docs, lookup)
-			}
-			b.ReportMetric(float64((cputime.Process()-start).Nanoseconds())/float64(b.N)/float64(n), "cpu-ns/word")
-		})
-	}
-}
-
-func BenchmarkClassBytes(b *testing.B) {
-	docs, _ := search.FromSite(generatedSite(b, 10000))
-	for b.Loop() {
-		search.ClassBytes(docs)
-	}
-}
-
-func BenchmarkCountWords(b *testing.B) {
-	text := search.AllText(docsOf(b))
 	n := 0
+	start := cputime.Process()
 	for b.Loop() {
-		n = search.CountWords(text)
+		n = search.ReadWords(docs)
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/word")
-}
-
-func docsOf(b *testing.B) []search.Doc {
-	docs, _ := search.FromSite(generatedSite(b, 10000))
-	return docs
-}
-
-func BenchmarkCountWordsFold(b *testing.B) {
-	text := search.AllText(docsOf(b))
-	n := 0
-	for b.Loop() {
-		n = search.CountWordsFold(text)
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/word")
+	b.ReportMetric(float64((cputime.Process()-start).Nanoseconds())/float64(b.N)/float64(n), "cpu-ns/word")
 }
