@@ -26,11 +26,7 @@ func ReadWords(docs []Doc) int {
 	n := 0
 	for d := range docs {
 		for f := range numFields {
-			parts := docs[d].Text[f]
-			if f == Body && docs[d].HTML != "" {
-				parts = append(htmlText(docs[d].HTML), parts...)
-			}
-			n += len(tk.wordIDs(parts))
+			n += len(tk.fieldIDs(&docs[d], f))
 		}
 	}
 	return n

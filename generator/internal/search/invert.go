@@ -2,9 +2,11 @@ package search
 
 import (
 	"encoding/binary"
+	"html"
 	"math/bits"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -59,7 +61,7 @@ type tokenizer struct {
 	// when done.
 	tokens
 
-	// room holds a word that wordIDs reads, and buf one that foldWord
+	// room holds a word that partIDs reads, and buf one that foldWord
 	// does; idBuf holds the ids of a field's words.
 	room  [wordRoom + 8]byte
 	buf   []byte
@@ -189,7 +191,7 @@ type (
 
 // pack packs the bytes of a word of at most eight bytes into a number,
 // which is then the word's alone: no letter or digit has a zero byte.
-// wordIDs makes the same number of a word's first eight bytes.
+// partIDs makes the same number of a word's first eight bytes.
 func pack[S string | []byte](w S) uint64 {
 	var x uint64
 	for i := range len(w) {
@@ -332,19 +334,55 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 	tk.cur = tk.cur[:0]
 	pos := uint32(0)
 	for f := range numFields {
-		parts := d.Text[f]
-		if f == Body && d.HTML != "" {
-			parts = append(htmlText(d.HTML), parts...)
-		}
-		ids := tk.wordIDs(parts)
+		ids := tk.fieldIDs(d, f)
 		lens[f] = tk.add(ids, f, pos)
 		pos += uint32(len(ids)) + 2 // a gap, so no phrase spans two fields
 	}
 	tk.flush()
 }
 
-// wordIDs returns the ids of the words of parts, stop words' included, in
-// tk's scratch: the words as foldWord finds them, lowercased and folded.
+// fieldIDs returns the ids of the words of d's field f, stop words'
+// included, in tk's scratch: for the body, those of its HTML first (see
+// htmlIDs).
+func (tk *tokenizer) fieldIDs(d *Doc, f int) []uint32 {
+	ids := tk.idBuf[:0]
+	if f == Body && d.HTML != "" {
+		ids = tk.htmlIDs(ids, d.HTML)
+	}
+	for _, part := range d.Text[f] {
+		ids = tk.partIDs(ids, part)
+	}
+	tk.idBuf = ids
+	return ids
+}
+
+// htmlIDs appends to ids those of the words of rendered HTML: of the runs
+// of text between its tags, so that words in adjacent elements stay
+// apart, each read in place unless it has a character reference.
+func (tk *tokenizer) htmlIDs(ids []uint32, h string) []uint32 {
+	for h != "" {
+		i := strings.IndexByte(h, '<')
+		if i < 0 {
+			i = len(h)
+		}
+		if text := h[:i]; text != "" {
+			if strings.IndexByte(text, '&') >= 0 {
+				text = html.UnescapeString(text)
+			}
+			ids = tk.partIDs(ids, text)
+		}
+		h = h[i:]
+		j := strings.IndexByte(h, '>')
+		if j < 0 {
+			break
+		}
+		h = h[j+1:]
+	}
+	return ids
+}
+
+// partIDs appends to ids those of the words of text, stop words'
+// included: the words as foldWord finds them, lowercased and folded.
 //
 // Nearly every word in an index is a run of plain ASCII letters and
 // digits between ASCII characters that are not, and the index build reads
@@ -356,87 +394,83 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 // processor fails to predict, and no call. Anything else (an apostrophe,
 // a byte of a multi-byte character, a word longer than wordRoom) it
 // sends back to where it started, to foldWord (see slowWord).
-func (tk *tokenizer) wordIDs(parts []string) []uint32 {
-	ids := tk.idBuf[:0]
+func (tk *tokenizer) partIDs(ids []uint32, text string) []uint32 {
 	room := &tk.room
-	for _, text := range parts {
-		// The block of text from base, classed.
-		var alnum, other uint64
-		base := -64
-	words:
-		for i := 0; i < len(text); {
-			start := i
-			if i >= base+64 {
-				base = i
-				alnum, other = classify(text, base)
-			}
-			// The first byte from i that is not a space.
-			m := (alnum | other) >> uint(i-base)
-			for m == 0 {
-				if base+64 >= len(text) {
-					break words
-				}
-				base += 64
-				i = base
-				alnum, other = classify(text, base)
-				m = alnum | other
-			}
-			off := uint(i-base) + uint(bits.TrailingZeros64(m))
-			if other>>off&1 != 0 {
-				ids, i = tk.slowWord(ids, text, start)
-				continue
-			}
-			// The word's end: the first byte that is not a letter
-			// or digit, maybe in a later block.
-			s := base + int(off)
-			e := s + bits.TrailingZeros64(^(alnum >> off))
-			for e == base+64 && e < len(text) {
-				base = e
-				alnum, other = classify(text, base)
-				e += bits.TrailingZeros64(^alnum)
-			}
-			n := e - s
-			if (e < len(text) && other>>uint(e-base)&1 != 0) || n > wordRoom {
-				ids, i = tk.slowWord(ids, text, start)
-				continue
-			}
-			i = e + 1
-			// Lowercased, eight bytes at a time, reading past the
-			// word's end into text and writing past it into room,
-			// except near the text's end.
-			var key uint64
-			if e+7 > len(text) {
-				for k := range n {
-					room[k] = text[s+k] | 0x20
-				}
-				key = binary.LittleEndian.Uint64(room[:8])
-			} else {
-				key = load64(text, s) | lower8
-				binary.LittleEndian.PutUint64(room[:8], key)
-				for k := 8; k < n; k += 8 {
-					binary.LittleEndian.PutUint64(room[k:], load64(text, s+k)|lower8)
-				}
-			}
-			// Past a shorter word's end masked off, without a
-			// branch: about half of all words are shorter.
-			key &= ^uint64(0) >> (64 - 8*min(n, 8))
-			if t := &tk.ids.short; n <= 8 && len(t.slots) > 0 {
-				mask := uint64(len(t.slots) - 1)
-				for j := key * hashMul >> t.shift; ; j = (j + 1) & mask {
-					s := &t.slots[j]
-					if s.key == key {
-						ids = append(ids, s.id)
-						continue words
-					}
-					if s.key == 0 {
-						break
-					}
-				}
-			}
-			ids = append(ids, tk.lookup(room[:n], key))
+	// The block of text from base, classed.
+	var alnum, other uint64
+	base := -64
+words:
+	for i := 0; i < len(text); {
+		start := i
+		if i >= base+64 {
+			base = i
+			alnum, other = classify(text, base)
 		}
+		// The first byte from i that is not a space.
+		m := (alnum | other) >> uint(i-base)
+		for m == 0 {
+			if base+64 >= len(text) {
+				break words
+			}
+			base += 64
+			i = base
+			alnum, other = classify(text, base)
+			m = alnum | other
+		}
+		off := uint(i-base) + uint(bits.TrailingZeros64(m))
+		if other>>off&1 != 0 {
+			ids, i = tk.slowWord(ids, text, start)
+			continue
+		}
+		// The word's end: the first byte that is not a letter
+		// or digit, maybe in a later block.
+		s := base + int(off)
+		e := s + bits.TrailingZeros64(^(alnum >> off))
+		for e == base+64 && e < len(text) {
+			base = e
+			alnum, other = classify(text, base)
+			e += bits.TrailingZeros64(^alnum)
+		}
+		n := e - s
+		if (e < len(text) && other>>uint(e-base)&1 != 0) || n > wordRoom {
+			ids, i = tk.slowWord(ids, text, start)
+			continue
+		}
+		i = e + 1
+		// Lowercased, eight bytes at a time, reading past the
+		// word's end into text and writing past it into room,
+		// except near the text's end.
+		var key uint64
+		if e+7 > len(text) {
+			for k := range n {
+				room[k] = text[s+k] | 0x20
+			}
+			key = binary.LittleEndian.Uint64(room[:8])
+		} else {
+			key = load64(text, s) | lower8
+			binary.LittleEndian.PutUint64(room[:8], key)
+			for k := 8; k < n; k += 8 {
+				binary.LittleEndian.PutUint64(room[k:], load64(text, s+k)|lower8)
+			}
+		}
+		// Past a shorter word's end masked off, without a
+		// branch: about half of all words are shorter.
+		key &= ^uint64(0) >> (64 - 8*min(n, 8))
+		if t := &tk.ids.short; n <= 8 && len(t.slots) > 0 {
+			mask := uint64(len(t.slots) - 1)
+			for j := key * hashMul >> t.shift; ; j = (j + 1) & mask {
+				s := &t.slots[j]
+				if s.key == key {
+					ids = append(ids, s.id)
+					continue words
+				}
+				if s.key == 0 {
+					break
+				}
+			}
+		}
+		ids = append(ids, tk.lookup(room[:n], key))
 	}
-	tk.idBuf = ids
 	return ids
 }
 

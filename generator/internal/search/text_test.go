@@ -3,6 +3,7 @@ package search
 import (
 	"bufio"
 	"encoding/json"
+	"html"
 	"os"
 	"slices"
 	"strings"
@@ -151,8 +152,8 @@ func referenceWords(text string) []string {
 	return out
 }
 
-// oldNextWord is the tokenizer's word reader as it was before wordIDs's
-// fast path, hash and all, kept for FuzzWords to check wordIDs and
+// oldNextWord is the tokenizer's word reader as it was before partIDs's
+// fast path, hash and all, kept for FuzzWords to check partIDs and
 // foldWord against: it finds the first word of text at or after byte i,
 // and where the next may start.
 func oldNextWord(text string, i int, buf []byte) (w []byte, h uint32, key uint64, next int) {
@@ -213,7 +214,7 @@ var wordSeeds = []string{
 		"ABCDEFG abcdefgH ABCDEFGHI abcdefghijklmnoP abcdefghijklmnopQ",
 }
 
-// TestWordIDs checks tokenizer.wordIDs and foldWord against oldNextWord
+// TestWordIDs checks tokenizer.partIDs and foldWord against oldNextWord
 // on wordSeeds and on each seed's every suffix, so that every starting
 // byte is tried.
 func TestWordIDs(t *testing.T) {
@@ -224,7 +225,7 @@ func TestWordIDs(t *testing.T) {
 	}
 }
 
-// FuzzWords checks that tokenizer.wordIDs and foldWord split and fold text
+// FuzzWords checks that tokenizer.partIDs and foldWord split and fold text
 // as oldNextWord and referenceWords do.
 func FuzzWords(f *testing.F) {
 	for _, s := range wordSeeds {
@@ -234,7 +235,7 @@ func FuzzWords(f *testing.F) {
 }
 
 // checkWords checks foldWord's words of text, and where each ends, against
-// oldNextWord's and referenceWords's; and the ids tokenizer.wordIDs gives
+// oldNextWord's and referenceWords's; and the ids tokenizer.partIDs gives
 // the words of text, twice over so that they are looked up both new and
 // known, against those of a plain map from each word's stem.
 func checkWords(t *testing.T, text string) {
@@ -273,9 +274,71 @@ func checkWords(t *testing.T, text string) {
 		}
 	}
 	tk := &tokenizer{byID: map[string]uint32{}}
-	ids := slices.Clone(tk.wordIDs([]string{text}))
-	ids = append(ids, tk.wordIDs([]string{text})...)
+	ids := tk.partIDs(nil, text)
+	ids = tk.partIDs(ids, text)
 	if !slices.Equal(ids, want) {
-		t.Fatalf("wordIDs(%q) = %v, want %v (words %q)", text, ids, want, got)
+		t.Fatalf("partIDs(%q) = %v, want %v (words %q)", text, ids, want, got)
+	}
+}
+
+// htmlText is how the index read the text of rendered HTML before
+// htmlIDs, kept for FuzzHTMLIDs to check it against: the runs of text
+// between its tags. It is, as the runs of text between its
+// tags, so that words in adjacent elements stay apart. The runs are the
+// HTML's own bytes where they have no character references, so that a
+// long page costs no copy.
+func htmlText(h string) []string {
+	var out []string
+	for h != "" {
+		i := strings.IndexByte(h, '<')
+		if i < 0 {
+			i = len(h)
+		}
+		if text := h[:i]; strings.TrimSpace(text) != "" {
+			if strings.IndexByte(text, '&') >= 0 {
+				text = html.UnescapeString(text)
+			}
+			out = append(out, text)
+		}
+		h = h[i:]
+		j := strings.IndexByte(h, '>')
+		if j < 0 {
+			break
+		}
+		h = h[j+1:]
+	}
+	return out
+}
+
+// htmlSeeds are FuzzHTMLIDs's and TestHTMLIDs's HTML.
+var htmlSeeds = []string{
+	"<p>Head of <em>school</em>s &amp; rural</p>", "a<b>c</b>d", "<p>Tom&#39;s café&nbsp;bar &lt;3</p>", "x < y > z",
+	"<p>unclosed <b", "   <br/>  \n", "text only", "&amp;amp; &unknown; &", "<a href=\"x>y\">link</a>",
+}
+
+// TestHTMLIDs checks htmlIDs against htmlText on htmlSeeds.
+func TestHTMLIDs(t *testing.T) {
+	for _, h := range htmlSeeds {
+		checkHTMLIDs(t, h)
+	}
+}
+
+// FuzzHTMLIDs checks that htmlIDs reads the words of HTML as partIDs
+// reads htmlText's runs.
+func FuzzHTMLIDs(f *testing.F) {
+	for _, h := range htmlSeeds {
+		f.Add(h)
+	}
+	f.Fuzz(checkHTMLIDs)
+}
+
+func checkHTMLIDs(t *testing.T, h string) {
+	tk, want := &tokenizer{byID: map[string]uint32{}}, []uint32(nil)
+	for _, run := range htmlText(h) {
+		want = tk.partIDs(want, run)
+	}
+	tk = &tokenizer{byID: map[string]uint32{}}
+	if got := tk.htmlIDs(nil, h); !slices.Equal(got, want) {
+		t.Fatalf("htmlIDs(%q) = %v, want %v", h, got, want)
 	}
 }
