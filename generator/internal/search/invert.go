@@ -513,11 +513,10 @@ func (tk *tokenizer) add(ids []uint32, f int, pos uint32) (kept uint32) {
 		kept++
 		k := slot[id]
 		cur[nc] = posting{id: id}
-		fresh := k < 0
-		if fresh {
-			k = int32(nc)
-		}
-		nc += b2i(fresh)
+		// If the term is new, k is -1 and becomes nc, which moves on.
+		fresh := k >> 31
+		k = k&^fresh | int32(nc)&fresh
+		nc -= int(fresh)
 		slot[id] = k
 		p := &cur[k]
 		t := p.tf[f]
@@ -534,7 +533,7 @@ func (tk *tokenizer) add(ids []uint32, f int, pos uint32) (kept uint32) {
 			kp = -1
 		}
 		links[nl] = link(prev)<<41 | link(id)<<19 | link(run<<4|uint32(prevK)<<2|uint32(kp))
-		nl += b2i(kp >= 0 && prevK >= 0 && run != longRun)
+		nl += b2i(kp|prevK >= 0) & b2i(run != longRun)
 		prev, prevK = id, kp
 		run, runN = 0, 0
 	}
