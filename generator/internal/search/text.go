@@ -1,7 +1,6 @@
 package search
 
 import (
-	"encoding/binary"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -129,19 +128,27 @@ const lower8 = 0x2020202020202020
 // if it is of classOther. Bytes past the text's end are neither.
 func classify(text string, base int) (alnum, other uint64) {
 	if text = text[base:]; len(text) >= 64 {
-		for k := 0; k < 64; k += 8 {
-			x := load64(text, k)
-			alnum |= gather8(alnum8(x)) << k
-			other |= gather8(other8(x)) << k
-		}
-		return alnum, other
+		return classify64(text)
 	}
 	var b [64]byte // zero bytes are spaces
 	copy(b[:], text)
+	return classify64(b[:])
+}
+
+// classify64 is classify of text's first sixty-four bytes. Most blocks
+// have no byte of classOther, so it gathers other's bits only if there is
+// one.
+func classify64[S string | []byte](text S) (alnum, other uint64) {
+	var any uint64
 	for k := 0; k < 64; k += 8 {
-		x := binary.LittleEndian.Uint64(b[k:])
+		x := load64(text, k)
 		alnum |= gather8(alnum8(x)) << k
-		other |= gather8(other8(x)) << k
+		any |= other8(x)
+	}
+	if any != 0 {
+		for k := 0; k < 64; k += 8 {
+			other |= gather8(other8(load64(text, k))) << k
+		}
 	}
 	return alnum, other
 }
@@ -181,7 +188,7 @@ func other8(x uint64) uint64 {
 }
 
 // load64 is text's eight bytes from i, little-endian.
-func load64(text string, i int) uint64 {
+func load64[S string | []byte](text S, i int) uint64 {
 	b := text[i : i+8]
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
