@@ -468,6 +468,19 @@ words:
 					break
 				}
 			}
+		} else if t := &tk.ids.mid; n <= 16 && len(t.slots) > 0 {
+			k2 := binary.LittleEndian.Uint64(room[8:16]) & (^uint64(0) >> (128 - 8*n))
+			mask := uint64(len(t.slots) - 1)
+			for j := hash2(key, k2) >> t.shift; ; j = (j + 1) & mask {
+				s := &t.slots[j]
+				if s.key == key && s.key2 == k2 {
+					ids = append(ids, s.id)
+					continue words
+				}
+				if s.key == 0 {
+					break
+				}
+			}
 		}
 		ids = append(ids, tk.lookup(room[:n], key))
 	}
