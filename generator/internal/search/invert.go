@@ -360,13 +360,16 @@ func (tk *tokenizer) fieldIDs(d *Doc, f int) []uint32 {
 // of text between its tags, so that words in adjacent elements stay
 // apart, each read in place unless it has a character reference.
 func (tk *tokenizer) htmlIDs(ids []uint32, h string) []uint32 {
+	// Whether h has a character reference at all, so as not to look
+	// for one in each run of a page with none.
+	refs := strings.IndexByte(h, '&') >= 0
 	for h != "" {
 		i := strings.IndexByte(h, '<')
 		if i < 0 {
 			i = len(h)
 		}
 		if text := h[:i]; text != "" {
-			if strings.IndexByte(text, '&') >= 0 {
+			if refs && strings.IndexByte(text, '&') >= 0 {
 				text = html.UnescapeString(text)
 			}
 			ids = tk.partIDs(ids, text)
