@@ -399,47 +399,80 @@ func (tk *tokenizer) htmlIDs(ids []uint32, h string) []uint32 {
 // sends back to where it started, to foldWord (see slowWord).
 func (tk *tokenizer) partIDs(ids []uint32, text string) []uint32 {
 	room := &tk.room
-	// The block of text from base, classed.
-	var alnum, other uint64
+	// The block of text from base, classed; and, in a block that
+	// begins after a space and has no byte of classOther, the starts
+	// of the words not yet read, which need no more checks.
+	var alnum, other, starts uint64
 	base := -64
 words:
 	for i := 0; i < len(text); {
-		start := i
-		if i >= base+64 {
-			base = i
-			alnum, other = classify(text, base)
-		}
-		// The first byte from i that is not a space.
-		m := (alnum | other) >> uint(i-base)
-		for m == 0 {
-			if base+64 >= len(text) {
-				break words
+		var s, e int
+		got := false
+		if starts != 0 {
+			off := bits.TrailingZeros64(starts)
+			starts &= starts - 1
+			s = base + off
+			e = s + bits.TrailingZeros64(^(alnum >> off))
+			switch {
+			case e < base+64:
+				i, got = e+1, true
+			case e < len(text) && off > 0:
+				// The word may go on past the block: class the
+				// text again from its start.
+				starts, base, i = 0, -64, s
+				continue
+			default:
+				// The word fills the block, or ends the text:
+				// the general way below reads it.
+				starts, i = 0, s
 			}
-			base += 64
-			i = base
-			alnum, other = classify(text, base)
-			m = alnum | other
 		}
-		off := uint(i-base) + uint(bits.TrailingZeros64(m))
-		if other>>off&1 != 0 {
-			ids, i = tk.slowWord(ids, text, start)
-			continue
-		}
-		// The word's end: the first byte that is not a letter
-		// or digit, maybe in a later block.
-		s := base + int(off)
-		e := s + bits.TrailingZeros64(^(alnum >> off))
-		for e == base+64 && e < len(text) {
-			base = e
-			alnum, other = classify(text, base)
-			e += bits.TrailingZeros64(^alnum)
+		if !got {
+			start := i
+			if i >= base+64 {
+				base = i
+				alnum, other = classify(text, base)
+				if other == 0 {
+					starts = alnum &^ (alnum << 1)
+					continue
+				}
+			}
+			// The first byte from i that is not a space.
+			m := (alnum | other) >> uint(i-base)
+			for m == 0 {
+				if base+64 >= len(text) {
+					break words
+				}
+				base += 64
+				i = base
+				alnum, other = classify(text, base)
+				if other == 0 {
+					starts = alnum &^ (alnum << 1)
+					continue words
+				}
+				m = alnum | other
+			}
+			off := uint(i-base) + uint(bits.TrailingZeros64(m))
+			if other>>off&1 != 0 {
+				ids, i = tk.slowWord(ids, text, start)
+				continue
+			}
+			// The word's end: the first byte that is not a letter
+			// or digit, maybe in a later block.
+			s = base + int(off)
+			e = s + bits.TrailingZeros64(^(alnum >> off))
+			for e == base+64 && e < len(text) {
+				base = e
+				alnum, other = classify(text, base)
+				e += bits.TrailingZeros64(^alnum)
+			}
+			if (e < len(text) && other>>uint(e-base)&1 != 0) || e-s > wordRoom {
+				ids, i = tk.slowWord(ids, text, start)
+				continue
+			}
+			i = e + 1
 		}
 		n := e - s
-		if (e < len(text) && other>>uint(e-base)&1 != 0) || n > wordRoom {
-			ids, i = tk.slowWord(ids, text, start)
-			continue
-		}
-		i = e + 1
 		// Lowercased, eight bytes at a time, reading past the
 		// word's end into text and writing past it into room,
 		// except near the text's end.

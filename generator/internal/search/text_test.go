@@ -218,11 +218,35 @@ var wordSeeds = []string{
 // on wordSeeds and on each seed's every suffix, so that every starting
 // byte is tried.
 func TestWordIDs(t *testing.T) {
-	for _, s := range wordSeeds {
+	for _, s := range append(wordSeeds, plainText(), plainText()[:700]+"’s café "+plainText()[700:]) {
 		for i := range len(s) {
 			checkWords(t, s[i:])
 		}
 	}
+}
+
+// plainText is some 1,500 bytes of plain ASCII words, of one to 70
+// letters and digits, between one to three spaces and punctuation, for
+// words to start and end at every place in a 64-byte block, and some to
+// cross one or fill it.
+func plainText() string {
+	var b []byte
+	x := uint32(1)
+	next := func(n uint32) uint32 { x = x*1664525 + 1013904223; return (x >> 8) % n }
+	const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	for len(b) < 1500 {
+		n := 1 + next(12)
+		if next(20) == 0 {
+			n = 50 + next(21)
+		}
+		for range n {
+			b = append(b, letters[next(uint32(len(letters)))])
+		}
+		for range 1 + next(3) {
+			b = append(b, " ,.;:-()\n\t"[next(10)])
+		}
+	}
+	return string(b)
 }
 
 // FuzzWords checks that tokenizer.partIDs and foldWord split and fold text
