@@ -367,3 +367,17 @@ func checkHTMLIDs(t *testing.T, h string) {
 		t.Fatalf("htmlIDs(%q) = %v, want %v", h, got, want)
 	}
 }
+
+// TestPutVarint checks putVarint against appendVarint on either side of
+// each number of digits.
+func TestPutVarint(t *testing.T) {
+	b := make([]byte, 16)
+	for x := range 1 << 16 {
+		for _, x := range []int{x, x << 17, 1<<33 + x} {
+			n := putVarint(b, 2, x)
+			if want := appendVarint(nil, x); string(b[2:n]) != string(want) {
+				t.Fatalf("putVarint(%d) = %q, want %q", x, b[2:n], want)
+			}
+		}
+	}
+}
