@@ -2,8 +2,11 @@ package search
 
 import (
 	"encoding/binary"
+	"html"
+	"math/bits"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -58,8 +61,11 @@ type tokenizer struct {
 	// when done.
 	tokens
 
-	// buf is nextWord's room for a word.
-	buf []byte
+	// room holds a word that partIDs reads, and buf one that foldWord
+	// does; idBuf holds the ids of a field's words.
+	room  [wordRoom + 8]byte
+	buf   []byte
+	idBuf []uint32
 	// The current document's postings.
 	cur []posting
 }
@@ -84,9 +90,11 @@ type posting struct {
 	id    uint32
 	tf    [numFields]uint8
 	npos  uint8
-	first [maxPositions]uint32
+	first [maxPositions + 1]uint32
 	// runs are the stop runs just before each of first.
-	runs [maxPositions]uint16
+	runs [maxPositions + 1]uint16
+	// first and runs have a place past maxPositions that add writes
+	// when they are full, so as not to branch on it.
 }
 
 // tokens are the postings and links of some documents.
@@ -120,15 +128,15 @@ type block struct {
 	end, linkEnd []int
 }
 
-// lookup returns the id of the folded word w, whose hash is h and packed
-// bytes key, stemming it the first time.
-func (tk *tokenizer) lookup(w []byte, h uint32, key uint64) uint32 {
-	if id, ok := tk.ids.find(w, h, key); ok {
+// lookup returns the id of the folded word w, whose first eight bytes
+// packed are key, stemming it the first time.
+func (tk *tokenizer) lookup(w []byte, key uint64) uint32 {
+	if id, ok := tk.ids.find(w, key); ok {
 		return id
 	}
 	word := string(w)
 	if s := stopWords[word]; s != 0 {
-		tk.ids.insert(word, h, stopBase+s)
+		tk.ids.insert(word, key, stopBase+s)
 		return stopBase + s
 	}
 	t := Stem(word)
@@ -139,31 +147,51 @@ func (tk *tokenizer) lookup(w []byte, h uint32, key uint64) uint32 {
 		tk.terms = append(tk.terms, t)
 		tk.slot = append(tk.slot, -1)
 	}
-	tk.ids.insert(word, h, id)
+	tk.ids.insert(word, key, id)
 	return id
 }
 
-// wordTable maps words to ids by open addressing. It is the tokenizer's
-// busiest structure, looked up once for every word of every page, and
-// hashing a word's bytes once and comparing them in place is about twice
-// as fast as a map[string]uint32.
+// wordTable maps words to ids. It is the tokenizer's busiest structure,
+// looked up once for every word of every page, so it keeps a word's bytes
+// packed into numbers (see pack), in tables by open addressing: the words
+// of up to eight bytes, most, in 16-byte slots, so that the table of a
+// site's few thousand stays in the processor's nearest caches, and those
+// of up to sixteen in 24-byte ones; each compares in an instruction or
+// two. Longer words, rare, are in a map.
 type wordTable struct {
-	slots []wordSlot // a power of two of them, at most half full
-	used  int
+	short shortTable
+	mid   midTable
+	long  map[string]uint32
 }
 
-type wordSlot struct {
-	word string // "" for an empty slot
-	// short is the word's bytes packed, for a word of at most eight, so
-	// that most words compare in one instruction.
-	short uint64
-	hash  uint32
-	id    uint32
-}
+// shortTable holds the words of up to eight bytes; midTable those of nine
+// to sixteen, by their first eight and next eight bytes packed. Each has
+// a power of two of slots, at most half full, a slot's place the top
+// bits of its hash (see wordHash), and shift 64 less their number.
+type (
+	shortTable struct {
+		slots []shortSlot
+		shift uint
+		used  int
+	}
+	shortSlot struct {
+		key uint64 // 0 for an empty slot
+		id  uint32
+	}
+	midTable struct {
+		slots []midSlot
+		shift uint
+		used  int
+	}
+	midSlot struct {
+		key, key2 uint64 // key 0 for an empty slot
+		id        uint32
+	}
+)
 
 // pack packs the bytes of a word of at most eight bytes into a number,
 // which is then the word's alone: no letter or digit has a zero byte.
-// nextWord makes the same number of a word's first eight bytes.
+// partIDs makes the same number of a word's first eight bytes.
 func pack[S string | []byte](w S) uint64 {
 	var x uint64
 	for i := range len(w) {
@@ -172,56 +200,132 @@ func pack[S string | []byte](w S) uint64 {
 	return x
 }
 
-// find returns the id of w, whose hash is h and packed bytes key.
-func (t *wordTable) find(w []byte, h uint32, key uint64) (uint32, bool) {
+// key2 packs the bytes of w from the ninth to the sixteenth, as pack.
+func key2(w []byte) uint64 {
+	if cap(w) >= 16 {
+		return binary.LittleEndian.Uint64(w[8:16]) & (^uint64(0) >> (64 - 8*min(len(w)-8, 8)))
+	}
+	return pack(w[8:min(len(w), 16)])
+}
+
+// hash2 is the hash of a word of nine to sixteen bytes, packed into key
+// and k2.
+func hash2(key, k2 uint64) uint64 {
+	return (bits.RotateLeft64(key*hashMul, 32) ^ k2) * hashMul
+}
+
+// find returns the id of w, whose first eight bytes packed are key.
+func (t *wordTable) find(w []byte, key uint64) (uint32, bool) {
+	switch {
+	case len(w) <= 8:
+		return t.short.find(key)
+	case len(w) <= 16:
+		return t.mid.find(key, key2(w))
+	}
+	id, ok := t.long[string(w)]
+	return id, ok
+}
+
+// find returns the id of the word packed into key.
+func (t *shortTable) find(key uint64) (uint32, bool) {
 	if len(t.slots) == 0 {
 		return 0, false
 	}
-	mask := uint32(len(t.slots) - 1)
-	if len(w) <= 8 {
-		for i := h & mask; ; i = (i + 1) & mask {
-			s := &t.slots[i]
-			if s.word == "" {
-				return 0, false
-			}
-			if s.hash == h && s.short == key {
-				return s.id, true
-			}
-		}
-	}
-	for i := h & mask; ; i = (i + 1) & mask {
+	mask := uint64(len(t.slots) - 1)
+	for i := key * hashMul >> t.shift; ; i = (i + 1) & mask {
 		s := &t.slots[i]
-		if s.word == "" {
-			return 0, false
-		}
-		if s.hash == h && s.word == string(w) {
+		if s.key == key {
 			return s.id, true
+		}
+		if s.key == 0 {
+			return 0, false
 		}
 	}
 }
 
-// insert adds word, which is not in t, with its hash h and id.
-func (t *wordTable) insert(word string, h, id uint32) {
+// find returns the id of the word packed into key and k2.
+func (t *midTable) find(key, k2 uint64) (uint32, bool) {
+	if len(t.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := hash2(key, k2) >> t.shift; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.key == key && s.key2 == k2 {
+			return s.id, true
+		}
+		if s.key == 0 {
+			return 0, false
+		}
+	}
+}
+
+// insert adds word, which is not in t, whose first eight bytes packed are
+// key, with its id.
+func (t *wordTable) insert(word string, key uint64, id uint32) {
+	switch {
+	case len(word) <= 8:
+		t.short.insert(shortSlot{key, id})
+	case len(word) <= 16:
+		t.mid.insert(midSlot{key, pack(word[8:]), id})
+	default:
+		if t.long == nil {
+			t.long = map[string]uint32{}
+		}
+		t.long[word] = id
+	}
+}
+
+// insert adds s, whose word is not in t.
+func (t *shortTable) insert(s shortSlot) {
 	if 2*(t.used+1) > len(t.slots) {
 		old := t.slots
-		t.slots = make([]wordSlot, max(1024, 2*len(old)))
-		t.used = 0
+		n := max(1024, 2*len(old))
+		t.slots, t.shift = make([]shortSlot, n), uint(64-bits.TrailingZeros(uint(n)))
 		for _, s := range old {
-			if s.word != "" {
-				t.insert(s.word, s.hash, s.id)
+			if s.key != 0 {
+				t.put(s)
 			}
 		}
 	}
-	mask := uint32(len(t.slots) - 1)
-	i := h & mask
-	for t.slots[i].word != "" {
+	t.put(s)
+	t.used++
+}
+
+// put puts s in the first empty slot from its hash's.
+func (t *shortTable) put(s shortSlot) {
+	mask := uint64(len(t.slots) - 1)
+	i := s.key * hashMul >> t.shift
+	for t.slots[i].key != 0 {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = wordSlot{word: word, hash: h, id: id}
-	if len(word) <= 8 {
-		t.slots[i].short = pack(word)
+	t.slots[i] = s
+}
+
+// insert adds s, whose word is not in t.
+func (t *midTable) insert(s midSlot) {
+	if 2*(t.used+1) > len(t.slots) {
+		old := t.slots
+		n := max(1024, 2*len(old))
+		t.slots, t.shift = make([]midSlot, n), uint(64-bits.TrailingZeros(uint(n)))
+		for _, s := range old {
+			if s.key != 0 {
+				t.put(s)
+			}
+		}
 	}
+	t.put(s)
 	t.used++
+}
+
+// put puts s in the first empty slot from its hash's.
+func (t *midTable) put(s midSlot) {
+	mask := uint64(len(t.slots) - 1)
+	i := hash2(s.key, s.key2) >> t.shift
+	for t.slots[i].key != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = s
 }
 
 // doc adds the postings and links of d and sets lens to its fields'
@@ -230,72 +334,331 @@ func (tk *tokenizer) doc(d *Doc, lens *[numFields]uint32) {
 	tk.cur = tk.cur[:0]
 	pos := uint32(0)
 	for f := range numFields {
-		n := uint32(0)
-		// The stop run before the next word, and its length; the word
-		// before it and its occurrence's number among the term's kept
-		// positions, or -1. A field's first word has none.
-		run, runN := uint32(0), 0
-		prev, prevK := uint32(0), -1
-		parts := d.Text[f]
-		if f == Body && d.HTML != "" {
-			parts = append(htmlText(d.HTML), parts...)
+		ids := tk.fieldIDs(d, f)
+		lens[f] = tk.add(ids, f, pos)
+		pos += uint32(len(ids)) + 2 // a gap, so no phrase spans two fields
+	}
+	tk.flush()
+}
+
+// fieldIDs returns the ids of the words of d's field f, stop words'
+// included, in tk's scratch: for the body, those of its HTML first (see
+// htmlIDs).
+func (tk *tokenizer) fieldIDs(d *Doc, f int) []uint32 {
+	ids := tk.idBuf[:0]
+	if f == Body && d.HTML != "" {
+		ids = tk.htmlIDs(ids, d.HTML)
+	}
+	for _, part := range d.Text[f] {
+		ids = tk.partIDs(ids, part)
+	}
+	tk.idBuf = ids
+	return ids
+}
+
+// htmlIDs appends to ids those of the words of rendered HTML: of the runs
+// of text between its tags, so that words in adjacent elements stay
+// apart, each read in place unless it has a character reference.
+func (tk *tokenizer) htmlIDs(ids []uint32, h string) []uint32 {
+	// Whether h has a character reference at all, so as not to look
+	// for one in each run of a page with none.
+	refs := strings.IndexByte(h, '&') >= 0
+	for h != "" {
+		i := strings.IndexByte(h, '<')
+		if i < 0 {
+			i = len(h)
 		}
-		for _, part := range parts {
-			for i := 0; ; {
-				w, h, key, next := nextWord(part, i, tk.buf)
-				if w == nil {
-					break
-				}
-				tk.buf, i = w, next
-				at := pos + n
-				n++
-				id := tk.lookup(w, h, key)
-				if id >= stopBase {
-					run = addStop(run, runN, id-stopBase)
-					runN++
-					continue
-				}
-				lens[f]++
-				k := tk.slot[id]
-				if k < 0 {
-					k = int32(len(tk.cur))
-					tk.slot[id] = k
-					tk.cur = append(tk.cur, posting{id: id})
-				}
-				p := &tk.cur[k]
-				if p.tf[f] < 255 {
-					p.tf[f]++
-				}
-				kept := -1
-				if p.npos < maxPositions {
-					kept = int(p.npos)
-					p.first[kept] = at
-					p.runs[kept] = uint16(run)
-					p.npos++
-					if prevK >= 0 && run != longRun {
-						tk.links = append(tk.links, link(prev)<<41|link(id)<<19|link(run<<4|uint32(prevK)<<2|uint32(kept)))
-					}
-				}
-				prev, prevK = id, kept
-				run, runN = 0, 0
+		if text := h[:i]; text != "" {
+			if refs && strings.IndexByte(text, '&') >= 0 {
+				text = html.UnescapeString(text)
+			}
+			ids = tk.partIDs(ids, text)
+		}
+		h = h[i:]
+		j := strings.IndexByte(h, '>')
+		if j < 0 {
+			break
+		}
+		h = h[j+1:]
+	}
+	return ids
+}
+
+// partIDs appends to ids those of the words of text, stop words'
+// included: the words as foldWord finds them, lowercased and folded.
+//
+// Nearly every word in an index is a run of plain ASCII letters and
+// digits between ASCII characters that are not, and the index build reads
+// millions of them; so wordIDs classes the text's bytes sixty-four at a
+// time into bit masks, eight at a time with a few arithmetic operations
+// (see classify), finds each word's start and end in the masks by
+// counting bits, packs its first eight bytes with one load and looks a
+// word of up to eight bytes up itself: no branch per byte, few that the
+// processor fails to predict, and no call. Anything else (an apostrophe,
+// a byte of a multi-byte character, a word longer than wordRoom) it
+// sends back to where it started, to foldWord (see slowWord).
+func (tk *tokenizer) partIDs(ids []uint32, text string) []uint32 {
+	room := &tk.room
+	// The block of text from base, classed; and, in a block that
+	// begins after a space and has no byte of classOther, the starts
+	// of the words not yet read, which need no more checks.
+	var alnum, other, starts uint64
+	base := -64
+words:
+	for i := 0; i < len(text); {
+		var s, e int
+		got := false
+		if starts != 0 {
+			off := bits.TrailingZeros64(starts)
+			starts &= starts - 1
+			s = base + off
+			e = s + bits.TrailingZeros64(^(alnum >> off))
+			switch {
+			case e < base+64:
+				i, got = e+1, true
+			case e < len(text) && off > 0:
+				// The word may go on past the block: class the
+				// text again from its start.
+				starts, base, i = 0, -64, s
+				continue
+			default:
+				// The word fills the block, or ends the text:
+				// the general way below reads it.
+				starts, i = 0, s
 			}
 		}
-		pos += n + 2 // a gap, so no phrase spans two fields
+		if !got {
+			start := i
+			if i >= base+64 {
+				base = i
+				alnum, other = classify(text, base)
+				if other == 0 {
+					starts = alnum &^ (alnum << 1)
+					continue
+				}
+			}
+			// The first byte from i that is not a space.
+			m := (alnum | other) >> uint(i-base)
+			for m == 0 {
+				if base+64 >= len(text) {
+					break words
+				}
+				base += 64
+				i = base
+				alnum, other = classify(text, base)
+				if other == 0 {
+					starts = alnum &^ (alnum << 1)
+					continue words
+				}
+				m = alnum | other
+			}
+			off := uint(i-base) + uint(bits.TrailingZeros64(m))
+			if other>>off&1 != 0 {
+				ids, i = tk.slowWord(ids, text, start)
+				continue
+			}
+			// The word's end: the first byte that is not a letter
+			// or digit, maybe in a later block.
+			s = base + int(off)
+			e = s + bits.TrailingZeros64(^(alnum >> off))
+			for e == base+64 && e < len(text) {
+				base = e
+				alnum, other = classify(text, base)
+				e += bits.TrailingZeros64(^alnum)
+			}
+			if (e < len(text) && other>>uint(e-base)&1 != 0) || e-s > wordRoom {
+				ids, i = tk.slowWord(ids, text, start)
+				continue
+			}
+			i = e + 1
+		}
+		n := e - s
+		// Lowercased, eight bytes at a time, reading past the
+		// word's end into text and writing past it into room,
+		// except near the text's end.
+		var key uint64
+		if e+7 > len(text) {
+			for k := range n {
+				room[k] = text[s+k] | 0x20
+			}
+			key = binary.LittleEndian.Uint64(room[:8])
+		} else {
+			key = load64(text, s) | lower8
+			binary.LittleEndian.PutUint64(room[:8], key)
+			for k := 8; k < n; k += 8 {
+				binary.LittleEndian.PutUint64(room[k:], load64(text, s+k)|lower8)
+			}
+		}
+		// Past a shorter word's end masked off, without a
+		// branch: about half of all words are shorter.
+		key &= ^uint64(0) >> (64 - 8*min(n, 8))
+		if t := &tk.ids.short; n <= 8 && len(t.slots) > 0 {
+			mask := uint64(len(t.slots) - 1)
+			for j := key * hashMul >> t.shift; ; j = (j + 1) & mask {
+				s := &t.slots[j]
+				if s.key == key {
+					ids = append(ids, s.id)
+					continue words
+				}
+				if s.key == 0 {
+					break
+				}
+			}
+		} else if t := &tk.ids.mid; n <= 16 && len(t.slots) > 0 {
+			k2 := binary.LittleEndian.Uint64(room[8:16]) & (^uint64(0) >> (128 - 8*n))
+			mask := uint64(len(t.slots) - 1)
+			for j := hash2(key, k2) >> t.shift; ; j = (j + 1) & mask {
+				s := &t.slots[j]
+				if s.key == key && s.key2 == k2 {
+					ids = append(ids, s.id)
+					continue words
+				}
+				if s.key == 0 {
+					break
+				}
+			}
+		}
+		ids = append(ids, tk.lookup(room[:n], key))
 	}
-	for i := range tk.cur {
-		c := &tk.cur[i]
-		tk.slot[c.id] = -1
-		tk.term = append(tk.term, c.id)
-		tk.tf = append(tk.tf, c.tf)
-		n := len(tk.pos)
-		tk.pos = appendVarint(tk.pos, int(c.npos))
+	return ids
+}
+
+// slowWord appends to ids the id of the word at or after start in text,
+// if any, as foldWord finds it, and returns them and where the next word
+// may start.
+func (tk *tokenizer) slowWord(ids []uint32, text string, start int) ([]uint32, int) {
+	w, next := foldWord(text, start, tk.buf)
+	if w == nil {
+		return ids, next
+	}
+	tk.buf = w
+	return append(ids, tk.lookup(w, pack(w[:min(len(w), 8)]))), next
+}
+
+// add adds the words of field f, whose ids are ids, from position pos, to
+// the current document's postings and tk's links, and returns how many
+// are kept, not stop words.
+//
+// Whether a word's term is new to the document, whether its positions are
+// full and whether it makes a link are as good as random, so it decides
+// none of them by a branch: it writes a new posting, a position and a link
+// in the room past each slice's end whatever, and moves the end by 0 or 1.
+func (tk *tokenizer) add(ids []uint32, f int, pos uint32) (kept uint32) {
+	// The stop run before the next word, and its length; the word
+	// before it and its occurrence's number among the term's kept
+	// positions, or -1. A field's first word has none.
+	run, runN := uint32(0), 0
+	prev, prevK := uint32(0), int32(-1)
+	tk.cur = slices.Grow(tk.cur, len(ids)+1)
+	tk.links = slices.Grow(tk.links, len(ids)+1)
+	cur, slot, links := tk.cur[:cap(tk.cur)], tk.slot, tk.links[:cap(tk.links)]
+	nc, nl := len(tk.cur), len(tk.links)
+	for n, id := range ids {
+		if id >= stopBase {
+			run = addStop(run, runN, id-stopBase)
+			runN++
+			continue
+		}
+		kept++
+		k := slot[id]
+		cur[nc] = posting{id: id}
+		// If the term is new, k is -1 and becomes nc, which moves on.
+		fresh := k >> 31
+		k = k&^fresh | int32(nc)&fresh
+		nc -= int(fresh)
+		slot[id] = k
+		p := &cur[k]
+		t := p.tf[f]
+		if t < 255 {
+			t++
+		}
+		p.tf[f] = t
+		kp := int32(p.npos)
+		p.first[kp] = pos + uint32(n)
+		p.runs[kp] = uint16(run)
+		room := kp < maxPositions
+		p.npos += uint8(b2i(room))
+		if !room {
+			kp = -1
+		}
+		links[nl] = link(prev)<<41 | link(id)<<19 | link(run<<4|uint32(prevK)<<2|uint32(kp))
+		nl += b2i(kp|prevK >= 0) & b2i(run != longRun)
+		prev, prevK = id, kp
+		run, runN = 0, 0
+	}
+	tk.cur, tk.links = cur[:nc], links[:nl]
+	return kept
+}
+
+// b2i is 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	n := 0
+	if b {
+		n = 1
+	}
+	return n
+}
+
+// flush appends the current document's postings to tk's and clears them.
+// It writes their positions as appendPosition does, into room it makes
+// once for the document.
+func (tk *tokenizer) flush() {
+	cur, slot := tk.cur, tk.slot
+	n := len(tk.term)
+	term := slices.Grow(tk.term, len(cur))[:n+len(cur)]
+	tf := slices.Grow(tk.tf, len(cur))[:n+len(cur)]
+	plen := slices.Grow(tk.plen, len(cur))[:n+len(cur)]
+	pos := slices.Grow(tk.pos, len(cur)*maxPostingBytes)
+	at := len(pos)
+	pos = pos[:cap(pos)]
+	for i := range cur {
+		c := &cur[i]
+		slot[c.id] = -1
+		term[n+i], tf[n+i] = c.id, c.tf
+		start := at
+		pos[at] = digits[c.npos]
+		at++
 		last := uint32(0)
 		for j, p := range c.first[:c.npos] {
-			tk.pos = appendPosition(tk.pos, int(p-last), c.runs[j])
+			gap := int(p-last) << 1
+			if c.runs[j] == 0 {
+				at = putVarint(pos, at, gap)
+			} else {
+				at = putVarint(pos, putVarint(pos, at, gap|1), int(c.runs[j]))
+			}
 			last = p
 		}
-		tk.plen = append(tk.plen, uint8(len(tk.pos)-n))
+		plen[n+i] = uint8(at - start)
 	}
+	tk.term, tk.tf, tk.plen, tk.pos = term, tf, plen, pos[:at]
+}
+
+// maxPostingBytes bounds a posting's positions in digits: their number,
+// and for each a gap of up to 33 bits and a stop run of 15, seven digits
+// and three.
+const maxPostingBytes = 1 + maxPositions*(7+3)
+
+// putVarint writes x at b[i:] as appendVarint appends it, and returns
+// where it ends. A number below 2^15, nearly every position's gap, it
+// writes as three digits without a branch and moves on by as many as it
+// has: how many would be as good as random to a loop; b must have room
+// for three.
+func putVarint(b []byte, i, x int) int {
+	if x < 1<<15 {
+		n := max(1, (bits.Len(uint(x))+4)/5)
+		b = b[i : i+3]
+		b[0] = digits[x&31|b2i(n > 1)<<5]
+		b[1] = digits[x>>5&31|b2i(n > 2)<<5]
+		b[2] = digits[x>>10]
+		return i + n
+	}
+	for x >= 32 {
+		b[i] = digits[32+x&31]
+		x >>= 5
+		i++
+	}
+	b[i] = digits[x]
+	return i + 1
 }
 
 // appendPosition appends a position, as the gap from the one before, and

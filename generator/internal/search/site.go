@@ -1,9 +1,7 @@
 package search
 
 import (
-	"html"
 	"slices"
-	"strings"
 	"time"
 
 	"peerpress/generator/internal/content"
@@ -180,31 +178,4 @@ func FromSite(s *site.Site) ([]Doc, []Facet) {
 		add(p, "pages", nil, nil, nil)
 	}
 	return docs, facets
-}
-
-// htmlText is the text of rendered HTML, as the runs of text between its
-// tags, so that words in adjacent elements stay apart. The runs are the
-// HTML's own bytes where they have no character references, so that a
-// long page costs no copy.
-func htmlText(h string) []string {
-	var out []string
-	for h != "" {
-		i := strings.IndexByte(h, '<')
-		if i < 0 {
-			i = len(h)
-		}
-		if text := h[:i]; strings.TrimSpace(text) != "" {
-			if strings.IndexByte(text, '&') >= 0 {
-				text = html.UnescapeString(text)
-			}
-			out = append(out, text)
-		}
-		h = h[i:]
-		j := strings.IndexByte(h, '>')
-		if j < 0 {
-			break
-		}
-		h = h[j+1:]
-	}
-	return out
 }

@@ -77,14 +77,13 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
-// scan calls word with each word of text, as nextWord finds them. The
+// scan calls word with each word of text, as foldWord finds them. The
 // slice is reused after word returns.
 func scan(text string, word func(w []byte)) {
 	var buf []byte
 	for i := 0; ; {
 		var w []byte
-		w, _, _, i = nextWord(text, i, buf)
-		if w == nil {
+		if w, i = foldWord(text, i, buf); w == nil {
 			return
 		}
 		word(w)
@@ -92,61 +91,147 @@ func scan(text string, word func(w []byte)) {
 	}
 }
 
-// nextWord finds the first word of text at or after byte i, lowercased
+// wordRoom is the longest word the tokenizer reads on its fast path (see
+// tokenizer.wordIDs); a longer one goes to foldWord.
+const wordRoom = 64
+
+// What wordClass says of a byte: a character between words, an ASCII
+// letter or digit, or one the fast path leaves to foldWord: the
+// apostrophe, dropped inside a word, and any byte of a multi-byte one.
+const (
+	classSpace = iota
+	classAlnum
+	classOther
+)
+
+var wordClass = func() (t [256]uint8) {
+	for c := range utf8.RuneSelf {
+		switch {
+		case asciiFold[c] > 1:
+			t[c] = classAlnum
+		case asciiFold[c] == 1:
+			t[c] = classOther
+		}
+	}
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = classOther
+	}
+	return t
+}()
+
+// lower8 lowercases eight ASCII letters or digits packed into a number:
+// each is its lowercase with bit 5 set, which every digit has.
+const lower8 = 0x2020202020202020
+
+// classify classes the sixty-four bytes of text from base into masks: bit
+// k of alnum is set if byte base+k is an ASCII letter or digit, of other
+// if it is of classOther. Bytes past the text's end are neither.
+func classify(text string, base int) (alnum, other uint64) {
+	if text = text[base:]; len(text) >= 64 {
+		return classify64(text)
+	}
+	var b [64]byte // zero bytes are spaces
+	copy(b[:], text)
+	return classify64(b[:])
+}
+
+// classify64 is classify of text's first sixty-four bytes. Most blocks
+// have no byte of classOther, so it gathers other's bits only if there is
+// one.
+func classify64[S string | []byte](text S) (alnum, other uint64) {
+	var any uint64
+	for k := 0; k < 64; k += 8 {
+		x := load64(text, k)
+		alnum |= gather8(alnum8(x)) << k
+		any |= other8(x)
+	}
+	if any != 0 {
+		for k := 0; k < 64; k += 8 {
+			other |= gather8(other8(load64(text, k))) << k
+		}
+	}
+	return alnum, other
+}
+
+// Eight bytes' top bits, and ones.
+const (
+	hi8   = 0x8080808080808080
+	ones8 = 0x0101010101010101
+)
+
+// gather8 gathers the top bits of m's eight bytes, which has no other
+// bits set, into its lowest eight: bit 8k+7 to bit k. Each bit of the
+// product lands in a place of its own, so none carries.
+func gather8(m uint64) uint64 {
+	return (m >> 7) * 0x0102040810204080 >> 56
+}
+
+// alnum8 returns, of eight bytes packed in x, a mask of the top bit of each
+// that is an ASCII letter or digit: a letter is within 'a' to 'z' once
+// lowercased, a digit within '0' to '9', and with its top bit cleared
+// first no byte carries into the next when a range's bounds are added.
+func alnum8(x uint64) uint64 {
+	x7 := x &^ hi8
+	l := x7 | lower8
+	letter := (l + (0x80-'a')*ones8) &^ (l + (0x7f-'z')*ones8)
+	digit := (x7 + (0x80-'0')*ones8) &^ (x7 + (0x7f-'9')*ones8)
+	return (letter | digit) &^ x & hi8
+}
+
+// other8 returns, of eight bytes packed in x, a mask of the top bit of
+// each that wordClass has as classOther: an apostrophe, or a byte of a
+// multi-byte character.
+func other8(x uint64) uint64 {
+	z := x ^ '\''*ones8 // zero where an apostrophe
+	nonzero := ((z &^ hi8) + (0x7f * ones8)) | z
+	return (^nonzero | x) & hi8
+}
+
+// load64 is text's eight bytes from i, little-endian.
+func load64[S string | []byte](text S, i int) uint64 {
+	b := text[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// foldWord finds the first word of text at or after byte i, lowercased
 // and folded: the runs of letters and digits, apostrophes dropped so that
 // "Head’s" is "heads". It returns the word, made in buf's room, which it
-// may grow; the word's FNV-1a hash and its bytes packed into a number
-// (see pack), made on the way, for the index's table of words; and where
-// the next word may start. At the end of text the word is nil.
-func nextWord(text string, i int, buf []byte) (w []byte, h uint32, key uint64, next int) {
+// may grow, and where the next word may start. At the end of text the
+// word is nil.
+func foldWord(text string, i int, buf []byte) (w []byte, next int) {
 	buf = buf[:0]
-	h = fnvOffset
 	for i < len(text) {
 		c := text[i]
 		if c < utf8.RuneSelf {
-			// Letters and digits first, the most common; then a
-			// character between words, or an apostrophe, dropped.
 			i++
 			if l := asciiFold[c]; l > 1 {
-				if len(buf) < 8 {
-					key |= uint64(l) << (8 * len(buf))
-				}
 				buf = append(buf, l)
-				h = (h ^ uint32(l)) * fnvPrime
 			} else if l == 0 && len(buf) > 0 {
-				return buf, h, key, i
+				return buf, i
 			}
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		i += size
 		r = unicode.ToLower(r)
-		n := len(buf)
 		if f, ok := textfold.Rune(r); ok {
 			buf = append(buf, f...)
 		} else if unicode.IsLetter(r) || unicode.IsNumber(r) {
 			buf = utf8.AppendRune(buf, r)
 		} else if len(buf) > 0 {
-			return buf, h, key, i
-		}
-		for ; n < len(buf); n++ {
-			if n < 8 {
-				key |= uint64(buf[n]) << (8 * n)
-			}
-			h = (h ^ uint32(buf[n])) * fnvPrime
+			return buf, i
 		}
 	}
 	if len(buf) > 0 {
-		return buf, h, key, i
+		return buf, i
 	}
-	return nil, 0, 0, i
+	return nil, i
 }
 
-// FNV-1a's parameters.
-const (
-	fnvOffset = 2166136261
-	fnvPrime  = 16777619
-)
+// hashMul is the word table's multiplier, 2^64 over the golden ratio: a
+// word of up to eight bytes, packed, times hashMul is its hash.
+const hashMul = 0x9E3779B97F4A7C15
 
 // Words splits text into folded words: runs of letters and digits.
 func Words(text string) []string {

@@ -1,0 +1,33 @@
+package search
+
+// TokenizeBlocks runs invert's tokenizing stage alone, on one goroutine,
+// for BenchmarkTokenize: every document through one tokenizer, block by
+// block as a worker takes them. It returns the number of terms.
+func TokenizeBlocks(docs []Doc) int {
+	tk := &tokenizer{byID: map[string]uint32{}}
+	lens := make([][numFields]uint32, len(docs))
+	for bi := 0; bi*docBlock < len(docs); bi++ {
+		var bl block
+		tk.term, tk.tf, tk.plen, tk.pos, tk.links = tk.term[:0], tk.tf[:0], tk.plen[:0], tk.pos[:0], tk.links[:0]
+		for d := bi * docBlock; d < min(len(docs), (bi+1)*docBlock); d++ {
+			tk.doc(&docs[d], &lens[d])
+			bl.end = append(bl.end, len(tk.term))
+			bl.linkEnd = append(bl.linkEnd, len(tk.links))
+		}
+		bl.tokens = tk.tokens.clone()
+	}
+	return len(tk.terms)
+}
+
+// ReadWords reads the words of docs and looks them up, as the tokenizer
+// does, and returns how many, for BenchmarkReadWords.
+func ReadWords(docs []Doc) int {
+	tk := &tokenizer{byID: map[string]uint32{}}
+	n := 0
+	for d := range docs {
+		for f := range numFields {
+			n += len(tk.fieldIDs(&docs[d], f))
+		}
+	}
+	return n
+}
