@@ -8,13 +8,7 @@ func TokenizeBlocks(docs []Doc) int {
 	lens := make([][numFields]uint32, len(docs))
 	for bi := 0; bi*docBlock < len(docs); bi++ {
 		var bl block
-		tk.term, tk.tf, tk.plen, tk.pos, tk.links = tk.term[:0], tk.tf[:0], tk.plen[:0], tk.pos[:0], tk.links[:0]
-		for d := bi * docBlock; d < min(len(docs), (bi+1)*docBlock); d++ {
-			tk.doc(&docs[d], &lens[d])
-			bl.end = append(bl.end, len(tk.term))
-			bl.linkEnd = append(bl.linkEnd, len(tk.links))
-		}
-		bl.tokens = tk.tokens.clone()
+		tk.block(docs, bi, lens, &bl)
 	}
 	return len(tk.terms)
 }

@@ -670,6 +670,18 @@ func appendPosition(b []byte, gap int, run uint16) []byte {
 	return appendVarint(appendVarint(b, gap<<1|1), int(run))
 }
 
+// block reads block bi of docs into bl, setting the documents' lengths
+// in lens.
+func (tk *tokenizer) block(docs []Doc, bi int, lens [][numFields]uint32, bl *block) {
+	tk.term, tk.tf, tk.plen, tk.pos, tk.links = tk.term[:0], tk.tf[:0], tk.plen[:0], tk.pos[:0], tk.links[:0]
+	for d := bi * docBlock; d < min(len(docs), (bi+1)*docBlock); d++ {
+		tk.doc(&docs[d], &lens[d])
+		bl.end = append(bl.end, len(tk.term))
+		bl.linkEnd = append(bl.linkEnd, len(tk.links))
+	}
+	bl.tokens = tk.tokens.clone()
+}
+
 // invert tokenizes docs on all cores and gathers their postings by term,
 // and the pairs of terms one after the other, with only stop words
 // between, of which one has more than pairMin bytes of positions.
@@ -690,15 +702,8 @@ func invert(docs []Doc, pairMin int) *inverted {
 				if bi >= nblocks {
 					return
 				}
-				bl := &blocks[bi]
-				bl.worker = w
-				tk.term, tk.tf, tk.plen, tk.pos, tk.links = tk.term[:0], tk.tf[:0], tk.plen[:0], tk.pos[:0], tk.links[:0]
-				for d := bi * docBlock; d < min(len(docs), (bi+1)*docBlock); d++ {
-					tk.doc(&docs[d], &lens[d])
-					bl.end = append(bl.end, len(tk.term))
-					bl.linkEnd = append(bl.linkEnd, len(tk.links))
-				}
-				bl.tokens = tk.tokens.clone()
+				blocks[bi].worker = w
+				tk.block(docs, bi, lens, &blocks[bi])
 			}
 		})
 	}
