@@ -389,7 +389,7 @@ func (tk *tokenizer) htmlIDs(ids []uint32, h string) []uint32 {
 //
 // Nearly every word in an index is a run of plain ASCII letters and
 // digits between ASCII characters that are not, and the index build reads
-// millions of them; so wordIDs classes the text's bytes sixty-four at a
+// millions of them; so partIDs classes the text's bytes sixty-four at a
 // time into bit masks, eight at a time with a few arithmetic operations
 // (see classify), finds each word's start and end in the masks by
 // counting bits, packs its first eight bytes with one load and looks a

@@ -57,12 +57,6 @@ func runLen(r uint32) int {
 	return n
 }
 
-// Token is a word of a text: its index term and its position.
-type Token struct {
-	Term string
-	Pos  int
-}
-
 // asciiFold is what scan makes of each ASCII character: a letter or digit
 // lowercased, 1 for the apostrophe, which is dropped, or 0 for a
 // character between words.
@@ -77,22 +71,8 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
-// scan calls word with each word of text, as foldWord finds them. The
-// slice is reused after word returns.
-func scan(text string, word func(w []byte)) {
-	var buf []byte
-	for i := 0; ; {
-		var w []byte
-		if w, i = foldWord(text, i, buf); w == nil {
-			return
-		}
-		word(w)
-		buf = w
-	}
-}
-
 // wordRoom is the longest word the tokenizer reads on its fast path (see
-// tokenizer.wordIDs); a longer one goes to foldWord.
+// tokenizer.partIDs); a longer one goes to foldWord.
 const wordRoom = 64
 
 // What wordClass says of a byte: a character between words, an ASCII
@@ -233,13 +213,6 @@ func foldWord(text string, i int, buf []byte) (w []byte, next int) {
 // word of up to eight bytes, packed, times hashMul is its hash.
 const hashMul = 0x9E3779B97F4A7C15
 
-// Words splits text into folded words: runs of letters and digits.
-func Words(text string) []string {
-	var out []string
-	scan(text, func(w []byte) { out = append(out, string(w)) })
-	return out
-}
-
 // Stem returns the Porter2 (Snowball English) stem of a folded word. Words
 // that are not plain a-z, such as numbers, stay as they are.
 func Stem(w string) string {
@@ -249,35 +222,4 @@ func Stem(w string) string {
 		}
 	}
 	return english.Stem(w, true)
-}
-
-// Tokens returns the index terms of text, numbering positions from start.
-// Stop words are dropped but counted. stems caches Stem; it may be nil.
-func Tokens(text string, start int, stems map[string]string) []Token {
-	out, _ := tokenize(text, start, stems)
-	return out
-}
-
-// tokenize is Tokens that also returns the number of words, stop words
-// included.
-func tokenize(text string, start int, stems map[string]string) ([]Token, int) {
-	if stems == nil {
-		stems = map[string]string{}
-	}
-	var out []Token
-	n := 0
-	scan(text, func(w []byte) {
-		n++
-		if stopWords[string(w)] != 0 {
-			return
-		}
-		t, ok := stems[string(w)]
-		if !ok {
-			word := string(w)
-			t = Stem(word)
-			stems[word] = t
-		}
-		out = append(out, Token{t, start + n - 1})
-	})
-	return out, n
 }

@@ -381,3 +381,64 @@ func TestPutVarint(t *testing.T) {
 		}
 	}
 }
+
+// The index reads words with tokenizer.partIDs; these read them the
+// plain way, with foldWord, for the tests of its rules.
+
+// Token is a word of a text: its index term and its position.
+type Token struct {
+	Term string
+	Pos  int
+}
+
+// scan calls word with each word of text, as foldWord finds them. The
+// slice is reused after word returns.
+func scan(text string, word func(w []byte)) {
+	var buf []byte
+	for i := 0; ; {
+		var w []byte
+		if w, i = foldWord(text, i, buf); w == nil {
+			return
+		}
+		word(w)
+		buf = w
+	}
+}
+
+// Words splits text into folded words: runs of letters and digits.
+func Words(text string) []string {
+	var out []string
+	scan(text, func(w []byte) { out = append(out, string(w)) })
+	return out
+}
+
+// Tokens returns the index terms of text, numbering positions from start.
+// Stop words are dropped but counted. stems caches Stem; it may be nil.
+func Tokens(text string, start int, stems map[string]string) []Token {
+	out, _ := tokenize(text, start, stems)
+	return out
+}
+
+// tokenize is Tokens that also returns the number of words, stop words
+// included.
+func tokenize(text string, start int, stems map[string]string) ([]Token, int) {
+	if stems == nil {
+		stems = map[string]string{}
+	}
+	var out []Token
+	n := 0
+	scan(text, func(w []byte) {
+		n++
+		if stopWords[string(w)] != 0 {
+			return
+		}
+		t, ok := stems[string(w)]
+		if !ok {
+			word := string(w)
+			t = Stem(word)
+			stems[word] = t
+		}
+		out = append(out, Token{t, start + n - 1})
+	})
+	return out, n
+}
