@@ -57,7 +57,7 @@ func runLen(r uint32) int {
 	return n
 }
 
-// asciiFold is what scan makes of each ASCII character: a letter or digit
+// asciiFold is what foldWord makes of each ASCII character: a letter or digit
 // lowercased, 1 for the apostrophe, which is dropped, or 0 for a
 // character between words.
 var asciiFold = func() (t [utf8.RuneSelf]byte) {
